@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Apache Kafka, single-node KRaft, from the broker's jars on Maven Central (no Docker, no download site).
+# Usage: deploy/local/kafka.sh provision|start|stop|status
+source "$(dirname "$0")/lib.sh"
+
+HOST=127.0.0.1
+PORT="${KAFKA_PORT:-9092}"
+CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+POM="$LOCAL_DIR/kafka/pom.xml"
+# The jar folder is keyed by the POM's content, so changing a version provisions a fresh set.
+LIBS="$CACHE_DIR/kafka-$(sha256sum "$POM" | cut -c1-12)/libs"
+KAFKA_STATE="$STATE_DIR/kafka"
+DATA_DIR="$KAFKA_STATE/data"
+CONFIG="$KAFKA_STATE/server.properties"
+PIDFILE="$RUN_DIR/kafka.pid"
+LOG="$LOG_DIR/kafka.log"
+
+java_bin() {
+  need java "a Java 17+ runtime (Debian: apt-get install openjdk-17-jre-headless)"
+  echo java
+}
+
+provision() {
+  if [ -f "$LIBS/.complete" ]; then say "jars cached in $LIBS"; return 0; fi
+  need mvn "Apache Maven (Debian: apt-get install maven)"
+  java_bin >/dev/null
+  say "resolving the Kafka broker jars with Maven into $LIBS"
+  rm -rf "$LIBS"; mkdir -p "$LIBS"
+  mvn -q -B -Dstyle.color=never -f "$POM" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$LIBS" \
+    || die "Maven could not resolve the Kafka jars (see the output above)"
+  touch "$LIBS/.complete"
+}
+
+configure() {
+  mkdir -p "$DATA_DIR"
+  sed -e "s|@HOST@|$HOST|g" -e "s|@PORT@|$PORT|g" -e "s|@CONTROLLER_PORT@|$CONTROLLER_PORT|g" \
+      -e "s|@DATA_DIR@|$DATA_DIR|g" "$LOCAL_DIR/kafka/server.properties.template" > "$CONFIG"
+  if [ ! -f "$DATA_DIR/meta.properties" ]; then
+    say "formatting KRaft storage in $DATA_DIR"
+    local cluster_id
+    cluster_id=$(java -cp "$LIBS/*" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n1)
+    java -cp "$LIBS/*" -Dlog4j2.configurationFile="$LOCAL_DIR/kafka/log4j2.properties" -Dkafka.logs.dir="$LOG_DIR" \
+      kafka.tools.StorageTool format --standalone -t "$cluster_id" -c "$CONFIG" >"$LOG_DIR/kafka-format.log" 2>&1 \
+      || die "formatting Kafka storage failed; see $LOG_DIR/kafka-format.log"
+  fi
+}
+
+started() { port_open "$HOST" "$PORT" && grep -q "Kafka Server started" "$LOG" 2>/dev/null; }
+
+start() {
+  if pid_alive "$PIDFILE" && port_open "$HOST" "$PORT"; then say "already running on $HOST:$PORT"; return 0; fi
+  if port_open "$HOST" "$PORT"; then say "something already answers on $HOST:$PORT; using it"; return 0; fi
+  provision
+  configure
+  : >"$LOG"
+  say "starting Kafka on $HOST:$PORT (log: $LOG)"
+  nohup java -Xms256m -Xmx${KAFKA_HEAP:-768m} -XX:+UseG1GC -Djava.awt.headless=true \
+    -Dlog4j2.configurationFile="$LOCAL_DIR/kafka/log4j2.properties" -Dkafka.logs.dir="$LOG_DIR" \
+    -cp "$LIBS/*" kafka.Kafka "$CONFIG" >"$LOG_DIR/kafka.out" 2>&1 &
+  echo $! >"$PIDFILE"
+  if ! wait_until 90 "Kafka" started; then
+    tail -n 30 "$LOG" "$LOG_DIR/kafka.out" >&2 || true
+    die "Kafka did not start within 90 s"
+  fi
+  say "Kafka is up on $HOST:$PORT"
+}
+
+stop() { stop_pidfile "$PIDFILE" "Kafka"; }
+
+status() {
+  if port_open "$HOST" "$PORT"; then say "running on $HOST:$PORT"; else say "not running"; return 1; fi
+}
+
+case "${1:-}" in
+  provision) provision ;;
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  *) echo "usage: $0 provision|start|stop|status" >&2; exit 2 ;;
+esac
