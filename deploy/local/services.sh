@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The three APIs (gunicorn) and the three workers (outbox relay + consumer) on this machine.
+# Usage: deploy/local/services.sh start|stop|status|run   (run = start, wait, stop on Ctrl-C)
+source "$(dirname "$0")/lib.sh"
+
+VENV="${KINERJA_VENV:-$REPO_ROOT/.venv}"
+SERVICES=(agencies indicators reforms)
+declare -A PORTS=([agencies]="${KINERJA_AGENCIES_PORT:-8001}" [indicators]="${KINERJA_INDICATORS_PORT:-8002}" [reforms]="${KINERJA_REFORMS_PORT:-8003}")
+
+ready() { curl -fsS -o /dev/null "http://127.0.0.1:$1/readyz"; }
+
+start() {
+  [ -x "$VENV/bin/gunicorn" ] || die "no virtualenv at $VENV; run 'make venv' first"
+  cd "$REPO_ROOT"
+  for svc in "${SERVICES[@]}"; do
+    local port=${PORTS[$svc]}
+    if pid_alive "$RUN_DIR/$svc-api.pid"; then say "$svc API already running"; else
+      port_open 127.0.0.1 "$port" && die "port $port is taken by another process; stop it or set KINERJA_${svc^^}_PORT"
+      local prom="$STATE_DIR/prometheus/$svc"; rm -rf "$prom"; mkdir -p "$prom"
+      PROMETHEUS_MULTIPROC_DIR="$prom" KINERJA_BIND="127.0.0.1:$port" \
+        nohup "$VENV/bin/gunicorn" -c deploy/local/gunicorn.conf.py "services.$svc.wsgi:app" \
+        >"$LOG_DIR/$svc-api.log" 2>&1 &
+      echo $! >"$RUN_DIR/$svc-api.pid"
+    fi
+    if pid_alive "$RUN_DIR/$svc-worker.pid"; then say "$svc worker already running"; else
+      nohup "$VENV/bin/python" -m "services.$svc.worker" >"$LOG_DIR/$svc-worker.log" 2>&1 &
+      echo $! >"$RUN_DIR/$svc-worker.pid"
+    fi
+  done
+  for svc in "${SERVICES[@]}"; do
+    wait_until 60 "$svc" ready "${PORTS[$svc]}" || { tail -n 20 "$LOG_DIR/$svc-api.log" >&2; die "$svc API is not ready"; }
+  done
+  say "all services ready"
+}
+
+stop() {
+  for svc in "${SERVICES[@]}"; do
+    stop_pidfile "$RUN_DIR/$svc-api.pid" "$svc API"
+    stop_pidfile "$RUN_DIR/$svc-worker.pid" "$svc worker"
+  done
+}
+
+status() {
+  local rc=0
+  for svc in "${SERVICES[@]}"; do
+    local api=down worker=down
+    ready "${PORTS[$svc]}" && api="ready on http://127.0.0.1:${PORTS[$svc]}"
+    pid_alive "$RUN_DIR/$svc-worker.pid" && worker=running
+    say "$svc: API $api, worker $worker"
+    [ "$api" != down ] && [ "$worker" = running ] || rc=1
+  done
+  return $rc
+}
+
+run() {
+  trap 'echo; stop; exit 0' INT TERM
+  start
+  cat <<INFO
+
+Kinerja is running:
+  agencies    http://127.0.0.1:${PORTS[agencies]}/api/v1/agencies     (OpenAPI: /api/v1/openapi.json)
+  indicators  http://127.0.0.1:${PORTS[indicators]}/api/v1
+  reforms     http://127.0.0.1:${PORTS[reforms]}/api/v1
+  health      /healthz  /readyz  /metrics on each port
+  Kafka       127.0.0.1:9092        MongoDB  127.0.0.1:27017
+  logs        $LOG_DIR
+Press Ctrl-C to stop the services (make stop also stops Kafka and MongoDB).
+INFO
+  while :; do
+    for svc in "${SERVICES[@]}"; do
+      for kind in api worker; do
+        pid_alive "$RUN_DIR/$svc-$kind.pid" || { say "$svc $kind exited; see $LOG_DIR/$svc-$kind.log"; stop; exit 1; }
+      done
+    done
+    sleep 2
+  done
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  run) run ;;
+  *) echo "usage: $0 start|stop|status|run" >&2; exit 2 ;;
+esac

@@ -1,0 +1,2 @@
+"""The agencies service: the registry of agencies, from ministries down to work units."""
+SERVICE = "agencies"

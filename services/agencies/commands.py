@@ -1,0 +1,39 @@
+"""Use cases of the agencies service: each validates against the registry, then writes the
+state change and its event in one single-document write (see shared.outbox)."""
+from __future__ import annotations
+
+from shared.contracts.agencies import AGENCY_REGISTERED
+from shared.http.problems import Problem
+from services.agencies import SERVICE
+from services.agencies.adapters.documents import Agency, Head
+from services.agencies.domain.agency import AgencyRuleViolation, check_placement, path_under
+
+
+def _parent_of(parent_id: str | None) -> dict | None:
+    if parent_id is None:
+        return None
+    parent = Agency._get_collection().find_one({"_id": parent_id}, {"code": 1, "type": 1, "status": 1, "path": 1})
+    if parent is None:
+        raise Problem(422, "One or more fields are invalid; see errors.",
+                      errors={"parent_id": [f"no agency {parent_id}"]})
+    parent["id"] = parent.pop("_id")
+    return parent
+
+
+def register_agency(fields: dict) -> Agency:
+    """Register a new agency; emits `agency registered`. A duplicate code raises a 409 problem."""
+    parent = _parent_of(fields.get("parent_id"))
+    try:
+        check_placement(fields["type"], parent)
+    except AgencyRuleViolation as err:
+        raise Problem(422, "One or more fields are invalid; see errors.", errors={err.field: [str(err)]}) from None
+    head = fields.get("head")
+    agency = Agency(code=fields["code"], name=fields["name"], short_name=fields.get("short_name"),
+                    type=fields["type"], parent_id=fields.get("parent_id"), path=path_under(parent),
+                    head=Head(**head) if head else None)
+    event = AGENCY_REGISTERED.build(source=SERVICE, subject=agency.id, sequence=1, data={"agency": agency.snapshot()})
+    agency.record_first_event(event)
+    if Agency.objects(code=agency.code).only("id").first() is not None:
+        raise Problem(409, f"An agency with code {agency.code} already exists.", type_="duplicate")
+    agency.save(force_insert=True)  # the unique index still guards against a concurrent twin
+    return agency

@@ -1,0 +1,6 @@
+"""Event handlers of the agencies service. It consumes no other service's events yet."""
+from shared.events.consumer import HandlerRegistry
+
+
+def build_registry() -> HandlerRegistry:
+    return HandlerRegistry()

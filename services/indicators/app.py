@@ -1,0 +1,12 @@
+"""App factory of the indicators service."""
+from flask import Flask
+
+from shared.http.app import build_app
+from shared.settings import Settings, load_settings
+from services.indicators import SERVICE
+from services.indicators.resources import blueprints
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or load_settings(SERVICE)
+    return build_app(settings, title="Kinerja indicators", description="Performance indicators, targets, realisations and server-computed achievement.", blueprints=blueprints())

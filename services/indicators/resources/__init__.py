@@ -1,0 +1,6 @@
+"""HTTP resources of the indicators service, one package per resource."""
+from shared.replicas.agencies import agency_replica_blueprint
+
+
+def blueprints():
+    return [agency_replica_blueprint()]

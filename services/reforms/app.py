@@ -1,0 +1,12 @@
+"""App factory of the reforms service."""
+from flask import Flask
+
+from shared.http.app import build_app
+from shared.settings import Settings, load_settings
+from services.reforms import SERVICE
+from services.reforms.resources import blueprints
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or load_settings(SERVICE)
+    return build_app(settings, title="Kinerja reforms", description="Reform activities (FGDs, trainings, value internalisation) across the eight areas of change.", blueprints=blueprints())

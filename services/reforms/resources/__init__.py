@@ -1,0 +1,6 @@
+"""HTTP resources of the reforms service, one package per resource."""
+from shared.replicas.agencies import agency_replica_blueprint
+
+
+def blueprints():
+    return [agency_replica_blueprint()]

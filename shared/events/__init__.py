@@ -1,0 +1,1 @@
+"""Domain events: the envelope, the contract registry, the producer, the consumer runner."""

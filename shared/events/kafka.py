@@ -1,0 +1,61 @@
+"""Kafka plumbing used by every worker: the producer settings and topic creation."""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Iterable
+
+from kafka import KafkaAdminClient, KafkaProducer
+from kafka.admin import NewTopic
+from kafka.errors import TopicAlreadyExistsError
+
+from shared.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def dead_letter_topic(settings: Settings) -> str:
+    """Each consuming service has its own dead-letter topic."""
+    return settings.topic(f"{settings.service}.dlt")
+
+
+def make_producer(settings: Settings, **overrides) -> KafkaProducer:
+    """A producer that waits for all in-sync replicas and never reorders or duplicates on retry.
+
+    Timeouts are short so that a broker outage surfaces to the relay in seconds; the relay then
+    keeps the events in the outbox and tries again.
+    """
+    config = dict(
+        bootstrap_servers=settings.kafka_servers,
+        client_id=f"{settings.consumer_group()}-producer",
+        acks="all",
+        enable_idempotence=True,
+        max_in_flight_requests_per_connection=5,
+        linger_ms=5,
+        retries=5,
+        request_timeout_ms=5000,
+        delivery_timeout_ms=15000,
+        max_block_ms=5000,
+        key_serializer=lambda key: key.encode() if isinstance(key, str) else key,
+        value_serializer=lambda value: value if isinstance(value, bytes)
+        else json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode(),
+    )
+    config.update(overrides)
+    return KafkaProducer(**config)
+
+
+def ensure_topics(settings: Settings, topics: Iterable[str]) -> None:
+    """Create the topics if they do not exist yet; concurrent creators are fine."""
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_servers, request_timeout_ms=10000,
+                             client_id=f"{settings.consumer_group()}-admin")
+    try:
+        existing = set(admin.list_topics())
+        missing = [t for t in topics if t not in existing]
+        for topic in missing:
+            try:
+                admin.create_topics([NewTopic(topic, num_partitions=settings.topic_partitions, replication_factor=settings.topic_replication)])
+                log.info("created topic", extra={"topic": topic, "partitions": settings.topic_partitions})
+            except TopicAlreadyExistsError:
+                pass
+    finally:
+        admin.close()

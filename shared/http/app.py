@@ -1,0 +1,43 @@
+"""Assembles a service's Flask app the same way for all three services."""
+from __future__ import annotations
+
+from typing import Iterable
+
+from flask import Flask
+from flask_smorest import Api, Blueprint
+
+from shared.db import connect_mongo
+from shared.http.middleware import install_middleware
+from shared.http.ops import ops
+from shared.http.problems import register_problem_handlers
+from shared.logging import configure_logging
+from shared.settings import Settings
+
+API_PREFIX = "/api/v1"
+
+
+def build_app(settings: Settings, *, title: str, description: str, blueprints: Iterable[Blueprint]) -> Flask:
+    configure_logging(settings.service, settings.log_level)
+    app = Flask(f"kinerja.{settings.service}")
+    app.config.update(
+        KINERJA_SETTINGS=settings,
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        API_TITLE=title,
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX=API_PREFIX,
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={"info": {"description": description}},
+        JSON_SORT_KEYS=False,
+        PROPAGATE_EXCEPTIONS=False,
+    )
+    app.json.sort_keys = False
+    connect_mongo(settings)
+    api = Api(app)
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint, url_prefix=API_PREFIX + (blueprint.url_prefix or ""))
+    app.register_blueprint(ops)
+    install_middleware(app, settings.service)
+    # After Api(app): these handlers replace flask-smorest's own JSON error bodies.
+    register_problem_handlers(app)
+    return app

@@ -1,0 +1,82 @@
+"""Request middleware shared by all services: correlation ids, media-type checks, security
+headers and request metrics."""
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from flask import Flask, Response, current_app, g, request
+
+from shared.http.problems import Problem
+from shared.logging import new_correlation_id, reset_correlation_id, set_correlation_id
+from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS
+
+CORRELATION_HEADER = "X-Correlation-ID"
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+}
+
+
+def accepts(*media_types: str) -> Callable:
+    """Let a view take request bodies of other media types than JSON (e.g. text/csv imports)."""
+    def decorate(view):
+        view.accepted_media_types = set(media_types)
+        return view
+    return decorate
+
+
+def _is_json(mimetype: str) -> bool:
+    return mimetype == "application/json" or (mimetype.startswith("application/") and mimetype.endswith("+json"))
+
+
+def _has_body() -> bool:
+    return bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+
+
+def _check_media_type() -> None:
+    if request.method not in WRITE_METHODS or not _has_body():
+        return
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    # flask-smorest wraps MethodViews; the accepted types are set on the method itself.
+    view_class = getattr(view, "view_class", None)
+    handler = getattr(view_class, request.method.lower(), None) if view_class else view
+    accepted = getattr(handler, "accepted_media_types", None)
+    mimetype = request.mimetype or ""
+    if accepted and mimetype in accepted:
+        return
+    if not _is_json(mimetype):
+        expected = ", ".join(sorted(accepted | {"application/json"})) if accepted else "application/json"
+        raise Problem(415, f"Send the request body as {expected} (got {mimetype or 'no Content-Type'}).")
+
+
+def install_middleware(app: Flask, service: str) -> None:
+    @app.before_request
+    def _start() -> None:
+        g.started = time.perf_counter()
+        incoming = request.headers.get(CORRELATION_HEADER, "")
+        g.correlation_id = incoming if 0 < len(incoming) <= 128 and incoming.isprintable() else new_correlation_id()
+        g.correlation_token = set_correlation_id(g.correlation_id)
+        _check_media_type()
+
+    @app.after_request
+    def _finish(response: Response) -> Response:
+        response.headers[CORRELATION_HEADER] = g.get("correlation_id", "")
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+        HTTP_REQUESTS.labels(service, request.method, endpoint, str(response.status_code)).inc()
+        if "started" in g:
+            HTTP_LATENCY.labels(service, request.method, endpoint).observe(time.perf_counter() - g.started)
+        return response
+
+    @app.teardown_request
+    def _reset(_exc) -> None:
+        token = g.pop("correlation_token", None)
+        if token is not None:
+            reset_correlation_id(token)

@@ -1,0 +1,55 @@
+"""Operational endpoints, open without a token: liveness, readiness and Prometheus metrics."""
+from __future__ import annotations
+
+import socket
+
+from flask import Blueprint, Response, current_app, jsonify
+from mongoengine.connection import get_db
+
+from shared.metrics import render_metrics
+
+ops = Blueprint("ops", __name__)
+
+
+def mongo_reachable() -> tuple[bool, str]:
+    try:
+        get_db().command("ping")
+        return True, "ok"
+    except Exception as err:  # noqa: BLE001 - any failure means "not ready"
+        return False, type(err).__name__
+
+
+def kafka_reachable(servers: list[str], timeout_s: float = 1.0) -> tuple[bool, str]:
+    """True when at least one bootstrap broker accepts a TCP connection."""
+    for server in servers:
+        host, _, port = server.rpartition(":")
+        try:
+            with socket.create_connection((host, int(port)), timeout=timeout_s):
+                return True, "ok"
+        except OSError:
+            continue
+    return False, "no bootstrap broker reachable"
+
+
+@ops.get("/healthz")
+def healthz():
+    """The process is alive."""
+    return jsonify(status="ok")
+
+
+@ops.get("/readyz")
+def readyz():
+    """Ready to serve: MongoDB and Kafka are reachable."""
+    settings = current_app.config["KINERJA_SETTINGS"]
+    mongo_ok, mongo_detail = mongo_reachable()
+    kafka_ok, kafka_detail = kafka_reachable(settings.kafka_servers)
+    ready = mongo_ok and kafka_ok
+    body = {"status": "ready" if ready else "not ready", "checks": {"mongo": mongo_detail, "kafka": kafka_detail}}
+    return jsonify(body), 200 if ready else 503
+
+
+@ops.get("/metrics")
+def metrics():
+    """Prometheus text exposition."""
+    payload, content_type = render_metrics()
+    return Response(payload, mimetype=content_type.split(";")[0], content_type=content_type)

@@ -1,0 +1,26 @@
+"""Prometheus metrics shared by every process.
+
+Under gunicorn with several workers, set PROMETHEUS_MULTIPROC_DIR (the run scripts do) so that
+/metrics aggregates all worker processes instead of answering for whichever one got the scrape.
+"""
+from __future__ import annotations
+
+import os
+
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import multiprocess
+
+HTTP_REQUESTS = Counter("kinerja_http_requests_total", "HTTP requests handled",
+                        ["service", "method", "endpoint", "status"])
+HTTP_LATENCY = Histogram("kinerja_http_request_seconds", "HTTP request latency", ["service", "method", "endpoint"],
+                         buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
+EVENTS_CONSUMED = Counter("kinerja_events_consumed_total", "Kafka messages consumed, by outcome", ["outcome"])
+EVENTS_RELAYED = Counter("kinerja_events_relayed_total", "Outbox events acknowledged by Kafka")
+
+
+def render_metrics() -> tuple[bytes, str]:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return generate_latest(registry), CONTENT_TYPE_LATEST
+    return generate_latest(), CONTENT_TYPE_LATEST

@@ -1,0 +1,1 @@
+"""Local read models of other services' aggregates, kept from their events."""

@@ -1,0 +1,74 @@
+"""The replica of the agency tree kept by the indicators and reforms services.
+
+Both services need the same facts about agencies (to scope data and check existence) and
+neither may read the agencies database, so the replica, its event handlers and its read-only
+endpoint live here once.
+"""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+from mongoengine import Document, IntField, ListField, StringField
+
+from shared.contracts.agencies import AGENCY_REGISTERED
+from shared.events.consumer import HandlerRegistry
+from shared.events.envelope import Event
+from shared.http.problems import Problem
+from shared.projections import apply_if_newer
+
+
+class AgencyReplica(Document):
+    meta = {"collection": "agency_replica", "indexes": ["parent_id", "path", "code"]}
+
+    id = StringField(primary_key=True)
+    code = StringField(required=True)
+    name = StringField(required=True)
+    short_name = StringField(null=True)
+    type = StringField(required=True)
+    parent_id = StringField(null=True)
+    path = ListField(StringField())
+    status = StringField(required=True)
+    sequence = IntField(required=True)
+    updated_at = StringField()  # time of the event this replica reflects (ISO 8601)
+
+
+def _project_snapshot(event: Event, data: dict) -> None:
+    snapshot = dict(data["agency"])
+    agency_id = snapshot.pop("id")
+    apply_if_newer(AgencyReplica._get_collection(), agency_id, event.sequence,
+                   {**snapshot, "updated_at": event.time})
+
+
+def register_agency_replica(registry: HandlerRegistry) -> None:
+    registry.on(AGENCY_REGISTERED, _project_snapshot)
+
+
+class AgencyReplicaSchema(Schema):
+    id = fields.String()
+    code = fields.String()
+    name = fields.String()
+    short_name = fields.String(allow_none=True)
+    type = fields.String()
+    parent_id = fields.String(allow_none=True)
+    path = fields.List(fields.String())
+    status = fields.String()
+    sequence = fields.Integer(metadata={"description": "Version of the agency this replica reflects"})
+
+
+def agency_replica_blueprint() -> Blueprint:
+    blp = Blueprint("agencies", __name__, url_prefix="/agencies",
+                    description="Read-only replica of the agency registry, kept from agency events.")
+
+    @blp.route("/<agency_id>")
+    class AgencyReplicaById(MethodView):
+        @blp.response(200, AgencyReplicaSchema)
+        def get(self, agency_id: str):
+            """Get an agency as this service knows it"""
+            doc = AgencyReplica._get_collection().find_one({"_id": agency_id})
+            if doc is None:
+                raise Problem(404, f"No agency {agency_id} is known to this service.")
+            doc["id"] = doc.pop("_id")
+            return doc
+
+    return blp

@@ -1,0 +1,111 @@
+"""Settings from environment variables, validated once at start-up.
+
+A bad value stops the process with a message naming the variable, instead of failing later
+in the middle of a request. Every service reads the same variables; the service name only
+picks the defaults (port, database name, consumer group).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Mapping
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+SERVICE_PORTS = {"agencies": 8001, "indicators": 8002, "reforms": 8003}
+
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+class SettingsError(SystemExit):
+    """Raised (as a process exit) when the environment holds an invalid value."""
+
+
+class _EnvSchema(Schema):
+    """Each field's data_key is the environment variable it comes from."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    namespace = fields.String(
+        data_key="KINERJA_NAMESPACE",
+        load_default="",
+        validate=validate.Regexp(r"^[a-z0-9_]*$", error="only lower-case letters, digits and '_' are allowed"),
+    )
+    mongo_uri = fields.String(
+        data_key="KINERJA_MONGO_URI",
+        load_default="mongodb://127.0.0.1:27017",
+        validate=validate.Regexp(r"^mongodb(\+srv)?://", error="must start with mongodb:// or mongodb+srv://"),
+    )
+    mongo_db = fields.String(data_key="KINERJA_MONGO_DB", load_default=None,
+                             validate=validate.Regexp(r"^[A-Za-z0-9_-]{1,63}$"))
+    kafka_bootstrap = fields.String(
+        data_key="KINERJA_KAFKA_BOOTSTRAP",
+        load_default="127.0.0.1:9092",
+        validate=validate.Regexp(r"^[^,\s:]+:\d+(,[^,\s:]+:\d+)*$", error="must be host:port[,host:port...]"),
+    )
+    topic_partitions = fields.Integer(data_key="KINERJA_TOPIC_PARTITIONS", load_default=3,
+                                      validate=validate.Range(min=1, max=1000))
+    topic_replication = fields.Integer(data_key="KINERJA_TOPIC_REPLICATION", load_default=1,
+                                       validate=validate.Range(min=1, max=10))
+    max_body_bytes = fields.Integer(data_key="KINERJA_MAX_BODY_BYTES", load_default=1024 * 1024,
+                                    validate=validate.Range(min=1024, max=64 * 1024 * 1024))
+    log_level = fields.String(data_key="KINERJA_LOG_LEVEL", load_default="INFO", validate=validate.OneOf(_LOG_LEVELS))
+    relay_batch_size = fields.Integer(data_key="KINERJA_RELAY_BATCH_SIZE", load_default=500,
+                                      validate=validate.Range(min=1, max=10000))
+    relay_idle_ms = fields.Integer(data_key="KINERJA_RELAY_IDLE_MS", load_default=50,
+                                   validate=validate.Range(min=1, max=60000))
+    consumer_max_retries = fields.Integer(data_key="KINERJA_CONSUMER_MAX_RETRIES", load_default=3,
+                                          validate=validate.Range(min=0, max=100))
+    consumer_backoff_ms = fields.Integer(data_key="KINERJA_CONSUMER_BACKOFF_MS", load_default=100,
+                                         validate=validate.Range(min=0, max=60000))
+
+
+@dataclass(frozen=True)
+class Settings:
+    service: str
+    namespace: str
+    mongo_uri: str
+    mongo_db: str
+    kafka_bootstrap: str
+    topic_partitions: int
+    topic_replication: int
+    max_body_bytes: int
+    log_level: str
+    relay_batch_size: int
+    relay_idle_ms: int
+    consumer_max_retries: int
+    consumer_backoff_ms: int
+
+    @property
+    def kafka_servers(self) -> list[str]:
+        return self.kafka_bootstrap.split(",")
+
+    @property
+    def default_port(self) -> int:
+        return SERVICE_PORTS[self.service]
+
+    def topic(self, name: str) -> str:
+        """A Kafka topic name inside this deployment's namespace (test runs use their own)."""
+        return f"{self.namespace}kinerja.{name}"
+
+    def consumer_group(self) -> str:
+        return f"{self.namespace}kinerja.{self.service}"
+
+
+def load_settings(service: str, environ: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate the settings for `service` from `environ` (default: the process environment)."""
+    if service not in SERVICE_PORTS:
+        raise SettingsError(f"unknown service {service!r}; expected one of {sorted(SERVICE_PORTS)}")
+    env = dict(os.environ if environ is None else environ)
+    # An empty variable means "not set", as in docker compose files that pass ${VAR:-}.
+    env = {key: value for key, value in env.items() if value != ""}
+    try:
+        values = _EnvSchema().load(env)
+    except ValidationError as err:
+        problems = "; ".join(f"{var}: {' '.join(msgs)}" for var, msgs in sorted(err.messages.items()))
+        raise SettingsError(f"invalid configuration for the {service} service: {problems}") from None
+    if values["mongo_db"] is None:
+        values["mongo_db"] = f"{values['namespace']}kinerja_{service}"
+    return Settings(service=service, **values)
+
