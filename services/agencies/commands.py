@@ -2,6 +2,8 @@
 state change and its event in one single-document write (see shared.outbox)."""
 from __future__ import annotations
 
+from mongoengine.errors import NotUniqueError
+
 from shared.contracts.agencies import AGENCY_REGISTERED
 from shared.http.problems import Problem
 from services.agencies import SERVICE
@@ -33,7 +35,9 @@ def register_agency(fields: dict) -> Agency:
                     head=Head(**head) if head else None)
     event = AGENCY_REGISTERED.build(source=SERVICE, subject=agency.id, sequence=1, data={"agency": agency.snapshot()})
     agency.record_first_event(event)
-    if Agency.objects(code=agency.code).only("id").first() is not None:
-        raise Problem(409, f"An agency with code {agency.code} already exists.", type_="duplicate")
-    agency.save(force_insert=True)  # the unique index still guards against a concurrent twin
+    try:
+        # The unique index on code is the guard, so two concurrent registrations cannot both win.
+        agency.save(force_insert=True)
+    except NotUniqueError:
+        raise Problem(409, f"An agency with code {agency.code} already exists.", type_="duplicate") from None
     return agency

@@ -8,10 +8,25 @@ from typing import Iterable
 from kafka import KafkaAdminClient, KafkaProducer
 from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
+from kafka.serializer import Serializer
 
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+class _KeySerializer(Serializer):
+    def serialize(self, topic, headers, data):
+        return data.encode() if isinstance(data, str) else data
+
+
+class _JsonValueSerializer(Serializer):
+    """Dicts become compact UTF-8 JSON; bytes (dead letters) pass through untouched."""
+
+    def serialize(self, topic, headers, data):
+        if data is None or isinstance(data, bytes):
+            return data
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def dead_letter_topic(settings: Settings) -> str:
@@ -36,9 +51,8 @@ def make_producer(settings: Settings, **overrides) -> KafkaProducer:
         request_timeout_ms=5000,
         delivery_timeout_ms=15000,
         max_block_ms=5000,
-        key_serializer=lambda key: key.encode() if isinstance(key, str) else key,
-        value_serializer=lambda value: value if isinstance(value, bytes)
-        else json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode(),
+        key_serializer=_KeySerializer(),
+        value_serializer=_JsonValueSerializer(),
     )
     config.update(overrides)
     return KafkaProducer(**config)

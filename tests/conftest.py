@@ -1,0 +1,27 @@
+"""Fixtures shared by every test layer.
+
+Integration, e2e and reliability tests run against the real Kafka and MongoDB that `make test`
+starts; each run works in its own namespace (database names, topics, consumer groups) so runs
+never see each other's data.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+from shared.settings import Settings, load_settings
+
+
+@pytest.fixture(scope="session")
+def namespace() -> str:
+    return os.environ.get("KINERJA_TEST_NAMESPACE") or f"t{uuid.uuid4().hex[:10]}_"
+
+
+@pytest.fixture(scope="session")
+def settings_for(namespace):
+    """Settings of a service inside this run's namespace (an optional suffix isolates a test module)."""
+    def make(service: str, suffix: str = "", **env: str) -> Settings:
+        return load_settings(service, {"KINERJA_NAMESPACE": f"{namespace}{suffix}", **env})
+    return make

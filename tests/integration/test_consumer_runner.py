@@ -1,0 +1,154 @@
+"""The consumer runner against real Kafka and MongoDB: dead letters, unknown types, retries, commits."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from kafka import KafkaConsumer, TopicPartition
+
+from shared.contracts.agencies import AGENCY_REGISTERED
+from shared.events.consumer import ConsumerRunner, HandlerRegistry, MessageProcessor, kafka_dead_letter
+from shared.events.envelope import new_event
+from shared.events.kafka import ensure_topics, make_producer
+from shared.replicas.agencies import AgencyReplica, register_agency_replica
+from tests.support.kafka_tools import BOOTSTRAP, produce_raw, read_topic, unique
+from tests.support.wait import wait_for
+
+
+def registered(agency_id: str, code: str) -> bytes:
+    snapshot = {"id": agency_id, "code": code, "name": "Dinas Pendidikan", "short_name": None, "type": "work_unit",
+                "parent_id": "regency-1", "path": ["province-1", "regency-1"], "status": "active"}
+    return AGENCY_REGISTERED.build(source="agencies", subject=agency_id, sequence=1, data={"agency": snapshot}).to_json()
+
+
+@pytest.fixture
+def topics(settings_for):
+    settings = settings_for("indicators", "it_")
+    source, dlt = settings.topic(unique("source")), settings.topic(unique("dlt"))
+    ensure_topics(settings, [source, dlt])
+    return settings, source, dlt
+
+
+def run_until(runner: ConsumerRunner, consumer, done, timeout=20.0):
+    wait_for(lambda: runner.poll_once(consumer) is not None and done(), timeout=timeout, message="consumer progress")
+
+
+def make_runner(settings, source, dlt, registry, producer, group=None, **processor_options):
+    processor = MessageProcessor(registry, kafka_dead_letter(producer, dlt, "indicators"), **processor_options)
+    return ConsumerRunner(bootstrap_servers=settings.kafka_servers, group_id=group or unique(f"{settings.namespace}g"),
+                          topics=[source], processor=processor)
+
+
+def committed_offset(group: str, topic: str) -> int:
+    consumer = KafkaConsumer(bootstrap_servers=BOOTSTRAP, group_id=group, enable_auto_commit=False)
+    try:
+        partitions = consumer.partitions_for_topic(topic)
+        return sum(consumer.committed(TopicPartition(topic, p)) or 0 for p in partitions)
+    finally:
+        consumer.close(autocommit=False)
+
+
+def test_bad_messages_go_to_the_dead_letter_topic_and_the_consumer_moves_on(topics):
+    settings, source, dlt = topics
+    from shared.db import connect_mongo
+    connect_mongo(settings)
+    good_id = unique("agency")
+    unknown = new_event(type="kinerja.something.new.v9", source="agencies", subject="x", sequence=1, data={}).to_json()
+    broken_contract = new_event(type=AGENCY_REGISTERED.type, source="agencies", subject="y", sequence=1,
+                                data={"agency": {"id": "y"}}).to_json()
+    # One key: one partition, so the order below is the order of consumption.
+    produce_raw(source, [("k", b"\x00not json"), ("k", b'{"specversion": "1.0"}'), ("k", unknown),
+                         ("k", broken_contract), ("k", registered(good_id, unique("OPD")))])
+
+    registry = HandlerRegistry()
+    register_agency_replica(registry)
+    producer = make_producer(settings)
+    group = unique(f"{settings.namespace}group")
+    runner = make_runner(settings, source, dlt, registry, producer, group=group)
+    consumer = runner._connect()
+    try:
+        run_until(runner, consumer, lambda: AgencyReplica.objects(id=good_id).first() is not None)
+    finally:
+        consumer.close(autocommit=False)
+        producer.close()
+
+    dead = read_topic(dlt, min_count=3)
+    reasons = [dict(m.headers)["dlt_reason"].decode() for m in dead]
+    assert reasons == ["unparseable", "unparseable", "contract_violation"]
+    assert dead[0].value == b"\x00not json"  # the original bytes, untouched
+    assert dict(dead[2].headers)["dlt_original_topic"].decode() == source
+    assert committed_offset(group, source) == 5  # every message, the skipped unknown one too
+
+
+def test_failing_handler_is_retried_then_dead_lettered(topics):
+    settings, source, dlt = topics
+    calls = []
+
+    def always_fails(event, data):
+        calls.append(event.id)
+        raise RuntimeError("projection bug")
+
+    registry = HandlerRegistry()
+    registry.on(AGENCY_REGISTERED, always_fails)
+    produce_raw(source, [("k", registered(unique("agency"), unique("OPD")))])
+    producer = make_producer(settings)
+    runner = make_runner(settings, source, dlt, registry, producer, max_retries=2, backoff_s=0.01)
+    consumer = runner._connect()
+    try:
+        run_until(runner, consumer, lambda: len(calls) == 3)
+    finally:
+        consumer.close(autocommit=False)
+        producer.close()
+    [dead] = read_topic(dlt, min_count=1)
+    headers = dict(dead.headers)
+    assert headers["dlt_reason"] == b"handler_failed"
+    assert b"projection bug" in headers["dlt_error"]
+
+
+def test_handler_that_recovers_on_retry_is_not_dead_lettered(topics):
+    settings, source, dlt = topics
+    attempts = []
+
+    def flaky(event, data):
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise RuntimeError("transient")
+
+    registry = HandlerRegistry()
+    registry.on(AGENCY_REGISTERED, flaky)
+    produce_raw(source, [("k", registered(unique("agency"), unique("OPD")))])
+    producer = make_producer(settings)
+    runner = make_runner(settings, source, dlt, registry, producer, max_retries=3, backoff_s=0.01)
+    consumer = runner._connect()
+    try:
+        run_until(runner, consumer, lambda: len(attempts) == 2)
+    finally:
+        consumer.close(autocommit=False)
+        producer.close()
+    assert read_topic(dlt, min_count=0, timeout=2) == []
+
+
+def test_correlation_id_travels_with_the_event(topics):
+    settings, source, dlt = topics
+    seen = []
+    from shared.logging import get_correlation_id, reset_correlation_id, set_correlation_id
+
+    token = set_correlation_id("req-42")
+    try:
+        payload = registered(unique("agency"), unique("OPD"))
+    finally:
+        reset_correlation_id(token)
+    assert json.loads(payload)["correlationid"] == "req-42"
+    registry = HandlerRegistry()
+    registry.on(AGENCY_REGISTERED, lambda event, data: seen.append(get_correlation_id()))
+    produce_raw(source, [("k", payload)])
+    producer = make_producer(settings)
+    runner = make_runner(settings, source, dlt, registry, producer)
+    consumer = runner._connect()
+    try:
+        run_until(runner, consumer, lambda: seen)
+    finally:
+        consumer.close(autocommit=False)
+        producer.close()
+    assert seen == ["req-42"]
+    assert get_correlation_id() is None
