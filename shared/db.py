@@ -22,5 +22,7 @@ def connect_mongo(settings: Settings):
     for document in _document_registry.values():
         document._collection = None
     mongoengine.connect(db=settings.mongo_db, host=settings.mongo_uri, tz_aware=True,
-                        serverSelectionTimeoutMS=3000, connectTimeoutMS=3000, uuidRepresentation="standard")
+                        serverSelectionTimeoutMS=3000, connectTimeoutMS=3000,
+                        # A stuck server must fail the request (503), never hang a worker forever.
+                        socketTimeoutMS=15000, uuidRepresentation="standard")
     return get_db()

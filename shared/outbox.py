@@ -23,6 +23,11 @@ from shared.metrics import EVENTS_RELAYED
 
 log = logging.getLogger(__name__)
 
+# FerretDB v1 holds one SQLite connection per statement of an update command until the command
+# ends, from a pool of 100 per database: one bulk update of ~50+ statements deadlocks the whole
+# database. Bulk updates are therefore sent in commands of at most this many statements.
+MAX_UPDATES_PER_COMMAND = 32
+
 
 class OutboxDocument(Document):
     """Base for aggregate documents that record the events of their own changes."""
@@ -104,7 +109,8 @@ class OutboxRelay:
             # Clear the flag only if no new event arrived meanwhile (the filter checks emptiness atomically).
             updates.append(UpdateOne({"_id": doc["_id"], "outbox.0": {"$exists": False}},
                                      {"$set": {"outbox_pending": False}}))
-        collection.bulk_write(updates, ordered=True)
+        for start in range(0, len(updates), MAX_UPDATES_PER_COMMAND):
+            collection.bulk_write(updates[start:start + MAX_UPDATES_PER_COMMAND], ordered=True)
         EVENTS_RELAYED.inc(published)
         return published
 

@@ -20,7 +20,9 @@ def apply_if_newer(collection: Collection, key: Any, sequence: int, fields: dict
     try:
         collection.update_one(
             {"_id": key, "sequence": {"$lt": sequence}},
-            {"$set": {**fields, "sequence": sequence}},
+            # events_applied counts the events this read model was built from: it makes a
+            # double application visible in tests and audits.
+            {"$set": {**fields, "sequence": sequence}, "$inc": {"events_applied": 1}},
             upsert=True,
         )
     except DuplicateKeyError:

@@ -5,6 +5,7 @@ threads of one process and stop together on SIGTERM/SIGINT, finishing the messag
 """
 from __future__ import annotations
 
+import faulthandler
 import logging
 import signal
 import threading
@@ -59,6 +60,8 @@ def run_worker(settings: Settings, *, outbox_documents: Iterable[type[Document]]
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
+    # `kill -USR1 <pid>` dumps every thread's stack to stderr: the first question about a stuck worker.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
 
     outbox_documents = list(outbox_documents)
     consumed_topics = sorted(settings.topic(t) for t in registry.topics())

@@ -25,3 +25,13 @@ def settings_for(namespace):
     def make(service: str, suffix: str = "", **env: str) -> Settings:
         return load_settings(service, {"KINERJA_NAMESPACE": f"{namespace}{suffix}", **env})
     return make
+
+
+@pytest.fixture(scope="session")
+def stack(namespace):
+    """The three APIs and three workers as real processes, in this run's namespace."""
+    from tests.support.stack import Stack
+
+    stack = Stack(f"{namespace}e2e_").start()
+    yield stack
+    stack.stop()

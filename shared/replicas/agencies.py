@@ -30,6 +30,7 @@ class AgencyReplica(Document):
     path = ListField(StringField())
     status = StringField(required=True)
     sequence = IntField(required=True)
+    events_applied = IntField()
     updated_at = StringField()  # time of the event this replica reflects (ISO 8601)
 
 

@@ -121,3 +121,11 @@ def test_event_recorded_while_publishing_is_kept_for_the_next_pass(mongo_db, pro
     assert [e["sequence"] for e in doc["outbox"]] == [2] and doc["outbox_pending"] is True
     relay_until_drained(relay, [agency.id])
     assert sequences_by_subject(topic, {agency.id}, 2) == {agency.id: [1, 2]}
+
+
+def test_a_large_backlog_is_relayed_in_one_pass_without_starving_the_database(mongo_db, producer, topic):
+    """FerretDB deadlocks on one update command with too many statements; the relay splits them."""
+    agencies = [new_agency_with_event(mongo_db) for _ in range(120)]
+    relay = OutboxRelay([Agency._get_collection()], producer, topic, batch_size=500)
+    relay_until_drained(relay, [a.id for a in agencies])
+    assert Agency._get_collection().find_one({"_id": agencies[-1].id})["outbox"] == []

@@ -1,0 +1,79 @@
+"""End to end over HTTP and Kafka: three gunicorn APIs and three workers, real processes."""
+from __future__ import annotations
+
+import signal
+import time
+
+import requests
+from pymongo import MongoClient
+
+from tests.support.kafka_tools import unique
+from tests.support.wait import wait_for
+
+REPLICAS = ("indicators", "reforms")
+
+
+def register(stack, **fields) -> dict:
+    body = {"code": unique("E2E"), "name": "Pemerintah Provinsi Jambi", "type": "province", **fields}
+    response = requests.post(stack.url("agencies", "/api/v1/agencies"), json=body, timeout=10)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def replica(stack, service: str, agency_id: str):
+    response = requests.get(stack.url(service, f"/api/v1/agencies/{agency_id}"), timeout=5)
+    return response.json() if response.status_code == 200 else None
+
+
+def test_a_registered_agency_appears_in_both_replicas_within_two_seconds(stack):
+    created = register(stack)
+    started = time.monotonic()
+    for service in REPLICAS:
+        copy = wait_for(lambda: replica(stack, service, created["id"]), timeout=2 - (time.monotonic() - started),
+                        message=f"{service} replica")
+        assert copy["code"] == created["code"] and copy["sequence"] == 1 and copy["path"] == []
+
+
+def test_a_subtree_keeps_its_paths_in_the_replicas(stack):
+    province = register(stack)
+    regency = register(stack, type="regency", parent_id=province["id"], name="Pemkab Tanjung Jabung Barat")
+    unit = register(stack, type="work_unit", parent_id=regency["id"], name="Dinas Pendidikan")
+    for service in REPLICAS:
+        copy = wait_for(lambda: replica(stack, service, unit["id"]), timeout=5, message=f"{service} replica")
+        assert copy["path"] == [province["id"], regency["id"]] and copy["parent_id"] == regency["id"]
+
+
+def test_replica_of_an_unknown_agency_is_404_problem(stack):
+    response = requests.get(stack.url("indicators", "/api/v1/agencies/unknown"), timeout=5)
+    assert response.status_code == 404
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+
+
+def test_every_service_is_ready_and_serves_its_openapi(stack):
+    for service in ("agencies", *REPLICAS):
+        assert requests.get(stack.url(service, "/readyz"), timeout=5).json()["checks"] == {"mongo": "ok", "kafka": "ok"}
+        spec = requests.get(stack.url(service, "/api/v1/openapi.json"), timeout=5).json()
+        assert "/api/v1/agencies/{agency_id}" in spec["paths"]
+        metrics = requests.get(stack.url(service, "/metrics"), timeout=5)
+        assert "kinerja_http_requests_total" in metrics.text
+
+
+def test_a_worker_killed_mid_stream_resumes_without_losing_or_double_applying(stack):
+    agencies = [register(stack, name=f"Dinas {i}") for i in range(60)]
+    # Kill the indicators worker while it is consuming this burst, register more while it is down.
+    stack.kill("indicators-worker", signal.SIGKILL)
+    agencies += [register(stack, name=f"Dinas {i}") for i in range(60, 120)]
+    stack.start_worker("indicators")
+    ids = [a["id"] for a in agencies]
+
+    db = MongoClient("mongodb://127.0.0.1:27017")[f"{stack.namespace}kinerja_indicators"]
+
+    def all_replicated():
+        return db.agency_replica.count_documents({"_id": {"$in": ids}}) == len(ids)
+
+    wait_for(all_replicated, timeout=60, message="all 120 agencies in the indicators replica")
+    replicas = list(db.agency_replica.find({"_id": {"$in": ids}}))
+    assert len(replicas) == len(ids)
+    assert {r["sequence"] for r in replicas} == {1}
+    assert {r["events_applied"] for r in replicas} == {1}  # redelivered messages were not applied again
+    assert {r["code"] for r in replicas} == {a["code"] for a in agencies}
