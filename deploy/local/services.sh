@@ -18,7 +18,7 @@ start() {
       port_open 127.0.0.1 "$port" && die "port $port is taken by another process; stop it or set KINERJA_${svc^^}_PORT"
       local prom="$STATE_DIR/prometheus/$svc"; rm -rf "$prom"; mkdir -p "$prom"
       PROMETHEUS_MULTIPROC_DIR="$prom" KINERJA_BIND="127.0.0.1:$port" \
-        nohup "$VENV/bin/gunicorn" -c deploy/local/gunicorn.conf.py "services.$svc.wsgi:app" \
+        nohup "$VENV/bin/gunicorn" -c deploy/gunicorn.conf.py "services.$svc.wsgi:app" \
         >"$LOG_DIR/$svc-api.log" 2>&1 &
       echo $! >"$RUN_DIR/$svc-api.pid"
     fi

@@ -48,7 +48,7 @@ class Stack:
 
     def start_api(self, service: str) -> None:
         env = {**self.env(), "KINERJA_BIND": f"127.0.0.1:{self.ports[service]}", "KINERJA_WEB_WORKERS": "2"}
-        self._spawn(f"{service}-api", [str(BIN / "gunicorn"), "-c", "deploy/local/gunicorn.conf.py",
+        self._spawn(f"{service}-api", [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py",
                                        f"services.{service}.wsgi:app"], env)
 
     def start_worker(self, service: str) -> None:

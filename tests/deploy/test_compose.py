@@ -1,0 +1,70 @@
+"""docker-compose.yml, checked offline (no Docker engine runs here): it must name processes that
+exist in the code, configure them through variables the settings know, and start them in order."""
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from shared.settings import _EnvSchema
+
+REPO = Path(__file__).resolve().parents[2]
+COMPOSE = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+SERVICES = COMPOSE["services"]
+APPS = {name: spec for name, spec in SERVICES.items() if spec.get("image") == "kinerja:latest"}
+KNOWN_VARIABLES = {field.data_key for field in _EnvSchema().fields.values()} | {"KINERJA_BIND", "PROMETHEUS_MULTIPROC_DIR"}
+
+
+def module_of(command: list[str]) -> str:
+    if command[0] == "gunicorn":
+        return command[-1].split(":")[0]
+    assert command[:2] == ["python", "-m"], command
+    return command[2]
+
+
+def test_every_service_has_its_api_worker_and_database():
+    for service in ("agencies", "indicators", "reforms"):
+        assert {f"{service}-api", f"{service}-worker", f"mongo-{service}"} <= set(SERVICES)
+    assert "kafka" in SERVICES
+
+
+@pytest.mark.parametrize("name", sorted(APPS))
+def test_app_commands_name_modules_that_exist(name):
+    module = module_of(APPS[name]["command"])
+    assert importlib.util.find_spec(module) is not None, f"{name} runs {module}, which does not exist"
+    service = name.split("-")[0]
+    assert module.startswith(f"services.{service}.")
+
+
+@pytest.mark.parametrize("name", sorted(APPS))
+def test_app_configuration_uses_known_variables_and_its_own_database(name):
+    environment = APPS[name]["environment"]
+    assert set(environment) <= KNOWN_VARIABLES, set(environment) - KNOWN_VARIABLES
+    service = name.split("-")[0]
+    assert environment["KINERJA_MONGO_URI"] == f"mongodb://mongo-{service}:27017"
+
+
+def test_dependencies_wait_for_health():
+    for name, spec in SERVICES.items():
+        for dependency, condition in (spec.get("depends_on") or {}).items():
+            assert dependency in SERVICES
+            assert condition == {"condition": "service_healthy"}, name
+            assert "healthcheck" in SERVICES[dependency], f"{dependency} has no healthcheck"
+
+
+def test_published_ports_bind_to_loopback_and_match_the_defaults():
+    published = {name: spec["ports"] for name, spec in SERVICES.items() if "ports" in spec}
+    assert published["agencies-api"] == ["127.0.0.1:8001:8001"]
+    assert published["indicators-api"] == ["127.0.0.1:8002:8002"]
+    assert published["reforms-api"] == ["127.0.0.1:8003:8003"]
+    for ports in published.values():
+        assert all(re.match(r"^127\.0\.0\.1:", p) for p in ports)
+
+
+def test_the_dockerfile_exists_and_copies_the_code():
+    dockerfile = (REPO / "deploy" / "Dockerfile").read_text()
+    for needed in ("COPY shared", "COPY services", "requirements.lock", "USER "):
+        assert needed in dockerfile
