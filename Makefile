@@ -5,12 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 LOCAL := deploy/local
 
-.PHONY: help venv infra run start stop status test test-unit compose-check lock clean
+.PHONY: help venv infra run start stop status token test test-unit compose-check lock clean
 
 help:
 	@echo "make run     provision Kafka + MongoDB, start the three APIs and workers (Ctrl-C stops)"
 	@echo "make test    provision what the tests need and run unit, contract, integration, e2e and reliability tests"
 	@echo "make stop    stop services, Kafka and MongoDB     make status   show what runs"
+	@echo "make token ROLE=operator AGENCY=<id>   a development bearer token for the local stack"
 
 venv: $(VENV)/.installed
 
@@ -35,6 +36,10 @@ stop:
 	-$(LOCAL)/services.sh stop
 	-$(LOCAL)/kafka.sh stop
 	-$(LOCAL)/mongo.sh stop
+
+# A development token for the local stack: make token ROLE=operator AGENCY=<agency id> [SUB=name]
+token: venv
+	@$(LOCAL)/services.sh token "$(ROLE)" "$(AGENCY)" "$(SUB)"
 
 status:
 	-$(LOCAL)/kafka.sh status

@@ -37,24 +37,28 @@ class OutboxDocument(Document):
     version = IntField(required=True, default=0, min_value=0)
     outbox = ListField(DictField(), default=list)
     outbox_pending = BooleanField(required=True, default=False)
+    # Audit records of writes, waiting to be moved to the audit collection (see shared.audit).
+    # Every audited write also records an event, so the relay always passes by them.
+    audit_pending = ListField(DictField(), default=list)
 
-    def record_first_event(self, event: Event) -> None:
-        """Prepare a new aggregate for insertion together with the event of its creation."""
+    def record_first_event(self, event: Event, audit: dict | None = None) -> None:
+        """Prepare a new aggregate for insertion together with the event (and audit record) of its creation."""
         self.version = event.sequence
         self.outbox = [event.to_dict()]
         self.outbox_pending = True
+        self.audit_pending = [audit] if audit else []
 
 
 def change_with_event(collection: Collection, aggregate_id: Any, expected_version: int,
-                      changes: dict[str, Any], event: Event) -> bool:
+                      changes: dict[str, Any], event: Event, audit: dict | None = None) -> bool:
     """Apply `changes` and append `event` in one atomic write, if the aggregate is still at
     `expected_version`. Returns False when someone else changed it first (nothing is written)."""
     if event.sequence != expected_version + 1:
         raise ValueError("an event's sequence must be the aggregate's next version")
+    push = {"outbox": event.to_dict(), **({"audit_pending": audit} if audit else {})}
     result = collection.update_one(
         {"_id": aggregate_id, "version": expected_version},
-        {"$set": {**changes, "version": event.sequence, "outbox_pending": True},
-         "$push": {"outbox": event.to_dict()}},
+        {"$set": {**changes, "version": event.sequence, "outbox_pending": True}, "$push": push},
     )
     return result.modified_count == 1
 
@@ -70,7 +74,10 @@ class OutboxRelay:
     """
 
     def __init__(self, collections: Iterable[Collection], producer, topic: str, batch_size: int = 500,
-                 send_timeout_s: float = 20.0):
+                 send_timeout_s: float = 20.0,
+                 before_publish: Callable[[Collection, list[dict]], None] | None = None):
+        """`before_publish(collection, docs)` runs on each batch first (the worker moves audit records)."""
+        self.before_publish = before_publish
         self.collections = list(collections)
         self.producer = producer
         self.topic = topic
@@ -86,9 +93,11 @@ class OutboxRelay:
         return sum(self._relay_collection(c) for c in self.collections)
 
     def _relay_collection(self, collection: Collection) -> int:
-        docs = list(collection.find({"outbox_pending": True}, {"outbox": 1}).limit(self.batch_size))
+        docs = list(collection.find({"outbox_pending": True}, {"outbox": 1, "audit_pending": 1}).limit(self.batch_size))
         if not docs:
             return 0
+        if self.before_publish:
+            self.before_publish(collection, docs)
         sends = [(doc, [(event, self._send(event)) for event in doc.get("outbox", [])]) for doc in docs]
         self.producer.flush(timeout=self.send_timeout_s)
         updates: list[UpdateOne] = []

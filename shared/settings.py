@@ -51,6 +51,12 @@ class _EnvSchema(Schema):
     max_body_bytes = fields.Integer(data_key="KINERJA_MAX_BODY_BYTES", load_default=1024 * 1024,
                                     validate=validate.Range(min=1024, max=64 * 1024 * 1024))
     log_level = fields.String(data_key="KINERJA_LOG_LEVEL", load_default="INFO", validate=validate.OneOf(_LOG_LEVELS))
+    jwt_secret = fields.String(data_key="KINERJA_JWT_SECRET", load_default=None,
+                               validate=validate.Length(min=32, error="must be at least 32 characters"))
+    jwt_public_key = fields.String(data_key="KINERJA_JWT_PUBLIC_KEY", load_default=None)
+    jwt_public_key_file = fields.String(data_key="KINERJA_JWT_PUBLIC_KEY_FILE", load_default=None)
+    jwt_issuer = fields.String(data_key="KINERJA_JWT_ISSUER", load_default=None)
+    jwt_audience = fields.String(data_key="KINERJA_JWT_AUDIENCE", load_default=None)
     relay_batch_size = fields.Integer(data_key="KINERJA_RELAY_BATCH_SIZE", load_default=500,
                                       validate=validate.Range(min=1, max=10000))
     relay_idle_ms = fields.Integer(data_key="KINERJA_RELAY_IDLE_MS", load_default=50,
@@ -72,6 +78,11 @@ class Settings:
     topic_replication: int
     max_body_bytes: int
     log_level: str
+    jwt_secret: str | None
+    jwt_public_key: str | None
+    jwt_public_key_file: str | None
+    jwt_issuer: str | None
+    jwt_audience: str | None
     relay_batch_size: int
     relay_idle_ms: int
     consumer_max_retries: int
@@ -89,6 +100,10 @@ class Settings:
         """A Kafka topic name inside this deployment's namespace (test runs use their own)."""
         return f"{self.namespace}kinerja.{name}"
 
+    @property
+    def auth_configured(self) -> bool:
+        return bool(self.jwt_secret or self.jwt_public_key)
+
     def consumer_group(self) -> str:
         return f"{self.namespace}kinerja.{self.service}"
 
@@ -105,6 +120,14 @@ def load_settings(service: str, environ: Mapping[str, str] | None = None) -> Set
     except ValidationError as err:
         problems = "; ".join(f"{var}: {' '.join(msgs)}" for var, msgs in sorted(err.messages.items()))
         raise SettingsError(f"invalid configuration for the {service} service: {problems}") from None
+    if values["jwt_public_key_file"]:
+        try:
+            with open(values["jwt_public_key_file"], encoding="utf-8") as key_file:
+                values["jwt_public_key"] = key_file.read()
+        except OSError as err:
+            raise SettingsError(f"KINERJA_JWT_PUBLIC_KEY_FILE: cannot read {values['jwt_public_key_file']}: {err}") from None
+    if values["jwt_secret"] and values["jwt_public_key"]:
+        raise SettingsError("set either KINERJA_JWT_SECRET (HS256, development) or a public key (RS256/ES256), not both")
     if values["mongo_db"] is None:
         values["mongo_db"] = f"{values['namespace']}kinerja_{service}"
     return Settings(service=service, **values)

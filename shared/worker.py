@@ -14,6 +14,7 @@ from typing import Iterable
 
 from mongoengine import Document
 
+from shared.audit import move_pending_audit
 from shared.db import connect_mongo
 from shared.events.consumer import ConsumerRunner, HandlerRegistry, MessageProcessor, kafka_dead_letter
 from shared.events.kafka import dead_letter_topic, ensure_topics, make_producer
@@ -75,7 +76,7 @@ def run_worker(settings: Settings, *, outbox_documents: Iterable[type[Document]]
     threads = []
     if outbox_documents:
         relay = OutboxRelay([d._get_collection() for d in outbox_documents], producer, events_topic(settings),
-                            batch_size=settings.relay_batch_size)
+                            batch_size=settings.relay_batch_size, before_publish=move_pending_audit)
         threads.append(threading.Thread(target=relay.run, name="outbox-relay", daemon=True,
                                         kwargs={"should_stop": stop.is_set, "idle_s": settings.relay_idle_ms / 1000}))
     if consumed_topics:

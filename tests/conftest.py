@@ -11,7 +11,19 @@ import uuid
 
 import pytest
 
+from shared.auth.tokens import mint_token
 from shared.settings import Settings, load_settings
+
+# Tests sign their tokens with this development secret (HS256); nothing real uses it.
+TEST_JWT_SECRET = "kinerja-test-secret-0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def token_for(role: str, agency_id: str = "*", sub: str | None = None, **options) -> str:
+    return mint_token(key=TEST_JWT_SECRET, sub=sub or f"{role}-tester", role=role, agency_id=agency_id, **options)
+
+
+def auth_header(role: str = "admin", agency_id: str = "*", sub: str | None = None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token_for(role, agency_id, sub)}"}
 
 
 @pytest.fixture(scope="session")
@@ -23,7 +35,8 @@ def namespace() -> str:
 def settings_for(namespace):
     """Settings of a service inside this run's namespace (an optional suffix isolates a test module)."""
     def make(service: str, suffix: str = "", **env: str) -> Settings:
-        return load_settings(service, {"KINERJA_NAMESPACE": f"{namespace}{suffix}", **env})
+        return load_settings(service, {"KINERJA_NAMESPACE": f"{namespace}{suffix}",
+                                       "KINERJA_JWT_SECRET": TEST_JWT_SECRET, **env})
     return make
 
 

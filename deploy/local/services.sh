@@ -7,10 +7,28 @@ VENV="${KINERJA_VENV:-$REPO_ROOT/.venv}"
 SERVICES=(agencies indicators reforms)
 declare -A PORTS=([agencies]="${KINERJA_AGENCIES_PORT:-8001}" [indicators]="${KINERJA_INDICATORS_PORT:-8002}" [reforms]="${KINERJA_REFORMS_PORT:-8003}")
 
+SECRET_FILE="$STATE_DIR/jwt-secret"
+
 ready() { curl -fsS -o /dev/null "http://127.0.0.1:$1/readyz"; }
+
+# The development token secret: KINERJA_JWT_SECRET if set, else one generated once per checkout
+# into the ignored .local/ folder (never committed).
+ensure_secret() {
+  if [ -z "${KINERJA_JWT_SECRET:-}" ]; then
+    [ -s "$SECRET_FILE" ] || (umask 077 && "$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(48))' >"$SECRET_FILE")
+    KINERJA_JWT_SECRET=$(cat "$SECRET_FILE")
+  fi
+  export KINERJA_JWT_SECRET
+}
+
+token() { # token ROLE AGENCY [SUB]
+  ensure_secret
+  "$VENV/bin/kinerja" token --role "$1" --agency "$2" ${3:+--sub "$3"}
+}
 
 start() {
   [ -x "$VENV/bin/gunicorn" ] || die "no virtualenv at $VENV; run 'make venv' first"
+  ensure_secret
   cd "$REPO_ROOT"
   for svc in "${SERVICES[@]}"; do
     local port=${PORTS[$svc]}
@@ -64,6 +82,9 @@ Kinerja is running:
   health      /healthz  /readyz  /metrics on each port
   Kafka       127.0.0.1:9092        MongoDB  127.0.0.1:27017
   logs        $LOG_DIR
+An admin token for curl (Authorization: Bearer ...), valid 8 hours:
+  $(token admin '*' local-admin)
+Other tokens: make token ROLE=operator AGENCY=<agency id>
 Press Ctrl-C to stop the services (make stop also stops Kafka and MongoDB).
 INFO
   while :; do
@@ -81,5 +102,6 @@ case "${1:-}" in
   stop) stop ;;
   status) status ;;
   run) run ;;
-  *) echo "usage: $0 start|stop|status|run" >&2; exit 2 ;;
+  token) token "${2:?role}" "${3:?agency id}" "${4:-}" ;;
+  *) echo "usage: $0 start|stop|status|run|token ROLE AGENCY [SUB]" >&2; exit 2 ;;
 esac

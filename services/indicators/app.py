@@ -1,7 +1,9 @@
 """App factory of the indicators service."""
 from flask import Flask
 
+from shared.auth.directory import collection_lookup
 from shared.http.app import build_app
+from shared.replicas.agencies import AgencyReplica
 from shared.settings import Settings, load_settings
 from services.indicators import SERVICE
 from services.indicators.resources import blueprints
@@ -9,4 +11,5 @@ from services.indicators.resources import blueprints
 
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or load_settings(SERVICE)
-    return build_app(settings, title="Kinerja indicators", description="Performance indicators, targets, realisations and server-computed achievement.", blueprints=blueprints())
+    return build_app(settings, title="Kinerja indicators", description="Performance indicators, targets, realisations and server-computed achievement.", blueprints=blueprints(),
+                     agency_lookup=collection_lookup(AgencyReplica._get_collection))

@@ -1,7 +1,9 @@
 """App factory of the reforms service."""
 from flask import Flask
 
+from shared.auth.directory import collection_lookup
 from shared.http.app import build_app
+from shared.replicas.agencies import AgencyReplica
 from shared.settings import Settings, load_settings
 from services.reforms import SERVICE
 from services.reforms.resources import blueprints
@@ -9,4 +11,5 @@ from services.reforms.resources import blueprints
 
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or load_settings(SERVICE)
-    return build_app(settings, title="Kinerja reforms", description="Reform activities (FGDs, trainings, value internalisation) across the eight areas of change.", blueprints=blueprints())
+    return build_app(settings, title="Kinerja reforms", description="Reform activities (FGDs, trainings, value internalisation) across the eight areas of change.", blueprints=blueprints(),
+                     agency_lookup=collection_lookup(AgencyReplica._get_collection))

@@ -6,6 +6,8 @@ from typing import Iterable
 from flask import Flask
 from flask_smorest import Api, Blueprint
 
+from shared.auth.flask_auth import AgencyLookup, install_auth
+from shared.auth.tokens import TokenVerifier
 from shared.db import connect_mongo
 from shared.http.middleware import install_middleware
 from shared.http.ops import ops
@@ -16,8 +18,11 @@ from shared.settings import Settings
 API_PREFIX = "/api/v1"
 
 
-def build_app(settings: Settings, *, title: str, description: str, blueprints: Iterable[Blueprint]) -> Flask:
+def build_app(settings: Settings, *, title: str, description: str, blueprints: Iterable[Blueprint],
+              agency_lookup: AgencyLookup) -> Flask:
+    """`agency_lookup` finds an agency in this service's own copy of the tree, for authorization."""
     configure_logging(settings.service, settings.log_level)
+    verifier = TokenVerifier.from_settings(settings)  # refuses to start without a token key
     app = Flask(f"kinerja.{settings.service}")
     app.config.update(
         KINERJA_SETTINGS=settings,
@@ -27,7 +32,11 @@ def build_app(settings: Settings, *, title: str, description: str, blueprints: I
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX=API_PREFIX,
         OPENAPI_JSON_PATH="openapi.json",
-        API_SPEC_OPTIONS={"info": {"description": description}},
+        API_SPEC_OPTIONS={
+            "info": {"description": description},
+            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+            "security": [{"bearer": []}],
+        },
         JSON_SORT_KEYS=False,
         PROPAGATE_EXCEPTIONS=False,
     )
@@ -37,7 +46,7 @@ def build_app(settings: Settings, *, title: str, description: str, blueprints: I
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix=API_PREFIX + (blueprint.url_prefix or ""))
     app.register_blueprint(ops)
-    install_middleware(app, settings.service)
+    install_middleware(app, settings.service, install_auth(app, verifier, agency_lookup))
     # After Api(app): these handlers replace flask-smorest's own JSON error bodies.
     register_problem_handlers(app)
     return app

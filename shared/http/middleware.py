@@ -55,13 +55,14 @@ def _check_media_type() -> None:
         raise Problem(415, f"Send the request body as {expected} (got {mimetype or 'no Content-Type'}).")
 
 
-def install_middleware(app: Flask, service: str) -> None:
+def install_middleware(app: Flask, service: str, authenticate: Callable[[], None]) -> None:
     @app.before_request
     def _start() -> None:
         g.started = time.perf_counter()
         incoming = request.headers.get(CORRELATION_HEADER, "")
         g.correlation_id = incoming if 0 < len(incoming) <= 128 and incoming.isprintable() else new_correlation_id()
         g.correlation_token = set_correlation_id(g.correlation_id)
+        authenticate()  # 401/403 before anything looks at the body
         _check_media_type()
 
     @app.after_request

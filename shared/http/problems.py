@@ -36,8 +36,10 @@ class Problem(Exception):
     """An error to return to the client as problem+json."""
 
     def __init__(self, status: int, detail: str, *, errors: dict[str, Any] | None = None,
-                 type_: str | None = None, title: str | None = None, **extensions: Any):
+                 type_: str | None = None, title: str | None = None, headers: dict[str, str] | None = None,
+                 **extensions: Any):
         super().__init__(detail)
+        self.headers = headers or {}
         self.status = status
         self.detail = detail
         self.errors = errors
@@ -98,7 +100,7 @@ def _handle_http(error: HTTPException) -> Response:
 
 def _handle_problem(problem: Problem) -> Response:
     return problem_response(problem.status, problem.detail, errors=problem.errors, type_=problem.type,
-                            title=problem.title, **problem.extensions)
+                            title=problem.title, headers=problem.headers, **problem.extensions)
 
 
 def _handle_duplicate(error: Exception) -> Response:

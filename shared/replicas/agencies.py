@@ -11,6 +11,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from mongoengine import Document, IntField, ListField, StringField
 
+from shared.auth.flask_auth import require
+from shared.auth.policy import Action, AgencyRef
 from shared.contracts.agencies import AGENCY_REGISTERED
 from shared.events.consumer import HandlerRegistry
 from shared.events.envelope import Event
@@ -69,6 +71,7 @@ def agency_replica_blueprint() -> Blueprint:
             doc = AgencyReplica._get_collection().find_one({"_id": agency_id})
             if doc is None:
                 raise Problem(404, f"No agency {agency_id} is known to this service.")
+            require(Action.READ, AgencyRef(doc["_id"], tuple(doc.get("path") or ()), doc["status"]))
             doc["id"] = doc.pop("_id")
             return doc
 

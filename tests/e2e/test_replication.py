@@ -7,21 +7,24 @@ import time
 import requests
 from pymongo import MongoClient
 
+from tests.conftest import auth_header
 from tests.support.kafka_tools import unique
 from tests.support.wait import wait_for
+
+ADMIN = auth_header("admin")
 
 REPLICAS = ("indicators", "reforms")
 
 
 def register(stack, **fields) -> dict:
     body = {"code": unique("E2E"), "name": "Pemerintah Provinsi Jambi", "type": "province", **fields}
-    response = requests.post(stack.url("agencies", "/api/v1/agencies"), json=body, timeout=10)
+    response = requests.post(stack.url("agencies", "/api/v1/agencies"), json=body, timeout=10, headers=ADMIN)
     assert response.status_code == 201, response.text
     return response.json()
 
 
 def replica(stack, service: str, agency_id: str):
-    response = requests.get(stack.url(service, f"/api/v1/agencies/{agency_id}"), timeout=5)
+    response = requests.get(stack.url(service, f"/api/v1/agencies/{agency_id}"), timeout=5, headers=ADMIN)
     return response.json() if response.status_code == 200 else None
 
 
@@ -44,7 +47,7 @@ def test_a_subtree_keeps_its_paths_in_the_replicas(stack):
 
 
 def test_replica_of_an_unknown_agency_is_404_problem(stack):
-    response = requests.get(stack.url("indicators", "/api/v1/agencies/unknown"), timeout=5)
+    response = requests.get(stack.url("indicators", "/api/v1/agencies/unknown"), timeout=5, headers=ADMIN)
     assert response.status_code == 404
     assert response.headers["Content-Type"].startswith("application/problem+json")
 
@@ -77,3 +80,16 @@ def test_a_worker_killed_mid_stream_resumes_without_losing_or_double_applying(st
     assert {r["sequence"] for r in replicas} == {1}
     assert {r["events_applied"] for r in replicas} == {1}  # redelivered messages were not applied again
     assert {r["code"] for r in replicas} == {a["code"] for a in agencies}
+
+
+def test_replica_reads_are_scoped_by_the_replicated_tree(stack):
+    province = register(stack)
+    regency_a = register(stack, type="regency", parent_id=province["id"])
+    regency_b = register(stack, type="regency", parent_id=province["id"])
+    for service in REPLICAS:
+        wait_for(lambda: replica(stack, service, regency_b["id"]), timeout=5, message=f"{service} replica")
+        viewer_a = auth_header("viewer", regency_a["id"])
+        own = requests.get(stack.url(service, f"/api/v1/agencies/{regency_a['id']}"), headers=viewer_a, timeout=5)
+        sibling = requests.get(stack.url(service, f"/api/v1/agencies/{regency_b['id']}"), headers=viewer_a, timeout=5)
+        anonymous = requests.get(stack.url(service, f"/api/v1/agencies/{regency_a['id']}"), timeout=5)
+        assert (own.status_code, sibling.status_code, anonymous.status_code) == (200, 403, 401)

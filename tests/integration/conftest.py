@@ -6,6 +6,7 @@ from pymongo import MongoClient
 
 from shared.db import connect_mongo
 from shared.http.ops import kafka_reachable
+from tests.conftest import auth_header
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -33,6 +34,14 @@ def agencies_app(agencies_settings):
 
 @pytest.fixture
 def client(agencies_app):
+    """A test client that sends an admin token unless a request says otherwise."""
+    client = agencies_app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = auth_header("admin")["Authorization"]
+    return client
+
+
+@pytest.fixture
+def anonymous(agencies_app):
     return agencies_app.test_client()
 
 

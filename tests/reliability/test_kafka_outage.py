@@ -7,9 +7,12 @@ import pytest
 import requests
 from pymongo import MongoClient
 
+from tests.conftest import auth_header
 from tests.support.kafka_tools import unique
 from tests.support.stack import REPO
 from tests.support.wait import wait_for
+
+ADMIN = auth_header("admin")
 
 KAFKA = str(REPO / "deploy" / "local" / "kafka.sh")
 PIDFILE = REPO / ".local" / "run" / "kafka.pid"
@@ -30,7 +33,7 @@ def test_writes_during_a_kafka_outage_all_arrive_exactly_once_after_it(stack, ka
     codes = [unique("OUTAGE") for _ in range(50)]
     ids = []
     for code in codes:
-        response = requests.post(stack.url("agencies", "/api/v1/agencies"), timeout=10,
+        response = requests.post(stack.url("agencies", "/api/v1/agencies"), timeout=10, headers=ADMIN,
                                  json={"code": code, "name": f"Dinas {code}", "type": "province"})
         assert response.status_code == 201, response.text
         ids.append(response.json()["id"])

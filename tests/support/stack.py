@@ -38,7 +38,10 @@ class Stack:
         return f"http://127.0.0.1:{self.ports[service]}{path}"
 
     def env(self) -> dict[str, str]:
+        from tests.conftest import TEST_JWT_SECRET
+
         return {**os.environ, "KINERJA_NAMESPACE": self.namespace, "KINERJA_LOG_LEVEL": "INFO",
+                "KINERJA_JWT_SECRET": TEST_JWT_SECRET,
                 "KINERJA_CONSUMER_BACKOFF_MS": "20", "PYTHONUNBUFFERED": "1"}
 
     def _spawn(self, name: str, argv: list[str], env: dict[str, str]) -> None:

@@ -41,6 +41,11 @@ class Agency(OutboxDocument):
     created_at = DateTimeField(default=_now)
     updated_at = DateTimeField(default=_now)
 
+    def audited_state(self) -> dict:
+        """The fields an audit record shows before and after a change."""
+        head = {"name": self.head.name, "title": self.head.title} if self.head else None
+        return {**self.snapshot(), "head": head}
+
     def snapshot(self) -> dict:
         """What other services' replicas hold about an agency (the event contract's shape)."""
         return {"id": self.id, "code": self.code, "name": self.name, "short_name": self.short_name,

@@ -3,6 +3,8 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from shared.auth.flask_auth import require
+from shared.auth.policy import Action, AgencyRef
 from shared.http.etag import etag_headers
 from shared.http.problems import Problem
 from services.agencies.adapters.documents import Agency
@@ -30,7 +32,8 @@ class AgencyById(MethodView):
     @blp.response(200, AgencySchema)
     def get(self, agency_id):
         """Get one agency"""
-        agency = Agency.objects(id=agency_id).exclude("outbox").first()
+        agency = Agency.objects(id=agency_id).exclude("outbox", "audit_pending").first()
         if agency is None:
             raise Problem(404, f"No agency {agency_id}.")
+        require(Action.READ, AgencyRef(agency.id, tuple(agency.path), agency.status))
         return agency, 200, etag_headers(agency.version)

@@ -1,0 +1,146 @@
+"""The audit trail: an append-only record of every write (who, role, when, what, before → after,
+reason, correlation id), readable at GET /api/v1/audit and never writable through the API.
+
+A record must exist exactly once for every write, even if the process dies right after it. So
+the record travels like an event: it is pushed into the aggregate document's `audit_pending`
+list in the same single-document write as the change, then moved into the `audit` collection
+(insert keyed by the record id, so a second move is a no-op) — right away by the request, and
+by the worker's relay if the request did not get that far.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+from typing import Any, Iterable
+
+from flask import g
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from mongoengine import DateTimeField, DictField, Document, ListField, StringField
+from pymongo import UpdateOne
+from pymongo.collection import Collection
+from pymongo.errors import BulkWriteError
+
+from shared.auth.flask_auth import require_role_for
+from shared.auth.policy import Action, scope_filter
+from shared.logging import get_correlation_id
+
+DUPLICATE_KEY = 11000
+
+
+class AuditRecord(Document):
+    meta = {
+        "collection": "audit",
+        "indexes": ["entity_id", "agency_id", "actor", "-at", "agency_path"],
+    }
+
+    id = StringField(primary_key=True)
+    at = DateTimeField(required=True)
+    actor = StringField(required=True)
+    role = StringField(required=True)
+    action = StringField(required=True)
+    entity_type = StringField(required=True)
+    entity_id = StringField(required=True)
+    agency_id = StringField(null=True)
+    agency_path = ListField(StringField())
+    before = DictField(null=True)
+    after = DictField(null=True)
+    reason = StringField(null=True)
+    correlation_id = StringField(null=True)
+
+
+def audit_entry(*, action: str, entity_type: str, entity_id: str, agency_id: str | None, agency_path: Iterable[str],
+                before: dict | None, after: dict | None, reason: str | None = None) -> dict[str, Any]:
+    """A record of the current caller's write, to be stored with the write itself."""
+    principal = g.principal
+    return {
+        "_id": str(uuid.uuid4()), "at": datetime.now(timezone.utc), "actor": principal.sub, "role": principal.role,
+        "action": action, "entity_type": entity_type, "entity_id": entity_id, "agency_id": agency_id,
+        "agency_path": list(agency_path), "before": before, "after": after, "reason": reason,
+        "correlation_id": get_correlation_id(),
+    }
+
+
+def move_pending_audit(source: Collection, docs: list[dict]) -> None:
+    """Move the `audit_pending` entries of `docs` (as read from `source`) into the audit collection."""
+    entries = [entry for doc in docs for entry in doc.get("audit_pending") or ()]
+    if not entries:
+        return
+    try:
+        AuditRecord._get_collection().insert_many(entries, ordered=False)
+    except BulkWriteError as err:
+        # Already moved by someone else (request and relay raced): fine; anything else is not.
+        if any(e["code"] != DUPLICATE_KEY for e in err.details.get("writeErrors", [])):
+            raise
+    updates = [UpdateOne({"_id": doc["_id"]}, {"$pullAll": {"audit_pending": doc["audit_pending"]}})
+               for doc in docs if doc.get("audit_pending")]
+    for start in range(0, len(updates), 32):  # see shared.outbox.MAX_UPDATES_PER_COMMAND
+        source.bulk_write(updates[start:start + 32], ordered=False)
+
+
+def flush_audit_of(source: Collection, doc_id: Any) -> None:
+    """Right after a write: make its audit record visible without waiting for the relay."""
+    doc = source.find_one({"_id": doc_id}, {"audit_pending": 1})
+    if doc:
+        move_pending_audit(source, [doc])
+
+
+class AuditQuerySchema(Schema):
+    entity_id = fields.String()
+    entity_type = fields.String()
+    agency_id = fields.String(metadata={"description": "Records about this agency (not its subtree)"})
+    actor = fields.String()
+    since = fields.AwareDateTime(metadata={"description": "ISO 8601 with offset, inclusive"})
+    until = fields.AwareDateTime(metadata={"description": "ISO 8601 with offset, exclusive"})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class AuditRecordSchema(Schema):
+    id = fields.String()
+    at = fields.AwareDateTime()
+    actor = fields.String()
+    role = fields.String()
+    action = fields.String()
+    entity_type = fields.String()
+    entity_id = fields.String()
+    agency_id = fields.String(allow_none=True)
+    before = fields.Dict(allow_none=True)
+    after = fields.Dict(allow_none=True)
+    reason = fields.String(allow_none=True)
+    correlation_id = fields.String(allow_none=True)
+
+
+class AuditPageSchema(Schema):
+    items = fields.List(fields.Nested(AuditRecordSchema))
+    page = fields.Integer()
+    page_size = fields.Integer()
+    total = fields.Integer()
+
+
+def audit_blueprint() -> Blueprint:
+    blp = Blueprint("audit", __name__, url_prefix="/audit",
+                    description="Append-only audit trail of every write in this service (read-only).")
+
+    @blp.route("")
+    class AuditTrail(MethodView):
+        @blp.arguments(AuditQuerySchema, location="query")
+        @blp.response(200, AuditPageSchema)
+        def get(self, query):
+            """List audit records, newest first (admins: all; evaluators: their subtree)"""
+            principal = require_role_for(Action.AUDIT)
+            mongo_filter: dict[str, Any] = dict(scope_filter(principal, id_field="agency_id", path_field="agency_path"))
+            for field in ("entity_id", "entity_type", "agency_id", "actor"):
+                if field in query:
+                    mongo_filter[field] = query[field]
+            if "since" in query or "until" in query:
+                mongo_filter["at"] = {**({"$gte": query["since"]} if "since" in query else {}),
+                                      **({"$lt": query["until"]} if "until" in query else {})}
+            collection = AuditRecord._get_collection()
+            page, size = query["page"], query["page_size"]
+            cursor = collection.find(mongo_filter).sort([("at", -1), ("_id", 1)]).skip((page - 1) * size).limit(size)
+            items = [{**doc, "id": doc.pop("_id")} for doc in cursor]
+            return {"items": items, "page": page, "page_size": size, "total": collection.count_documents(mongo_filter)}
+
+    return blp

@@ -1,0 +1,1 @@
+"""Authentication (bearer JWT) and agency-scoped authorization, shared by every service."""

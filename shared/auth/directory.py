@@ -1,0 +1,18 @@
+"""Agency lookups for authorization, from whichever collection holds a service's agency tree
+(the registry itself in the agencies service, the replica in the others)."""
+from __future__ import annotations
+
+from typing import Callable
+
+from pymongo.collection import Collection
+
+from shared.auth.policy import AgencyRef
+
+
+def collection_lookup(collection: Callable[[], Collection]) -> Callable[[str], AgencyRef | None]:
+    def lookup(agency_id: str) -> AgencyRef | None:
+        doc = collection().find_one({"_id": agency_id}, {"path": 1, "status": 1})
+        if doc is None:
+            return None
+        return AgencyRef(id=doc["_id"], path=tuple(doc.get("path") or ()), status=doc.get("status", "active"))
+    return lookup

@@ -1,0 +1,80 @@
+"""Bearer-token authentication for every request, and the authorization helpers views call."""
+from __future__ import annotations
+
+from typing import Callable
+
+from flask import Flask, current_app, g, request
+
+from shared.auth.policy import ROLE_ACTIONS, Action, AgencyRef, Forbidden, authorize
+from shared.auth.tokens import InvalidToken, Principal, TokenVerifier
+from shared.http.problems import Problem
+
+# The four endpoints open without a token: liveness, readiness, metrics and the OpenAPI document.
+OPEN_ENDPOINTS = {"ops.healthz", "ops.readyz", "ops.metrics", "api-docs.openapi_json"}
+
+AgencyLookup = Callable[[str], AgencyRef | None]
+
+
+def _unauthorized(detail: str) -> Problem:
+    return Problem(401, detail, headers={"WWW-Authenticate": 'Bearer realm="kinerja"'})
+
+
+def authenticate(verifier: TokenVerifier, lookup: AgencyLookup) -> None:
+    """Before every request: set `g.principal`, or refuse with 401 (no valid token) / 403."""
+    if request.endpoint is None or request.endpoint in OPEN_ENDPOINTS or request.method == "OPTIONS":
+        return
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if not header:
+        raise _unauthorized("This endpoint needs a bearer token (Authorization: Bearer <JWT>).")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _unauthorized("The Authorization header must be 'Bearer <JWT>'.")
+    try:
+        principal = verifier.verify(token.strip())
+    except InvalidToken as err:
+        raise _unauthorized(f"Invalid token: {err}.") from None
+    if principal.role != "admin":
+        home = lookup(principal.agency_id)
+        if home is None:
+            raise Problem(403, f"The token's agency {principal.agency_id} is not known to this service.")
+        if home.status != "active":
+            raise Problem(403, f"The token's agency {principal.agency_id} has been deactivated.")
+    g.principal = principal
+
+
+def current_principal() -> Principal:
+    return g.principal
+
+
+def require(action: Action, agency: AgencyRef | None) -> Principal:
+    """Refuse with 403 unless the caller may perform `action` on data of `agency`."""
+    principal = current_principal()
+    try:
+        authorize(principal, action, agency)
+    except Forbidden as err:
+        raise Problem(403, f"Forbidden: {err}.", required_action=action.value,
+                      required_scope=agency.id if agency else "registry") from None
+    return principal
+
+
+def require_role_for(action: Action) -> Principal:
+    """Refuse with 403 unless the caller's role allows `action` somewhere (lists then filter by scope)."""
+    principal = current_principal()
+    if action not in ROLE_ACTIONS[principal.role]:
+        raise Problem(403, f"Forbidden: the {principal.role} role may not {action.value}.", required_action=action.value)
+    return principal
+
+
+def require_on(action: Action, agency_id: str | None) -> Principal:
+    """`require` for an agency known by id; an agency this service does not know is a 404."""
+    if agency_id is None:
+        return require(action, None)
+    agency = current_app.extensions["kinerja_agency_lookup"](agency_id)
+    if agency is None:
+        raise Problem(404, f"No agency {agency_id}.")
+    return require(action, agency)
+
+
+def install_auth(app: Flask, verifier: TokenVerifier, lookup: AgencyLookup) -> Callable[[], None]:
+    app.extensions["kinerja_agency_lookup"] = lookup
+    return lambda: authenticate(verifier, lookup)

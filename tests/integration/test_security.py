@@ -1,0 +1,192 @@
+"""Authentication, agency-scoped authorization and the audit trail, over real MongoDB."""
+from __future__ import annotations
+
+import time
+
+import jwt
+import pytest
+
+from services.agencies.adapters.documents import Agency
+from shared.audit import AuditRecord, move_pending_audit
+from tests.conftest import TEST_JWT_SECRET, auth_header
+from tests.support.kafka_tools import unique
+
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture
+def tree(client):
+    """Jambi ─┬─ Regency A ── Unit A
+              └─ Regency B ── Unit B"""
+    def make(type_, parent=None):
+        body = {"code": unique(type_.upper()), "name": f"{type_} {unique('n')}", "type": type_,
+                **({"parent_id": parent} if parent else {})}
+        response = client.post("/api/v1/agencies", json=body)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["id"]
+    province = make("province")
+    regency_a, regency_b = make("regency", province), make("regency", province)
+    return {"province": province, "regency_a": regency_a, "regency_b": regency_b,
+            "unit_a": make("work_unit", regency_a), "unit_b": make("work_unit", regency_b)}
+
+
+def unit_under(parent_id):
+    return {"code": unique("OPD"), "name": "Dinas Kesehatan", "type": "work_unit", "parent_id": parent_id}
+
+
+# --- authentication -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["/healthz", "/readyz", "/metrics", "/api/v1/openapi.json"])
+def test_the_four_open_endpoints_need_no_token(anonymous, path):
+    assert anonymous.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("method, path", [("get", "/api/v1/agencies/x"), ("post", "/api/v1/agencies"),
+                                          ("get", "/api/v1/audit")])
+def test_every_other_endpoint_needs_a_token(anonymous, method, path):
+    response = getattr(anonymous, method)(path, json={} if method == "post" else None)
+    assert response.status_code == 401
+    assert response.mimetype == PROBLEM
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def forged(**claims):
+    base = {"sub": "x", "role": "admin", "agency_id": "*", "exp": int(time.time()) + 60}
+    return {**base, **claims}
+
+
+@pytest.mark.parametrize("authorization", [
+    "Bearer " + jwt.encode(forged(exp=int(time.time()) - 3600), TEST_JWT_SECRET, algorithm="HS256"),
+    "Bearer " + jwt.encode(forged(), "a-completely-different-secret-0123456789abcdef", algorithm="HS256"),
+    "Bearer " + jwt.encode(forged(), None, algorithm="none"),
+    "Basic YWRtaW46YWRtaW4=",
+    "Bearer",
+    "Bearer not-a-jwt",
+])
+def test_invalid_tokens_are_401(anonymous, authorization):
+    response = anonymous.post("/api/v1/agencies", json=unit_under("x"), headers={"Authorization": authorization})
+    assert response.status_code == 401
+    assert response.mimetype == PROBLEM
+    assert response.get_json()["detail"]
+
+
+def test_a_token_whose_agency_was_deactivated_is_403(client, tree):
+    Agency._get_collection().update_one({"_id": tree["unit_a"]}, {"$set": {"status": "inactive"}})
+    response = client.get(f"/api/v1/agencies/{tree['unit_a']}", headers=auth_header("viewer", tree["unit_a"]))
+    assert response.status_code == 403
+    assert "deactivated" in response.get_json()["detail"]
+
+
+def test_a_token_for_an_unknown_agency_is_403(client):
+    response = client.get("/api/v1/agencies/x", headers=auth_header("viewer", "no-such-agency"))
+    assert response.status_code == 403
+
+
+# --- authorization matrix: every write endpoint × role × scope --------------------------------
+
+# (role, token agency, parent of the new unit) → expected status
+MATRIX = [
+    ("admin", "*", "regency_a", 201), ("admin", "*", None, 201),
+    ("operator", "regency_a", "regency_a", 201), ("operator", "province", "regency_a", 201),
+    ("operator", "regency_b", "regency_a", 403), ("operator", "unit_a", "regency_a", 403),
+    ("operator", "regency_a", None, 403),
+    ("evaluator", "regency_a", "regency_a", 403), ("evaluator", "regency_b", "regency_a", 403),
+    ("viewer", "regency_a", "regency_a", 403), ("viewer", "regency_b", "regency_a", 403),
+]
+
+
+@pytest.mark.parametrize("role, token_agency, parent, expected", MATRIX)
+def test_register_agency_matrix(client, tree, role, token_agency, parent, expected):
+    agency_id = tree.get(token_agency, token_agency)
+    body = unit_under(tree[parent]) if parent else {"code": unique("PROV"), "name": "Provinsi", "type": "province"}
+    before = Agency._get_collection().count_documents({})
+    response = client.post("/api/v1/agencies", json=body, headers=auth_header(role, agency_id))
+    assert response.status_code == expected, response.get_json()
+    if expected == 403:
+        assert response.mimetype == PROBLEM
+        assert response.get_json()["required_action"] == "write"
+        assert Agency._get_collection().count_documents({}) == before
+
+
+@pytest.mark.parametrize("role", ["viewer", "operator", "evaluator"])
+def test_reads_are_scoped_to_the_subtree(client, tree, role):
+    headers = auth_header(role, tree["regency_a"])
+    assert client.get(f"/api/v1/agencies/{tree['regency_a']}", headers=headers).status_code == 200
+    assert client.get(f"/api/v1/agencies/{tree['unit_a']}", headers=headers).status_code == 200
+    sibling = client.get(f"/api/v1/agencies/{tree['unit_b']}", headers=headers)
+    assert sibling.status_code == 403
+    assert tree["unit_b"] in sibling.get_json()["detail"]
+    assert client.get(f"/api/v1/agencies/{tree['province']}", headers=headers).status_code == 403
+
+
+# --- audit trail --------------------------------------------------------------------------------
+
+def test_every_write_leaves_exactly_one_audit_record(client, tree):
+    headers = auth_header("operator", tree["regency_a"], sub="siti@tanjabbar")
+    created = client.post("/api/v1/agencies", json=unit_under(tree["regency_a"]), headers=headers,
+                          environ_overrides={"HTTP_X_CORRELATION_ID": "audit-corr-1"})
+    assert created.status_code == 201
+    agency_id = created.get_json()["id"]
+    records = list(AuditRecord._get_collection().find({"entity_id": agency_id}))
+    assert len(records) == 1
+    [record] = records
+    assert record["actor"] == "siti@tanjabbar" and record["role"] == "operator"
+    assert record["action"] == "register" and record["entity_type"] == "agency"
+    assert record["before"] is None and record["after"]["code"] == created.get_json()["code"]
+    assert record["agency_path"] == created.get_json()["path"]
+    assert record["correlation_id"] == "audit-corr-1"
+    assert Agency._get_collection().find_one({"_id": agency_id})["audit_pending"] == []
+
+
+def test_refused_writes_leave_no_audit_record(client, tree):
+    before = AuditRecord._get_collection().count_documents({})
+    client.post("/api/v1/agencies", json=unit_under(tree["regency_a"]), headers=auth_header("viewer", tree["regency_a"]))
+    client.post("/api/v1/agencies", json={"code": "bad code"})
+    assert AuditRecord._get_collection().count_documents({}) == before
+
+
+def test_an_audit_record_left_pending_by_a_crash_is_moved_once_by_the_relay(client, tree):
+    """The record is written with the change; if the request dies before moving it, the relay does."""
+    created = client.post("/api/v1/agencies", json=unit_under(tree["regency_a"])).get_json()
+    collection = Agency._get_collection()
+    record = AuditRecord._get_collection().find_one({"entity_id": created["id"]})
+    # Put the record back as if the request had crashed right after its write.
+    AuditRecord._get_collection().delete_one({"_id": record["_id"]})
+    collection.update_one({"_id": created["id"]}, {"$set": {"audit_pending": [record]}})
+    docs = list(collection.find({"_id": created["id"]}, {"audit_pending": 1}))
+    move_pending_audit(collection, docs)
+    move_pending_audit(collection, docs)  # a second mover (request and relay racing) changes nothing
+    assert AuditRecord._get_collection().count_documents({"entity_id": created["id"]}) == 1
+
+
+def test_audit_endpoint_filters_and_scopes(client, tree):
+    evaluator_a = auth_header("evaluator", tree["regency_a"])
+    page = client.get(f"/api/v1/audit?agency_id={tree['unit_a']}", headers=evaluator_a).get_json()
+    assert [item["entity_id"] for item in page["items"]] == [tree["unit_a"]]
+    hidden = client.get(f"/api/v1/audit?entity_id={tree['unit_b']}", headers=evaluator_a).get_json()
+    assert hidden["items"] == [] and hidden["total"] == 0
+    everything = client.get(f"/api/v1/audit?page_size=100&entity_type=agency").get_json()
+    assert {tree["unit_a"], tree["unit_b"]} <= {item["entity_id"] for item in everything["items"]}
+    assert client.get("/api/v1/audit?page_size=500").status_code == 422
+    assert client.get("/api/v1/audit?since=yesterday").status_code == 422
+
+
+@pytest.mark.parametrize("role", ["operator", "viewer"])
+def test_operators_and_viewers_cannot_read_the_audit_trail(client, tree, role):
+    response = client.get("/api/v1/audit", headers=auth_header(role, tree["regency_a"]))
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_the_audit_trail_cannot_be_written_through_the_api(client, method):
+    response = getattr(client, method)("/api/v1/audit", json={"actor": "me"})
+    assert response.status_code == 405
+    assert response.mimetype == PROBLEM
+
+
+def test_openapi_documents_bearer_security(anonymous):
+    spec = anonymous.get("/api/v1/openapi.json").get_json()
+    assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    assert spec["security"] == [{"bearer": []}]
+    assert "/api/v1/audit" in spec["paths"]
+
