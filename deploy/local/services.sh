@@ -9,7 +9,7 @@ declare -A PORTS=([agencies]="${KINERJA_AGENCIES_PORT:-8001}" [indicators]="${KI
 
 SECRET_FILE="$STATE_DIR/jwt-secret"
 
-ready() { curl -fsS -o /dev/null "http://127.0.0.1:$1/readyz"; }
+ready() { curl -fs -o /dev/null "http://127.0.0.1:$1/readyz"; }
 
 # The development token secret: KINERJA_JWT_SECRET if set, else one generated once per checkout
 # into the ignored .local/ folder (never committed).

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from shared.auth.tokens import InvalidToken, TokenVerifier, mint_token
 from shared.settings import SettingsError, load_settings
 
-SECRET = "s" * 40
+SECRET = "s" * 64
 
 
 def verifier(**options):
