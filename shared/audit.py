@@ -16,7 +16,7 @@ from typing import Any, Iterable
 from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 from mongoengine import DateTimeField, DictField, Document, ListField, StringField
 from pymongo import UpdateOne
 from pymongo.collection import Collection
@@ -24,6 +24,7 @@ from pymongo.errors import BulkWriteError
 
 from shared.auth.flask_auth import require_role_for
 from shared.auth.policy import Action, scope_filter
+from shared.http.pagination import PageQuerySchema, fetch_page, page_schema
 from shared.logging import get_correlation_id
 
 DUPLICATE_KEY = 11000
@@ -86,15 +87,13 @@ def flush_audit_of(source: Collection, doc_id: Any) -> None:
         move_pending_audit(source, [doc])
 
 
-class AuditQuerySchema(Schema):
+class AuditQuerySchema(PageQuerySchema):
     entity_id = fields.String()
     entity_type = fields.String()
     agency_id = fields.String(metadata={"description": "Records about this agency (not its subtree)"})
     actor = fields.String()
     since = fields.AwareDateTime(metadata={"description": "ISO 8601 with offset, inclusive"})
     until = fields.AwareDateTime(metadata={"description": "ISO 8601 with offset, exclusive"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class AuditRecordSchema(Schema):
@@ -112,11 +111,7 @@ class AuditRecordSchema(Schema):
     correlation_id = fields.String(allow_none=True)
 
 
-class AuditPageSchema(Schema):
-    items = fields.List(fields.Nested(AuditRecordSchema))
-    page = fields.Integer()
-    page_size = fields.Integer()
-    total = fields.Integer()
+AuditPageSchema = page_schema(AuditRecordSchema, "AuditPage")
 
 
 def audit_blueprint() -> Blueprint:
@@ -137,10 +132,7 @@ def audit_blueprint() -> Blueprint:
             if "since" in query or "until" in query:
                 mongo_filter["at"] = {**({"$gte": query["since"]} if "since" in query else {}),
                                       **({"$lt": query["until"]} if "until" in query else {})}
-            collection = AuditRecord._get_collection()
-            page, size = query["page"], query["page_size"]
-            cursor = collection.find(mongo_filter).sort([("at", -1), ("_id", 1)]).skip((page - 1) * size).limit(size)
-            items = [{**doc, "id": doc.pop("_id")} for doc in cursor]
-            return {"items": items, "page": page, "page_size": size, "total": collection.count_documents(mongo_filter)}
+            return fetch_page(AuditRecord._get_collection(), mongo_filter, query, [("at", -1), ("_id", 1)],
+                              view=lambda doc: {**doc, "id": doc["_id"]})
 
     return blp

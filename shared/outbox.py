@@ -41,13 +41,6 @@ class OutboxDocument(Document):
     # Every audited write also records an event, so the relay always passes by them.
     audit_pending = ListField(DictField(), default=list)
 
-    def record_first_event(self, event: Event, audit: dict | None = None) -> None:
-        """Prepare a new aggregate for insertion together with the event (and audit record) of its creation."""
-        self.version = event.sequence
-        self.outbox = [event.to_dict()]
-        self.outbox_pending = True
-        self.audit_pending = [audit] if audit else []
-
 
 def change_with_event(collection: Collection, aggregate_id: Any, expected_version: int,
                       changes: dict[str, Any], event: Event, audit: dict | None = None) -> bool:

@@ -57,6 +57,8 @@ class _EnvSchema(Schema):
     jwt_public_key_file = fields.String(data_key="KINERJA_JWT_PUBLIC_KEY_FILE", load_default=None)
     jwt_issuer = fields.String(data_key="KINERJA_JWT_ISSUER", load_default=None)
     jwt_audience = fields.String(data_key="KINERJA_JWT_AUDIENCE", load_default=None)
+    agency_parent_rules = fields.String(data_key="KINERJA_AGENCY_RULES", load_default=None, metadata={
+        "description": 'JSON: agency type -> allowed parent types (null = root), e.g. {"province": [null]}'})
     relay_batch_size = fields.Integer(data_key="KINERJA_RELAY_BATCH_SIZE", load_default=500,
                                       validate=validate.Range(min=1, max=10000))
     relay_idle_ms = fields.Integer(data_key="KINERJA_RELAY_IDLE_MS", load_default=50,
@@ -83,6 +85,7 @@ class Settings:
     jwt_public_key_file: str | None
     jwt_issuer: str | None
     jwt_audience: str | None
+    agency_parent_rules: str | None
     relay_batch_size: int
     relay_idle_ms: int
     consumer_max_retries: int

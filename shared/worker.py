@@ -10,7 +10,7 @@ import logging
 import signal
 import threading
 import time
-from typing import Iterable
+from typing import Callable, Iterable
 
 from mongoengine import Document
 
@@ -50,7 +50,18 @@ def _producer(settings: Settings, stop: threading.Event):
     return None
 
 
-def run_worker(settings: Settings, *, outbox_documents: Iterable[type[Document]], registry: HandlerRegistry) -> None:
+def _run_periodically(tasks: list[Callable[[], object]], should_stop: threading.Event, every_s: float) -> None:
+    while not should_stop.wait(every_s):
+        for task in tasks:
+            try:
+                task()
+            except Exception:  # noqa: BLE001 - a maintenance task must not stop the worker
+                log.exception("maintenance task failed", extra={"task": task.__name__})
+
+
+def run_worker(settings: Settings, *, outbox_documents: Iterable[type[Document]], registry: HandlerRegistry,
+               maintenance: Iterable[Callable[[], object]] = ()) -> None:
+    """`maintenance` tasks run every 10 s (e.g. finishing work a crashed request left half done)."""
     configure_logging(settings.service, settings.log_level)
     connect_mongo(settings)
     stop = threading.Event()
@@ -87,6 +98,10 @@ def run_worker(settings: Settings, *, outbox_documents: Iterable[type[Document]]
                                 topics=consumed_topics, processor=processor)
         threads.append(threading.Thread(target=runner.run, name="consumer", daemon=True,
                                         kwargs={"should_stop": stop.is_set}))
+    maintenance = list(maintenance)
+    if maintenance:
+        threads.append(threading.Thread(target=_run_periodically, name="maintenance", daemon=True,
+                                        args=(maintenance, stop, 10.0)))
     for thread in threads:
         thread.start()
     log.info("worker started", extra={"relay": bool(outbox_documents), "consumes": consumed_topics})

@@ -3,14 +3,26 @@ from flask import Flask
 
 from shared.auth.directory import collection_lookup
 from shared.http.app import build_app
-from shared.settings import Settings, load_settings
+from shared.settings import Settings, SettingsError, load_settings
 from services.agencies import SERVICE
 from services.agencies.adapters.documents import Agency
+from services.agencies.domain.agency import DEFAULT_PARENT_RULES, parse_parent_rules
 from services.agencies.resources import blueprints
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or load_settings(SERVICE)
-    return build_app(settings, title="Kinerja agencies",
-                     description="Registry of government agencies, from ministries down to work units.",
-                     blueprints=blueprints(), agency_lookup=collection_lookup(Agency._get_collection))
+    app = build_app(settings, title="Kinerja agencies",
+                    description="Registry of government agencies, from ministries down to work units.",
+                    blueprints=blueprints(), agency_lookup=collection_lookup(Agency._get_collection))
+    app.config["AGENCY_PARENT_RULES"] = parent_rules_from(settings)
+    return app
+
+
+def parent_rules_from(settings: Settings):
+    if not settings.agency_parent_rules:
+        return DEFAULT_PARENT_RULES
+    try:
+        return parse_parent_rules(settings.agency_parent_rules)
+    except ValueError as err:  # json.JSONDecodeError is a ValueError too
+        raise SettingsError(f"KINERJA_AGENCY_RULES: {err}") from None

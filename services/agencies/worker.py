@@ -3,11 +3,13 @@ from shared.settings import load_settings
 from shared.worker import run_worker
 from services.agencies import SERVICE
 from services.agencies.adapters.documents import Agency
+from services.agencies.commands.moves import repair_dirty_subtrees
 from services.agencies.consumers import build_registry
 
 
 def main() -> None:
-    run_worker(load_settings(SERVICE), outbox_documents=[Agency], registry=build_registry())
+    run_worker(load_settings(SERVICE), outbox_documents=[Agency], registry=build_registry(),
+               maintenance=[repair_dirty_subtrees])
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Events produced by the agencies service (topic `agencies.events`, key = agency id).
 
-Each event carries the agency's full snapshot, so a replica can be rebuilt from any single
-event with a newer sequence: consumers never need to fetch from the agencies service.
+Every event carries the agency's full snapshot after the change, so a replica stays exact by
+applying any event with a newer sequence: consumers never need to call the agencies service.
+A move changes the path of every descendant; each of them gets its own `path_changed` event.
 """
 from marshmallow import fields, validate
 
@@ -27,9 +28,39 @@ class AgencyRegisteredV1(ContractSchema):
     agency = fields.Nested(AgencySnapshot, required=True)
 
 
-AGENCY_REGISTERED = register(EventContract(
-    type="kinerja.agency.registered.v1",
-    schema=AgencyRegisteredV1,
-    topic=TOPIC,
-    description="A new agency joined the registry.",
-))
+class AgencyUpdatedV1(ContractSchema):
+    agency = fields.Nested(AgencySnapshot, required=True)
+    changed = fields.List(fields.String(), required=True)  # names of the fields that changed
+
+
+class AgencyMovedV1(ContractSchema):
+    agency = fields.Nested(AgencySnapshot, required=True)
+    old_parent_id = fields.String(required=True, allow_none=True)
+    new_parent_id = fields.String(required=True, allow_none=True)
+    reason = fields.String(load_default=None, allow_none=True)
+
+
+class AgencyPathChangedV1(ContractSchema):
+    agency = fields.Nested(AgencySnapshot, required=True)
+    moved_ancestor_id = fields.String(required=True)
+
+
+class AgencyStatusChangedV1(ContractSchema):
+    agency = fields.Nested(AgencySnapshot, required=True)
+    reason = fields.String(load_default=None, allow_none=True)
+
+
+def _contract(name: str, schema, description: str) -> EventContract:
+    return register(EventContract(type=f"kinerja.agency.{name}.v1", schema=schema, topic=TOPIC, description=description))
+
+
+AGENCY_REGISTERED = _contract("registered", AgencyRegisteredV1, "A new agency joined the registry.")
+AGENCY_UPDATED = _contract("updated", AgencyUpdatedV1, "Descriptive fields (name, short name, head, contact) changed.")
+AGENCY_MOVED = _contract("moved", AgencyMovedV1, "The agency was placed under another parent.")
+AGENCY_PATH_CHANGED = _contract("path_changed", AgencyPathChangedV1,
+                                "An ancestor moved, so the agency's path changed (its parent did not).")
+AGENCY_DEACTIVATED = _contract("deactivated", AgencyStatusChangedV1, "The agency became inactive.")
+AGENCY_REACTIVATED = _contract("reactivated", AgencyStatusChangedV1, "The agency became active again.")
+
+SNAPSHOT_EVENTS = (AGENCY_REGISTERED, AGENCY_UPDATED, AGENCY_MOVED, AGENCY_PATH_CHANGED, AGENCY_DEACTIVATED,
+                   AGENCY_REACTIVATED)

@@ -136,6 +136,8 @@ class ConsumerRunner:
             max_poll_records=self.max_poll_records,
             session_timeout_ms=10000,
             heartbeat_interval_ms=3000,
+            # Notice new partitions of subscribed topics within 30 s, not the default 5 minutes.
+            metadata_max_age_ms=30000,
         )
         consumer.subscribe(self.topics)
         return consumer

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from typing import Iterable
 
 from kafka import KafkaAdminClient, KafkaProducer
@@ -58,8 +59,18 @@ def make_producer(settings: Settings, **overrides) -> KafkaProducer:
     return KafkaProducer(**config)
 
 
-def ensure_topics(settings: Settings, topics: Iterable[str]) -> None:
-    """Create the topics if they do not exist yet; concurrent creators are fine."""
+def _all_have_leaders(admin: KafkaAdminClient, topics: list[str]) -> bool:
+    described = admin.describe_topics(topics)
+    return len(described) == len(topics) and all(
+        t["error_code"] == 0 and t["partitions"] and all(p["leader_id"] >= 0 for p in t["partitions"])
+        for t in described)
+
+
+def ensure_topics(settings: Settings, topics: Iterable[str], timeout_s: float = 30.0) -> None:
+    """Create the topics if they do not exist yet (concurrent creators are fine), then wait until
+    every partition has a leader: a consumer that subscribes to a topic still without partition
+    metadata gets no assignment until its next metadata refresh."""
+    topics = list(topics)
     admin = KafkaAdminClient(bootstrap_servers=settings.kafka_servers, request_timeout_ms=10000,
                              client_id=f"{settings.consumer_group()}-admin")
     try:
@@ -71,5 +82,10 @@ def ensure_topics(settings: Settings, topics: Iterable[str]) -> None:
                 log.info("created topic", extra={"topic": topic, "partitions": settings.topic_partitions})
             except TopicAlreadyExistsError:
                 pass
+        deadline = time.monotonic() + timeout_s
+        while topics and not _all_have_leaders(admin, topics):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"topics {topics} have no partition leaders after {timeout_s}s")
+            time.sleep(0.1)
     finally:
         admin.close()

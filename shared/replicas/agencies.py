@@ -13,7 +13,7 @@ from mongoengine import Document, IntField, ListField, StringField
 
 from shared.auth.flask_auth import require
 from shared.auth.policy import Action, AgencyRef
-from shared.contracts.agencies import AGENCY_REGISTERED
+from shared.contracts.agencies import SNAPSHOT_EVENTS
 from shared.events.consumer import HandlerRegistry
 from shared.events.envelope import Event
 from shared.http.problems import Problem
@@ -44,7 +44,9 @@ def _project_snapshot(event: Event, data: dict) -> None:
 
 
 def register_agency_replica(registry: HandlerRegistry) -> None:
-    registry.on(AGENCY_REGISTERED, _project_snapshot)
+    # Every agency event carries the full snapshot, so one projection serves them all.
+    for contract in SNAPSHOT_EVENTS:
+        registry.on(contract, _project_snapshot)
 
 
 class AgencyReplicaSchema(Schema):

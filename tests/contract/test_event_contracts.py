@@ -2,10 +2,11 @@
 import pytest
 
 import shared.contracts  # noqa: F401 - registers every contract
-from shared.contracts.agencies import AGENCY_REGISTERED
+from shared.contracts.agencies import (AGENCY_DEACTIVATED, AGENCY_MOVED, AGENCY_PATH_CHANGED, AGENCY_REACTIVATED,
+                                      AGENCY_REGISTERED, AGENCY_UPDATED)
 from shared.events.contracts import ContractViolation, all_contracts, contract_for
 from shared.events.envelope import Event
-from services.agencies.adapters.documents import Agency, Head
+from services.agencies.adapters.documents import snapshot_of
 
 
 def test_every_type_is_versioned_and_documented():
@@ -17,12 +18,24 @@ def test_every_type_is_versioned_and_documented():
         assert contract_for(contract.type) is contract
 
 
-def test_the_agencies_producer_snapshot_satisfies_the_registered_contract():
-    agency = Agency(code="1506", name="Pemkab Tanjung Jabung Barat", type="regency", parent_id="jambi",
-                    path=["jambi"], head=Head(name="H. Mukhlis", title="Sekretaris Daerah"))
-    event = AGENCY_REGISTERED.build(source="agencies", subject=agency.id, sequence=1, data={"agency": agency.snapshot()})
-    consumed = AGENCY_REGISTERED.validate(Event.from_json(event.to_json()).data)
-    assert consumed["agency"] == agency.snapshot()
+STORED_AGENCY = {"_id": "a-1506", "code": "1506", "name": "Pemkab Tanjung Jabung Barat", "short_name": None,
+                 "type": "regency", "parent_id": "jambi", "path": ["jambi"], "status": "active",
+                 "head": {"name": "H. Mukhlis", "title": "Sekretaris Daerah"}, "version": 4}
+
+
+@pytest.mark.parametrize("contract, extra", [
+    (AGENCY_REGISTERED, {}),
+    (AGENCY_UPDATED, {"changed": ["name"]}),
+    (AGENCY_MOVED, {"old_parent_id": "riau", "new_parent_id": "jambi", "reason": "pemekaran"}),
+    (AGENCY_PATH_CHANGED, {"moved_ancestor_id": "jambi"}),
+    (AGENCY_DEACTIVATED, {"reason": "merged"}),
+    (AGENCY_REACTIVATED, {"reason": None}),
+])
+def test_the_agencies_producer_snapshot_satisfies_every_contract(contract, extra):
+    snapshot = snapshot_of(STORED_AGENCY)
+    event = contract.build(source="agencies", subject="a-1506", sequence=5, data={"agency": snapshot, **extra})
+    consumed = contract.validate(Event.from_json(event.to_json()).data)
+    assert consumed["agency"] == snapshot
 
 
 def test_producer_refuses_to_build_an_event_that_breaks_its_contract():

@@ -9,7 +9,7 @@ from shared.contracts.agencies import AGENCY_REGISTERED
 from shared.events.kafka import ensure_topics, make_producer
 from shared.events.envelope import new_event
 from shared.outbox import OutboxRelay, change_with_event
-from services.agencies.adapters.documents import Agency
+from services.agencies.adapters.documents import Agency, snapshot_of
 from tests.support.kafka_tools import read_topic, unique
 
 
@@ -28,9 +28,11 @@ def producer(agencies_settings):
 
 
 def new_agency_with_event(mongo_db) -> Agency:
-    agency = Agency(code=unique("OUTBOX"), name="Dinas Kominfo", type="province")
-    agency.record_first_event(AGENCY_REGISTERED.build(source="agencies", subject=agency.id, sequence=1,
-                                                      data={"agency": agency.snapshot()}))
+    """An agency document as registration writes it: state and its first event in one insert."""
+    agency = Agency(code=unique("OUTBOX"), name="Dinas Kominfo", type="province", version=1, outbox_pending=True)
+    snapshot = snapshot_of({**agency.to_mongo().to_dict(), "_id": agency.id})
+    agency.outbox = [AGENCY_REGISTERED.build(source="agencies", subject=agency.id, sequence=1,
+                                             data={"agency": snapshot}).to_dict()]
     agency.save(force_insert=True)
     return agency
 

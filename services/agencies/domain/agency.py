@@ -1,9 +1,10 @@
 """Agency rules that know nothing of Flask, MongoDB or Kafka."""
 from __future__ import annotations
 
-ROOT = None
+import json
+from typing import Mapping
 
-AGENCY_TYPES = ("ministry", "institution", "province", "regency", "city", "work_unit", "sub_unit")
+ROOT = None
 
 # Which parent types each type may sit under (None = may be a root). Ministries and national
 # institutions (K/L, e.g. LAN) and provinces are roots; regencies and cities sit under a province;
@@ -17,6 +18,9 @@ DEFAULT_PARENT_RULES: dict[str, tuple[str | None, ...]] = {
     "work_unit": ("ministry", "institution", "province", "regency", "city"),
     "sub_unit": ("work_unit", "sub_unit"),
 }
+AGENCY_TYPES = tuple(DEFAULT_PARENT_RULES)
+
+ParentRules = Mapping[str, tuple[str | None, ...]]
 
 
 class AgencyRuleViolation(ValueError):
@@ -27,9 +31,28 @@ class AgencyRuleViolation(ValueError):
         self.field = field
 
 
-def check_placement(agency_type: str, parent: dict | None, rules=DEFAULT_PARENT_RULES) -> None:
+def parse_parent_rules(text: str) -> ParentRules:
+    """Rules from JSON such as {"province": [null], "regency": ["province"], ...}: every type listed,
+    every parent type itself a listed type. Raises ValueError saying what is wrong."""
+    raw = json.loads(text)
+    if not isinstance(raw, dict) or not raw:
+        raise ValueError("agency rules must be a non-empty JSON object of type -> allowed parent types")
+    rules: dict[str, tuple[str | None, ...]] = {}
+    for agency_type, parents in raw.items():
+        if not isinstance(parents, list) or not parents:
+            raise ValueError(f"{agency_type}: allowed parents must be a non-empty list (null = may be a root)")
+        unknown = [p for p in parents if p is not None and p not in raw]
+        if unknown:
+            raise ValueError(f"{agency_type}: unknown parent types {unknown}")
+        rules[agency_type] = tuple(parents)
+    return rules
+
+
+def check_placement(agency_type: str, parent: dict | None, rules: ParentRules = DEFAULT_PARENT_RULES) -> None:
     """Refuse an agency of `agency_type` under `parent` (a stored agency, or None for a root)."""
-    allowed = rules.get(agency_type, ())
+    if agency_type not in rules:
+        raise AgencyRuleViolation("type", f"unknown agency type {agency_type!r} (known: {', '.join(rules)})")
+    allowed = rules[agency_type]
     if parent is None:
         if ROOT not in allowed:
             raise AgencyRuleViolation("parent_id", f"a {agency_type} needs a parent ({', '.join(a for a in allowed if a)})")
@@ -39,6 +62,14 @@ def check_placement(agency_type: str, parent: dict | None, rules=DEFAULT_PARENT_
     if parent["type"] not in allowed:
         options = ", ".join(a or "none" for a in allowed)
         raise AgencyRuleViolation("parent_id", f"a {agency_type} cannot sit under a {parent['type']} (allowed: {options})")
+
+
+def check_move(agency: dict, new_parent: dict | None, rules: ParentRules = DEFAULT_PARENT_RULES) -> None:
+    """Refuse moving `agency` under `new_parent`: no cycles, no inactive parent, type rules hold."""
+    if new_parent is not None and (new_parent["id"] == agency["id"] or agency["id"] in new_parent["path"]):
+        raise AgencyRuleViolation("parent_id", f"{new_parent['code']} is {agency['code']} itself or one of its "
+                                               "descendants; the move would create a cycle")
+    check_placement(agency["type"], new_parent, rules)
 
 
 def path_under(parent: dict | None) -> list[str]:

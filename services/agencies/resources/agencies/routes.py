@@ -3,37 +3,126 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.auth.flask_auth import require
-from shared.auth.policy import Action, AgencyRef
-from shared.http.etag import etag_headers
-from shared.http.problems import Problem
-from services.agencies.adapters.documents import Agency
-from services.agencies.commands import register_agency
-from services.agencies.resources.agencies.schemas import AgencyCreateSchema, AgencySchema
+from shared.http.etag import etag_headers, if_match_version
+from services.agencies import queries
+from services.agencies.adapters.documents import public_view
+from services.agencies.commands.moves import move_agency
+from services.agencies.commands.registry import deactivate_agency, reactivate_agency, register_agency, update_agency
+from services.agencies.resources.agencies.schemas import (AgencyCreateSchema, AgencyListQuerySchema, AgencyPageSchema,
+                                                          AgencySchema, AgencyTreeSchema, AgencyUpdateSchema,
+                                                          DepthQuerySchema, DescendantSchema, MoveSchema,
+                                                          StatusChangeSchema)
 
 blp = Blueprint("agencies", __name__, url_prefix="/agencies", description="The registry of government agencies.")
+
+STALE = {"description": "If-Match names an older version (someone changed the agency since)"}
+CONFLICT = {"description": "The registry refuses the change (cycle, inactive parent, active children, type rule)"}
+
+
+def agency_response(doc: dict, status: int = 200):
+    return public_view(doc), status, etag_headers(doc["version"])
 
 
 @blp.route("")
 class Agencies(MethodView):
-    @blp.arguments(AgencyCreateSchema)
+    @blp.arguments(AgencyListQuerySchema, location="query")
+    @blp.response(200, AgencyPageSchema)
+    def get(self, query):
+        """List agencies the caller may read (filter, search, sort, paginate)"""
+        return queries.list_agencies(query)
+
+    @blp.arguments(AgencyCreateSchema, example={"code": "1506.01", "name": "Dinas Pendidikan dan Kebudayaan",
+                                                "type": "work_unit", "parent_id": "<regency id>",
+                                                "head": {"name": "Drs. H. Ahmad", "title": "Kepala Dinas"}})
     @blp.response(201, AgencySchema, headers={"Location": {"description": "URL of the new agency",
                                                            "schema": {"type": "string"}}})
     @blp.alt_response(409, description="An agency with this code already exists")
     def post(self, fields):
         """Register an agency"""
-        agency = register_agency(fields)
-        headers = {"Location": url_for("agencies.AgencyById", agency_id=agency.id), **etag_headers(agency.version)}
-        return agency, 201, headers
+        doc = register_agency(fields)
+        body, status, headers = agency_response(doc, 201)
+        return body, status, {**headers, "Location": url_for("agencies.AgencyById", agency_id=doc["_id"])}
 
 
 @blp.route("/<agency_id>")
 class AgencyById(MethodView):
     @blp.response(200, AgencySchema)
     def get(self, agency_id):
-        """Get one agency"""
-        agency = Agency.objects(id=agency_id).exclude("outbox", "audit_pending").first()
-        if agency is None:
-            raise Problem(404, f"No agency {agency_id}.")
-        require(Action.READ, AgencyRef(agency.id, tuple(agency.path), agency.status))
-        return agency, 200, etag_headers(agency.version)
+        """Get one agency (its ETag is its version)"""
+        return agency_response(queries.readable(agency_id))
+
+    @blp.arguments(AgencyUpdateSchema)
+    @blp.response(200, AgencySchema)
+    @blp.alt_response(412, **STALE)
+    @blp.alt_response(428, description="If-Match is required")
+    def patch(self, fields, agency_id):
+        """Change name, short name, head or contact (needs If-Match)"""
+        return agency_response(update_agency(agency_id, fields, if_match_version(required=True)))
+
+
+@blp.route("/<agency_id>/move")
+class AgencyMove(MethodView):
+    @blp.arguments(MoveSchema)
+    @blp.response(200, AgencySchema)
+    @blp.alt_response(409, **CONFLICT)
+    @blp.alt_response(412, **STALE)
+    def post(self, fields, agency_id):
+        """Move an agency (and its whole subtree) under another parent"""
+        return agency_response(move_agency(agency_id, fields["parent_id"], fields["reason"],
+                                           if_match_version(required=False)))
+
+
+@blp.route("/<agency_id>/deactivate")
+class AgencyDeactivate(MethodView):
+    @blp.arguments(StatusChangeSchema)
+    @blp.response(200, AgencySchema)
+    @blp.alt_response(409, **CONFLICT)
+    @blp.alt_response(412, **STALE)
+    def post(self, fields, agency_id):
+        """Deactivate an agency (refused while it has active children)"""
+        return agency_response(deactivate_agency(agency_id, fields["reason"], if_match_version(required=False)))
+
+
+@blp.route("/<agency_id>/reactivate")
+class AgencyReactivate(MethodView):
+    @blp.arguments(StatusChangeSchema)
+    @blp.response(200, AgencySchema)
+    @blp.alt_response(409, **CONFLICT)
+    @blp.alt_response(412, **STALE)
+    def post(self, fields, agency_id):
+        """Reactivate an agency (refused under an inactive parent)"""
+        return agency_response(reactivate_agency(agency_id, fields["reason"], if_match_version(required=False)))
+
+
+@blp.route("/<agency_id>/children")
+class AgencyChildren(MethodView):
+    @blp.response(200, AgencySchema(many=True))
+    def get(self, agency_id):
+        """Direct children, by code"""
+        return queries.children_of(agency_id)
+
+
+@blp.route("/<agency_id>/ancestors")
+class AgencyAncestors(MethodView):
+    @blp.response(200, AgencySchema(many=True))
+    def get(self, agency_id):
+        """The path from the root down to the parent"""
+        return queries.ancestors_of(agency_id)
+
+
+@blp.route("/<agency_id>/descendants")
+class AgencyDescendants(MethodView):
+    @blp.arguments(DepthQuerySchema, location="query")
+    @blp.response(200, DescendantSchema(many=True))
+    def get(self, query, agency_id):
+        """Every agency below this one (optionally at most max_depth levels), flat with depth"""
+        return queries.descendants_of(agency_id, query["max_depth"])[1]
+
+
+@blp.route("/<agency_id>/tree")
+class AgencySubtree(MethodView):
+    @blp.arguments(DepthQuerySchema, location="query")
+    @blp.response(200, AgencyTreeSchema)
+    def get(self, query, agency_id):
+        """The agency and its subtree as nested JSON, for dashboards"""
+        return queries.subtree_of(agency_id, query["max_depth"])

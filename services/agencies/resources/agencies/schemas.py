@@ -1,9 +1,10 @@
 """Request and response schemas of /api/v1/agencies."""
 from marshmallow import Schema, fields, validate
 
-from services.agencies.domain.agency import AGENCY_TYPES
+from shared.http.pagination import PageQuerySchema, page_schema
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$"
+TYPE_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
 
 
 class HeadSchema(Schema):
@@ -13,6 +14,14 @@ class HeadSchema(Schema):
                           metadata={"example": "Sekretaris Daerah"})
 
 
+class ContactSchema(Schema):
+    address = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500),
+                            metadata={"example": "Jl. Jend. Sudirman No. 1, Kuala Tungkal"})
+    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=50))
+    email = fields.Email(load_default=None, allow_none=True)
+    website = fields.Url(load_default=None, allow_none=True)
+
+
 class AgencyCreateSchema(Schema):
     code = fields.String(required=True, validate=validate.Regexp(CODE_PATTERN, error="1-50 letters, digits, '.', '_' or '-'"),
                          metadata={"example": "1506"})
@@ -20,9 +29,45 @@ class AgencyCreateSchema(Schema):
                          metadata={"example": "Pemerintah Kabupaten Tanjung Jabung Barat"})
     short_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=60),
                                metadata={"example": "Pemkab Tanjabbar"})
-    type = fields.String(required=True, validate=validate.OneOf(AGENCY_TYPES), metadata={"example": "regency"})
+    type = fields.String(required=True, validate=validate.Regexp(TYPE_PATTERN),
+                         metadata={"example": "regency", "description": "One of the configured agency types"})
     parent_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
     head = fields.Nested(HeadSchema, load_default=None, allow_none=True)
+    contact = fields.Nested(ContactSchema, load_default=None, allow_none=True)
+
+
+class AgencyUpdateSchema(Schema):
+    """Descriptive fields only; code, type and place in the tree change through their own endpoints."""
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    short_name = fields.String(allow_none=True, validate=validate.Length(max=60))
+    head = fields.Nested(HeadSchema, allow_none=True)
+    contact = fields.Nested(ContactSchema, allow_none=True)
+    reason = fields.String(validate=validate.Length(max=500), metadata={"description": "Kept in the audit trail"})
+
+
+class MoveSchema(Schema):
+    parent_id = fields.String(required=True, allow_none=True, validate=validate.Length(min=1, max=64),
+                              metadata={"description": "The new parent; null makes the agency a root"})
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+
+
+class StatusChangeSchema(Schema):
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500),
+                           metadata={"example": "Merged into Dinas Kominfo (Perda 5/2026)"})
+
+
+class AgencyListQuerySchema(PageQuerySchema):
+    type = fields.String()
+    status = fields.String(validate=validate.OneOf(("active", "inactive")))
+    parent_id = fields.String()
+    root_only = fields.Boolean(metadata={"description": "Only agencies without a parent"})
+    q = fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "Text in name or code"})
+    sort = fields.String(load_default="code", validate=validate.OneOf(
+        [f"{sign}{f}" for f in ("code", "name", "type", "created_at", "updated_at") for sign in ("", "-")]))
+
+
+class DepthQuerySchema(Schema):
+    max_depth = fields.Integer(load_default=None, validate=validate.Range(min=1, max=50))
 
 
 class AgencySchema(Schema):
@@ -35,6 +80,18 @@ class AgencySchema(Schema):
     path = fields.List(fields.String(), metadata={"description": "Ancestor ids, root first"})
     status = fields.String()
     head = fields.Nested(HeadSchema, allow_none=True)
+    contact = fields.Nested(ContactSchema, allow_none=True)
     version = fields.Integer()
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
+
+
+class DescendantSchema(AgencySchema):
+    depth = fields.Integer(metadata={"description": "Levels below the agency asked for (children: 1)"})
+
+
+class AgencyTreeSchema(AgencySchema):
+    children = fields.List(fields.Nested(lambda: AgencyTreeSchema()))
+
+
+AgencyPageSchema = page_schema(AgencySchema, "AgencyPage")
