@@ -18,7 +18,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from mongoengine import DateTimeField, DictField, Document, ListField, StringField
-from pymongo import UpdateOne
 from pymongo.collection import Collection
 from pymongo.errors import BulkWriteError
 
@@ -64,20 +63,20 @@ def audit_entry(*, action: str, entity_type: str, entity_id: str, agency_id: str
 
 
 def move_pending_audit(source: Collection, docs: list[dict]) -> None:
-    """Move the `audit_pending` entries of `docs` (as read from `source`) into the audit collection."""
+    """Store the `audit_pending` entries of `docs` in the audit collection.
+
+    Idempotent (keyed by record id). The entries stay in the aggregate documents until the relay
+    removes them in the same update that removes the published events, so storing them costs no
+    extra update of the aggregate."""
     entries = [entry for doc in docs for entry in doc.get("audit_pending") or ()]
     if not entries:
         return
     try:
         AuditRecord._get_collection().insert_many(entries, ordered=False)
     except BulkWriteError as err:
-        # Already moved by someone else (request and relay raced): fine; anything else is not.
+        # Already stored by someone else (request and relay raced): fine; anything else is not.
         if any(e["code"] != DUPLICATE_KEY for e in err.details.get("writeErrors", [])):
             raise
-    updates = [UpdateOne({"_id": doc["_id"]}, {"$pullAll": {"audit_pending": doc["audit_pending"]}})
-               for doc in docs if doc.get("audit_pending")]
-    for start in range(0, len(updates), 32):  # see shared.outbox.MAX_UPDATES_PER_COMMAND
-        source.bulk_write(updates[start:start + 32], ordered=False)
 
 
 def flush_audit_of(source: Collection, doc_id: Any) -> None:

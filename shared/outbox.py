@@ -4,9 +4,9 @@ An aggregate's document carries its own pending events (`outbox`), so the state 
 the event are one single-document write: either both are stored or neither is. The relay
 publishes pending events in order and removes exactly the ones the broker acknowledged.
 
-Works on MongoDB and on FerretDB v1 alike: it needs only single-document atomic updates,
-`$push`, `$pullAll` with exact values (FerretDB ignores query conditions inside `$pull`) and
-an ordinary index on `outbox_pending`.
+Works on MongoDB and on FerretDB v1 alike: it needs `$push`, `$pullAll` with exact values
+(FerretDB ignores query conditions inside `$pull`), an ordinary index on `outbox_pending`, and
+per-document locks where updates are not atomic (shared.locks).
 """
 from __future__ import annotations
 
@@ -19,14 +19,11 @@ from pymongo import UpdateOne
 from pymongo.collection import Collection
 
 from shared.events.envelope import Event
+from shared.locks import document_lock, locking_enabled, try_lock_many, unlock_many
 from shared.metrics import EVENTS_RELAYED
 
 log = logging.getLogger(__name__)
 
-# FerretDB v1 holds one SQLite connection per statement of an update command until the command
-# ends, from a pool of 100 per database: one bulk update of ~50+ statements deadlocks the whole
-# database. Bulk updates are therefore sent in commands of at most this many statements.
-MAX_UPDATES_PER_COMMAND = 32
 
 
 class OutboxDocument(Document):
@@ -49,11 +46,17 @@ def change_with_event(collection: Collection, aggregate_id: Any, expected_versio
     if event.sequence != expected_version + 1:
         raise ValueError("an event's sequence must be the aggregate's next version")
     push = {"outbox": event.to_dict(), **({"audit_pending": audit} if audit else {})}
-    result = collection.update_one(
-        {"_id": aggregate_id, "version": expected_version},
-        {"$set": {**changes, "version": event.sequence, "outbox_pending": True}, "$push": push},
-    )
-    return result.modified_count == 1
+    update = {"$set": {**changes, "version": event.sequence, "outbox_pending": True}, "$push": push}
+    if not locking_enabled(collection.database):
+        # MongoDB: the version in the filter makes the update an atomic compare-and-set.
+        return collection.update_one({"_id": aggregate_id, "version": expected_version}, update).modified_count == 1
+    # FerretDB: compare, then set, while holding the lock. Filtering on `_id` alone also lets FerretDB
+    # use its primary key (any other filter scans the whole collection).
+    with document_lock(collection, aggregate_id):
+        current = collection.find_one({"_id": aggregate_id}, {"version": 1})
+        if current is None or current.get("version") != expected_version:
+            return False
+        return collection.update_one({"_id": aggregate_id}, update).modified_count == 1
 
 
 class OutboxRelay:
@@ -93,8 +96,7 @@ class OutboxRelay:
             self.before_publish(collection, docs)
         sends = [(doc, [(event, self._send(event)) for event in doc.get("outbox", [])]) for doc in docs]
         self.producer.flush(timeout=self.send_timeout_s)
-        updates: list[UpdateOne] = []
-        published = 0
+        acked_by_doc: dict = {}
         for doc, events in sends:
             acked = []
             for event, future in events:
@@ -105,16 +107,43 @@ class OutboxRelay:
                                     extra={"event_id": event.get("id"), "error": str(future.exception)})
                     break
                 acked.append(event)
-            if acked:
-                published += len(acked)
-                updates.append(UpdateOne({"_id": doc["_id"]}, {"$pullAll": {"outbox": acked}}))
-            # Clear the flag only if no new event arrived meanwhile (the filter checks emptiness atomically).
-            updates.append(UpdateOne({"_id": doc["_id"], "outbox.0": {"$exists": False}},
-                                     {"$set": {"outbox_pending": False}}))
-        for start in range(0, len(updates), MAX_UPDATES_PER_COMMAND):
-            collection.bulk_write(updates[start:start + MAX_UPDATES_PER_COMMAND], ordered=True)
+            acked_by_doc[doc["_id"]] = acked
+        published = sum(map(len, acked_by_doc.values()))
         EVENTS_RELAYED.inc(published)
+        self._remove_published(collection, docs, acked_by_doc)
         return published
+
+    def _remove_published(self, collection: Collection, docs: list[dict], acked_by_doc: dict) -> None:
+        """Remove acknowledged events (and the audit records `before_publish` has stored) from
+        their documents."""
+        audits_by_doc = {doc["_id"]: doc.get("audit_pending") or [] for doc in docs}
+        if not locking_enabled(collection.database):
+            # MongoDB: $pullAll removes exactly what was handled, atomically, whatever was appended
+            # meanwhile; the flag is cleared only if nothing was.
+            updates: list[UpdateOne] = []
+            for doc_id, acked in acked_by_doc.items():
+                updates.append(UpdateOne({"_id": doc_id}, {"$pullAll": {"outbox": acked,
+                                                                         "audit_pending": audits_by_doc[doc_id]}}))
+                updates.append(UpdateOne({"_id": doc_id, "outbox.0": {"$exists": False}},
+                                         {"$set": {"outbox_pending": False}}))
+            if updates:
+                collection.bulk_write(updates, ordered=True)
+            return
+        # FerretDB: under the documents' locks (never held while publishing, so writers wait a few
+        # milliseconds at most), read what is there now and write back what remains. A document a
+        # writer holds right now keeps its events; the next pass publishes them again.
+        locked = try_lock_many(collection, list(acked_by_doc))
+        try:
+            for doc_id in locked:
+                current = collection.find_one({"_id": doc_id}, {"outbox": 1, "audit_pending": 1}) or {}
+                acked_ids = {e["id"] for e in acked_by_doc[doc_id]}
+                moved_ids = {a["_id"] for a in audits_by_doc[doc_id]}
+                outbox = [e for e in current.get("outbox", []) if e["id"] not in acked_ids]
+                audits = [a for a in current.get("audit_pending", []) if a["_id"] not in moved_ids]
+                collection.update_one({"_id": doc_id}, {"$set": {
+                    "outbox": outbox, "outbox_pending": bool(outbox), "audit_pending": audits}})
+        finally:
+            unlock_many(collection, locked)
 
     def _send(self, event: dict[str, Any]):
         headers = [("ce_type", event["type"].encode()), ("ce_id", event["id"].encode())]

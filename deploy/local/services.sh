@@ -70,9 +70,20 @@ status() {
   return $rc
 }
 
+# Demo data (LAN, Provinsi Jambi, Kabupaten Tanjung Jabung Barat and its 22 work units), loaded
+# through the import endpoint: idempotent, so every `make run` may do it.
+load_demo() {
+  local report
+  report=$(curl -fsS -XPOST "http://127.0.0.1:${PORTS[agencies]}/api/v1/agencies/import" \
+    -H "Authorization: Bearer $(token admin '*' demo-loader)" -H 'Content-Type: text/csv' \
+    --data-binary @"$LOCAL_DIR/demo/tanjabbar.csv") || { say "demo data could not be loaded"; return 0; }
+  say "demo data: $(echo "$report" | "$VENV/bin/python" -c 'import json,sys; r=json.load(sys.stdin); print(f"{r[\"created\"]} created, {r[\"updated\"]} updated, {r[\"unchanged\"]} unchanged")')"
+}
+
 run() {
   trap 'echo; stop; exit 0' INT TERM
   start
+  load_demo
   cat <<INFO
 
 Kinerja is running:

@@ -93,3 +93,34 @@ def test_replica_reads_are_scoped_by_the_replicated_tree(stack):
         sibling = requests.get(stack.url(service, f"/api/v1/agencies/{regency_b['id']}"), headers=viewer_a, timeout=5)
         anonymous = requests.get(stack.url(service, f"/api/v1/agencies/{regency_a['id']}"), timeout=5)
         assert (own.status_code, sibling.status_code, anonymous.status_code) == (200, 403, 401)
+
+
+def test_moving_a_regency_updates_every_descendant_path_in_both_replicas(stack):
+    jambi, riau = register(stack), register(stack, name="Pemerintah Provinsi Riau")
+    regency = register(stack, type="regency", parent_id=jambi["id"])
+    unit = register(stack, type="work_unit", parent_id=regency["id"])
+    sub_unit = register(stack, type="sub_unit", parent_id=unit["id"])
+    moved = requests.post(stack.url("agencies", f"/api/v1/agencies/{regency['id']}/move"), headers=ADMIN, timeout=10,
+                          json={"parent_id": riau["id"], "reason": "boundary change"})
+    assert moved.status_code == 200, moved.text
+    expected = {regency["id"]: [riau["id"]], unit["id"]: [riau["id"], regency["id"]],
+                sub_unit["id"]: [riau["id"], regency["id"], unit["id"]]}
+    for service in REPLICAS:
+        for agency_id, path in expected.items():
+            copy = wait_for(lambda: (r := replica(stack, service, agency_id)) and r["path"] == path and r,
+                            timeout=10, message=f"{service} replica of {agency_id} with the new path")
+            assert copy["sequence"] == 2
+
+
+def test_deactivation_reaches_the_replicas_and_locks_out_that_agencys_tokens(stack):
+    province = register(stack)
+    regency = register(stack, type="regency", parent_id=province["id"])
+    response = requests.post(stack.url("agencies", f"/api/v1/agencies/{regency['id']}/deactivate"), headers=ADMIN,
+                             json={"reason": "merged"}, timeout=10)
+    assert response.status_code == 200
+    viewer = auth_header("viewer", regency["id"])
+    for service in REPLICAS:
+        wait_for(lambda: (replica(stack, service, regency["id"]) or {}).get("status") == "inactive", timeout=10,
+                 message=f"{service} replica inactive")
+        refused = requests.get(stack.url(service, f"/api/v1/agencies/{regency['id']}"), headers=viewer, timeout=5)
+        assert refused.status_code == 403 and "deactivated" in refused.json()["detail"]

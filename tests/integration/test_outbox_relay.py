@@ -9,7 +9,7 @@ from shared.contracts.agencies import AGENCY_REGISTERED
 from shared.events.kafka import ensure_topics, make_producer
 from shared.events.envelope import new_event
 from shared.outbox import OutboxRelay, change_with_event
-from services.agencies.adapters.documents import Agency, snapshot_of
+from services.agencies.adapters.documents import snapshot_of
 from tests.support.kafka_tools import read_topic, unique
 
 
@@ -27,20 +27,31 @@ def producer(agencies_settings):
     producer.close()
 
 
-def new_agency_with_event(mongo_db) -> Agency:
+@pytest.fixture
+def aggregates(mongo_db):
+    """A collection of its own per test: the relay publishes everything pending in a collection."""
+    return mongo_db[unique("relay_aggregates")]
+
+
+class Stored:
+    def __init__(self, doc_id):
+        self.id = doc_id
+
+
+def new_agency_with_event(aggregates) -> Stored:
     """An agency document as registration writes it: state and its first event in one insert."""
-    agency = Agency(code=unique("OUTBOX"), name="Dinas Kominfo", type="province", version=1, outbox_pending=True)
-    snapshot = snapshot_of({**agency.to_mongo().to_dict(), "_id": agency.id})
-    agency.outbox = [AGENCY_REGISTERED.build(source="agencies", subject=agency.id, sequence=1,
-                                             data={"agency": snapshot}).to_dict()]
-    agency.save(force_insert=True)
-    return agency
+    doc = {"_id": unique("agency"), "code": unique("OUTBOX"), "name": "Dinas Kominfo", "short_name": None,
+           "type": "province", "parent_id": None, "path": [], "status": "active", "version": 1}
+    event = AGENCY_REGISTERED.build(source="agencies", subject=doc["_id"], sequence=1,
+                                    data={"agency": snapshot_of(doc)})
+    aggregates.insert_one({**doc, "outbox": [event.to_dict()], "outbox_pending": True})
+    return Stored(doc["_id"])
 
 
-def rename(agency: Agency, version: int, name: str) -> None:
+def rename(aggregates, agency: Stored, version: int, name: str) -> None:
     event = new_event(type="test.renamed.v1", source="agencies", subject=agency.id, sequence=version + 1,
                       data={"name": name})
-    assert change_with_event(Agency._get_collection(), agency.id, version, {"name": name}, event)
+    assert change_with_event(aggregates, agency.id, version, {"name": name}, event)
 
 
 def sequences_by_subject(topic: str, subjects: set[str], expected: int) -> dict[str, list[int]]:
@@ -58,49 +69,49 @@ def sequences_by_subject(topic: str, subjects: set[str], expected: int) -> dict[
     return found
 
 
-def relay_until_drained(relay: OutboxRelay, ids: list[str]) -> None:
+def relay_until_drained(relay: OutboxRelay, aggregates, ids: list[str]) -> None:
     for _ in range(20):
         relay.relay_once()
-        if not Agency._get_collection().count_documents({"_id": {"$in": ids}, "outbox_pending": True}):
+        if not aggregates.count_documents({"_id": {"$in": ids}, "outbox_pending": True}):
             return
     raise AssertionError("outbox was not drained")
 
 
-def test_relay_publishes_in_order_then_clears_the_outbox(mongo_db, producer, topic):
-    first, second = new_agency_with_event(mongo_db), new_agency_with_event(mongo_db)
-    rename(first, 1, "renamed once")
-    rename(first, 2, "renamed twice")
-    relay = OutboxRelay([Agency._get_collection()], producer, topic)
-    relay_until_drained(relay, [first.id, second.id])
+def test_relay_publishes_in_order_then_clears_the_outbox(aggregates, producer, topic):
+    first, second = new_agency_with_event(aggregates), new_agency_with_event(aggregates)
+    rename(aggregates, first, 1, "renamed once")
+    rename(aggregates, first, 2, "renamed twice")
+    relay = OutboxRelay([aggregates], producer, topic)
+    relay_until_drained(relay, aggregates, [first.id, second.id])
 
     assert sequences_by_subject(topic, {first.id, second.id}, 4) == {first.id: [1, 2, 3], second.id: [1]}
     for agency in (first, second):
-        doc = Agency._get_collection().find_one({"_id": agency.id})
+        doc = aggregates.find_one({"_id": agency.id})
         assert doc["outbox"] == [] and doc["outbox_pending"] is False
 
 
-def test_stale_version_writes_nothing(mongo_db):
-    agency = new_agency_with_event(mongo_db)
+def test_stale_version_writes_nothing(aggregates):
+    agency = new_agency_with_event(aggregates)
     event = new_event(type="test.renamed.v1", source="agencies", subject=agency.id, sequence=5, data={})
-    assert not change_with_event(Agency._get_collection(), agency.id, 4, {"name": "lost"}, event)
-    doc = Agency._get_collection().find_one({"_id": agency.id})
+    assert not change_with_event(aggregates, agency.id, 4, {"name": "lost"}, event)
+    doc = aggregates.find_one({"_id": agency.id})
     assert doc["name"] == "Dinas Kominfo" and len(doc["outbox"]) == 1 and doc["version"] == 1
 
 
-def test_unreachable_kafka_keeps_every_event(mongo_db, agencies_settings, topic):
-    agency = new_agency_with_event(mongo_db)
+def test_unreachable_kafka_keeps_every_event(aggregates, agencies_settings, topic):
+    agency = new_agency_with_event(aggregates)
     dead = make_producer(agencies_settings, bootstrap_servers=["127.0.0.1:1"], max_block_ms=500,
                          request_timeout_ms=500, delivery_timeout_ms=1000, api_version=(3, 0))
-    relay = OutboxRelay([Agency._get_collection()], dead, topic, send_timeout_s=2)
+    relay = OutboxRelay([aggregates], dead, topic, send_timeout_s=2)
     with pytest.raises(Exception):
         relay.relay_once()
     dead.close(timeout=1)
-    doc = Agency._get_collection().find_one({"_id": agency.id})
+    doc = aggregates.find_one({"_id": agency.id})
     assert len(doc["outbox"]) == 1 and doc["outbox_pending"] is True
 
 
-def test_event_recorded_while_publishing_is_kept_for_the_next_pass(mongo_db, producer, topic):
-    agency = new_agency_with_event(mongo_db)
+def test_event_recorded_while_publishing_is_kept_for_the_next_pass(aggregates, producer, topic):
+    agency = new_agency_with_event(aggregates)
 
     class RecordsDuringFlush:
         """A real producer; while its flush waits for the broker, the aggregate changes again."""
@@ -114,20 +125,20 @@ def test_event_recorded_while_publishing_is_kept_for_the_next_pass(mongo_db, pro
         def flush(self, timeout=None):
             if not self.changed:
                 self.changed = True
-                rename(agency, 1, "changed meanwhile")
+                rename(aggregates, agency, 1, "changed meanwhile")
             return self.inner.flush(timeout=timeout)
 
-    relay = OutboxRelay([Agency._get_collection()], RecordsDuringFlush(producer), topic)
+    relay = OutboxRelay([aggregates], RecordsDuringFlush(producer), topic)
     assert relay.relay_once() >= 1
-    doc = Agency._get_collection().find_one({"_id": agency.id})
+    doc = aggregates.find_one({"_id": agency.id})
     assert [e["sequence"] for e in doc["outbox"]] == [2] and doc["outbox_pending"] is True
-    relay_until_drained(relay, [agency.id])
+    relay_until_drained(relay, aggregates, [agency.id])
     assert sequences_by_subject(topic, {agency.id}, 2) == {agency.id: [1, 2]}
 
 
-def test_a_large_backlog_is_relayed_in_one_pass_without_starving_the_database(mongo_db, producer, topic):
-    """FerretDB deadlocks on one update command with too many statements; the relay splits them."""
-    agencies = [new_agency_with_event(mongo_db) for _ in range(120)]
-    relay = OutboxRelay([Agency._get_collection()], producer, topic, batch_size=500)
-    relay_until_drained(relay, [a.id for a in agencies])
-    assert Agency._get_collection().find_one({"_id": agencies[-1].id})["outbox"] == []
+def test_a_large_backlog_is_relayed_without_starving_the_database(aggregates, producer, topic):
+    """FerretDB deadlocked on one update command with many statements; the relay must not send one."""
+    agencies = [new_agency_with_event(aggregates) for _ in range(120)]
+    relay = OutboxRelay([aggregates], producer, topic, batch_size=500)
+    relay_until_drained(relay, aggregates, [a.id for a in agencies])
+    assert aggregates.find_one({"_id": agencies[-1].id})["outbox"] == []

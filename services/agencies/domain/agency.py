@@ -6,6 +6,9 @@ from typing import Mapping
 
 ROOT = None
 
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$"
+TYPE_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
+
 # Which parent types each type may sit under (None = may be a root). Ministries and national
 # institutions (K/L, e.g. LAN) and provinces are roots; regencies and cities sit under a province;
 # work units under any government; sub-units under a work unit or another sub-unit.

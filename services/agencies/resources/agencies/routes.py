@@ -1,17 +1,20 @@
 """/api/v1/agencies: the agency registry."""
-from flask import url_for
+from flask import request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from shared.http.etag import etag_headers, if_match_version
+from shared.http.middleware import accepts
+from shared.http.problems import Problem
 from services.agencies import queries
 from services.agencies.adapters.documents import public_view
+from services.agencies.commands.imports import import_agencies, parse_csv, parse_json
 from services.agencies.commands.moves import move_agency
 from services.agencies.commands.registry import deactivate_agency, reactivate_agency, register_agency, update_agency
 from services.agencies.resources.agencies.schemas import (AgencyCreateSchema, AgencyListQuerySchema, AgencyPageSchema,
                                                           AgencySchema, AgencyTreeSchema, AgencyUpdateSchema,
-                                                          DepthQuerySchema, DescendantSchema, MoveSchema,
-                                                          StatusChangeSchema)
+                                                          DepthQuerySchema, DescendantSchema, ImportQuerySchema,
+                                                          ImportReportSchema, MoveSchema, StatusChangeSchema)
 
 blp = Blueprint("agencies", __name__, url_prefix="/agencies", description="The registry of government agencies.")
 
@@ -42,6 +45,32 @@ class Agencies(MethodView):
         doc = register_agency(fields)
         body, status, headers = agency_response(doc, 201)
         return body, status, {**headers, "Location": url_for("agencies.AgencyById", agency_id=doc["_id"])}
+
+
+@blp.route("/import")
+class AgencyImport(MethodView):
+    @accepts("text/csv")
+    @blp.arguments(ImportQuerySchema, location="query")
+    @blp.response(200, ImportReportSchema)
+    @blp.alt_response(422, description="Invalid rows, each listed with its line and reasons; nothing was written")
+    @blp.doc(requestBody={"required": True, "content": {
+        "application/json": {"schema": {"type": "array", "items": {"type": "object"}},
+                             "example": [{"code": "1506", "name": "Pemkab Tanjung Jabung Barat", "type": "regency",
+                                          "parent_code": "15"}]},
+        "text/csv": {"schema": {"type": "string"},
+                     "example": "code,name,type,parent_code,head_name,head_title\n"
+                                "1506.01,Dinas Kesehatan,work_unit,1506,dr. Siti,Kepala Dinas\n"}}})
+    def post(self, query):
+        """Import agencies from a JSON array or CSV (all-or-nothing; dry_run=true only reports)"""
+        if request.mimetype == "text/csv":
+            try:
+                # utf-8-sig: spreadsheet exports often start with a byte-order mark.
+                raw_rows = parse_csv(request.get_data().decode("utf-8-sig"))
+            except UnicodeDecodeError:
+                raise Problem(400, "The CSV must be UTF-8 text.") from None
+        else:
+            raw_rows = parse_json(request.get_json())
+        return import_agencies(raw_rows, dry_run=query["dry_run"])
 
 
 @blp.route("/<agency_id>")

@@ -2,9 +2,8 @@
 from marshmallow import Schema, fields, validate
 
 from shared.http.pagination import PageQuerySchema, page_schema
+from services.agencies.domain.agency import CODE_PATTERN, TYPE_PATTERN
 
-CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$"
-TYPE_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
 
 
 class HeadSchema(Schema):
@@ -95,3 +94,22 @@ class AgencyTreeSchema(AgencySchema):
 
 
 AgencyPageSchema = page_schema(AgencySchema, "AgencyPage")
+
+
+class ImportQuerySchema(Schema):
+    dry_run = fields.Boolean(load_default=False, metadata={"description": "Validate and report; write nothing"})
+
+
+class ImportRowReportSchema(Schema):
+    line = fields.Integer()
+    code = fields.String()
+    outcome = fields.String(metadata={"description": "created, updated or unchanged"})
+    id = fields.String(allow_none=True)
+
+
+class ImportReportSchema(Schema):
+    dry_run = fields.Boolean()
+    created = fields.Integer()
+    updated = fields.Integer()
+    unchanged = fields.Integer()
+    rows = fields.List(fields.Nested(ImportRowReportSchema))
