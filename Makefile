@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 LOCAL := deploy/local
 
-.PHONY: help venv infra run start stop status token test test-unit compose-check lock clean
+.PHONY: help venv infra run start stop status token test test-unit bench compose-check lock clean
 
 help:
 	@echo "make run     provision Kafka + MongoDB, start the three APIs and workers (Ctrl-C stops)"
@@ -50,6 +50,10 @@ status:
 # each other's data, and a `make run` on the same machine is left alone.
 test: venv infra compose-check
 	KINERJA_TEST_NAMESPACE=t$$(date +%s)_$$$$_ $(BIN)/pytest tests
+
+# Figures for the README: bulk import, write-to-visible latency through Kafka, reads under load.
+bench: venv infra
+	$(BIN)/python -m tests.bench.run
 
 test-unit: venv
 	$(BIN)/pytest tests/unit tests/contract

@@ -23,6 +23,8 @@ from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from shared.settings import SettingsError
+
 LEASE = timedelta(seconds=15)
 _OWNER = uuid.uuid4().hex  # this process
 _enabled_by_db: dict[str, bool] = {}
@@ -33,8 +35,10 @@ class LockTimeout(Exception):
 
 
 def locking_enabled(db: Database) -> bool:
-    setting = os.environ.get("KINERJA_DOCUMENT_LOCKS", "auto").lower()
-    if setting in ("on", "off"):
+    setting = os.environ.get("KINERJA_DOCUMENT_LOCKS", "auto").lower() or "auto"
+    if setting not in ("auto", "on", "off"):
+        raise SettingsError(f"KINERJA_DOCUMENT_LOCKS must be auto, on or off (got {setting!r})")
+    if setting != "auto":
         return setting == "on"
     if db.name not in _enabled_by_db:
         _enabled_by_db[db.name] = "ferretdbVersion" in db.client.admin.command("buildInfo")

@@ -51,7 +51,7 @@ def test_every_other_endpoint_needs_a_token(anonymous, method, path):
 
 
 def forged(**claims):
-    base = {"sub": "x", "role": "admin", "agency_id": "*", "exp": int(time.time()) + 60}
+    base = {"sub": "x", "role": "admin", "agency_id": "*", "exp": int(time.time()) + 86400}
     return {**base, **claims}
 
 
@@ -191,3 +191,39 @@ def test_openapi_documents_bearer_security(anonymous):
     assert spec["security"] == [{"bearer": []}]
     assert "/api/v1/audit" in spec["paths"]
 
+
+
+# --- the same matrix for every other write endpoint of the registry ------------------------------
+
+def _write_request(client, kind, tree):
+    """(method, path, body, extra headers) of one write of `kind`, entirely inside regency A's subtree."""
+    if kind == "update":
+        return "patch", f"/api/v1/agencies/{tree['unit_a']}", {"name": "Nama Baru"}, {"If-Match": '"1"'}
+    if kind == "deactivate":
+        return "post", f"/api/v1/agencies/{tree['unit_a']}/deactivate", {"reason": "matrix"}, {}
+    if kind == "move":  # a sub-unit of unit A moves under another work unit of regency A
+        sub_unit = client.post("/api/v1/agencies", json={"code": unique("SUB"), "name": "Seksi", "type": "sub_unit",
+                                                         "parent_id": tree["unit_a"]}).get_json()["id"]
+        other_unit = client.post("/api/v1/agencies", json={"code": unique("OPD"), "name": "Dinas", "type": "work_unit",
+                                                           "parent_id": tree["regency_a"]}).get_json()["id"]
+        return "post", f"/api/v1/agencies/{sub_unit}/move", {"parent_id": other_unit}, {}
+    regency_code = Agency._get_collection().find_one({"_id": tree["regency_a"]})["code"]
+    return "post", "/api/v1/agencies/import", [{"code": unique("IMP"), "name": "Dinas", "type": "work_unit",
+                                                "parent_code": regency_code}], {}
+
+
+@pytest.mark.parametrize("kind", ["update", "move", "deactivate", "import"])
+@pytest.mark.parametrize("role, in_scope, expected", [
+    ("admin", True, 200), ("admin", False, 200),
+    ("operator", True, 200), ("operator", False, 403),
+    ("evaluator", True, 403), ("evaluator", False, 403),
+    ("viewer", True, 403), ("viewer", False, 403),
+])
+def test_registry_write_matrix(client, tree, kind, role, in_scope, expected):
+    """The token sits at regency A (in scope) or at its sibling regency B (out of scope)."""
+    method, path, body, extra = _write_request(client, kind, tree)
+    token_agency = "*" if role == "admin" else tree["regency_a" if in_scope else "regency_b"]
+    response = getattr(client, method)(path, json=body, headers={**auth_header(role, token_agency), **extra})
+    assert response.status_code == expected, response.get_json()
+    if expected == 403:
+        assert response.mimetype == PROBLEM

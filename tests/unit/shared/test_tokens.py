@@ -22,7 +22,8 @@ def verifier(**options):
 
 def claims(**overrides):
     now = int(time.time())
-    return {"sub": "ani", "role": "operator", "agency_id": "opd-1", "exp": now + 60, **overrides}
+    # Tokens are built when tests are collected, possibly minutes before they run: a day of validity.
+    return {"sub": "ani", "role": "operator", "agency_id": "opd-1", "exp": now + 86400, **overrides}
 
 
 def test_a_valid_token_gives_the_principal():
