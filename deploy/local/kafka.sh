@@ -67,14 +67,4 @@ start() {
 
 stop() { stop_pidfile "$PIDFILE" "Kafka"; }
 
-status() {
-  if port_open "$HOST" "$PORT"; then say "running on $HOST:$PORT"; else say "not running"; return 1; fi
-}
-
-case "${1:-}" in
-  provision) provision ;;
-  start) start ;;
-  stop) stop ;;
-  status) status ;;
-  *) echo "usage: $0 provision|start|stop|status" >&2; exit 2 ;;
-esac
+dispatch "$@"

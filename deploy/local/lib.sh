@@ -47,3 +47,15 @@ stop_pidfile() { # stop_pidfile PIDFILE NAME: SIGTERM, then SIGKILL after 20 s
   rm -f "$pidfile"
   say "$name stopped"
 }
+
+status() {
+  if port_open "$HOST" "$PORT"; then say "running on $HOST:$PORT"; else say "not running"; return 1; fi
+}
+
+# Runs the sub-command named by the script's first argument (each server script defines them).
+dispatch() {
+  case "${1:-}" in
+    provision|start|stop|status) "$1" ;;
+    *) echo "usage: $0 provision|start|stop|status" >&2; exit 2 ;;
+  esac
+}

@@ -139,6 +139,13 @@ class ConsumerRunner:
             # Notice new partitions of subscribed topics within 30 s, not the default 5 minutes.
             metadata_max_age_ms=30000,
         )
+        # Subscribe only once this consumer's own metadata knows every topic's partitions: the group
+        # leader assigns nothing for a topic it has no partition metadata for, and would not look again
+        # until the next metadata refresh (a freshly created topic hits this).
+        deadline = time.monotonic() + 30
+        for topic in self.topics:
+            while not consumer.partitions_for_topic(topic) and time.monotonic() < deadline:
+                time.sleep(0.1)
         consumer.subscribe(self.topics)
         return consumer
 

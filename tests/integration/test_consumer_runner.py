@@ -33,10 +33,19 @@ def run_until(runner: ConsumerRunner, consumer, done, timeout=20.0):
     wait_for(lambda: runner.poll_once(consumer) is not None and done(), timeout=timeout, message="consumer progress")
 
 
-def make_runner(settings, source, dlt, registry, producer, group=None, **processor_options):
+def consume_until(topics, registry, done, group=None, **processor_options) -> None:
+    """Run a real consumer (with a real dead-letter producer) on the source topic until `done()`."""
+    settings, source, dlt = topics
+    producer = make_producer(settings)
     processor = MessageProcessor(registry, kafka_dead_letter(producer, dlt, "indicators"), **processor_options)
-    return ConsumerRunner(bootstrap_servers=settings.kafka_servers, group_id=group or unique(f"{settings.namespace}g"),
-                          topics=[source], processor=processor)
+    runner = ConsumerRunner(bootstrap_servers=settings.kafka_servers, group_id=group or unique(f"{settings.namespace}g"),
+                            topics=[source], processor=processor)
+    consumer = runner._connect()
+    try:
+        run_until(runner, consumer, done)
+    finally:
+        consumer.close(autocommit=False)
+        producer.close()
 
 
 def committed_offset(group: str, topic: str) -> int:
@@ -62,15 +71,8 @@ def test_bad_messages_go_to_the_dead_letter_topic_and_the_consumer_moves_on(topi
 
     registry = HandlerRegistry()
     register_agency_replica(registry)
-    producer = make_producer(settings)
     group = unique(f"{settings.namespace}group")
-    runner = make_runner(settings, source, dlt, registry, producer, group=group)
-    consumer = runner._connect()
-    try:
-        run_until(runner, consumer, lambda: AgencyReplica.objects(id=good_id).first() is not None)
-    finally:
-        consumer.close(autocommit=False)
-        producer.close()
+    consume_until(topics, registry, lambda: AgencyReplica.objects(id=good_id).first() is not None, group=group)
 
     dead = read_topic(dlt, min_count=3)
     reasons = [dict(m.headers)["dlt_reason"].decode() for m in dead]
@@ -91,14 +93,7 @@ def test_failing_handler_is_retried_then_dead_lettered(topics):
     registry = HandlerRegistry()
     registry.on(AGENCY_REGISTERED, always_fails)
     produce_raw(source, [("k", registered(unique("agency"), unique("OPD")))])
-    producer = make_producer(settings)
-    runner = make_runner(settings, source, dlt, registry, producer, max_retries=2, backoff_s=0.01)
-    consumer = runner._connect()
-    try:
-        run_until(runner, consumer, lambda: len(calls) == 3)
-    finally:
-        consumer.close(autocommit=False)
-        producer.close()
+    consume_until(topics, registry, lambda: len(calls) == 3, max_retries=2, backoff_s=0.01)
     [dead] = read_topic(dlt, min_count=1)
     headers = dict(dead.headers)
     assert headers["dlt_reason"] == b"handler_failed"
@@ -117,14 +112,7 @@ def test_handler_that_recovers_on_retry_is_not_dead_lettered(topics):
     registry = HandlerRegistry()
     registry.on(AGENCY_REGISTERED, flaky)
     produce_raw(source, [("k", registered(unique("agency"), unique("OPD")))])
-    producer = make_producer(settings)
-    runner = make_runner(settings, source, dlt, registry, producer, max_retries=3, backoff_s=0.01)
-    consumer = runner._connect()
-    try:
-        run_until(runner, consumer, lambda: len(attempts) == 2)
-    finally:
-        consumer.close(autocommit=False)
-        producer.close()
+    consume_until(topics, registry, lambda: len(attempts) == 2, max_retries=3, backoff_s=0.01)
     assert read_topic(dlt, min_count=0, timeout=2) == []
 
 
@@ -142,13 +130,6 @@ def test_correlation_id_travels_with_the_event(topics):
     registry = HandlerRegistry()
     registry.on(AGENCY_REGISTERED, lambda event, data: seen.append(get_correlation_id()))
     produce_raw(source, [("k", payload)])
-    producer = make_producer(settings)
-    runner = make_runner(settings, source, dlt, registry, producer)
-    consumer = runner._connect()
-    try:
-        run_until(runner, consumer, lambda: seen)
-    finally:
-        consumer.close(autocommit=False)
-        producer.close()
+    consume_until(topics, registry, lambda: seen)
     assert seen == ["req-42"]
     assert get_correlation_id() is None

@@ -166,7 +166,7 @@ def test_audit_endpoint_filters_and_scopes(client, tree):
     assert [item["entity_id"] for item in page["items"]] == [tree["unit_a"]]
     hidden = client.get(f"/api/v1/audit?entity_id={tree['unit_b']}", headers=evaluator_a).get_json()
     assert hidden["items"] == [] and hidden["total"] == 0
-    everything = client.get(f"/api/v1/audit?page_size=100&entity_type=agency").get_json()
+    everything = client.get("/api/v1/audit?page_size=100&entity_type=agency").get_json()
     assert {tree["unit_a"], tree["unit_b"]} <= {item["entity_id"] for item in everything["items"]}
     assert client.get("/api/v1/audit?page_size=500").status_code == 422
     assert client.get("/api/v1/audit?since=yesterday").status_code == 422
