@@ -77,7 +77,7 @@ load_demo() {
   report=$(curl -fsS -XPOST "http://127.0.0.1:${PORTS[agencies]}/api/v1/agencies/import" \
     -H "Authorization: Bearer $(token admin '*' demo-loader)" -H 'Content-Type: text/csv' \
     --data-binary @"$LOCAL_DIR/demo/tanjabbar.csv") || { say "demo data could not be loaded"; return 0; }
-  say "demo data: $(echo "$report" | "$VENV/bin/python" -c 'import json,sys; r=json.load(sys.stdin); print(f"{r[\"created\"]} created, {r[\"updated\"]} updated, {r[\"unchanged\"]} unchanged")')"
+  say "demo data: $(echo "$report" | "$VENV/bin/python" -c 'import json, sys; r = json.load(sys.stdin); print(r["created"], "created,", r["updated"], "updated,", r["unchanged"], "unchanged")')"
 }
 
 run() {
