@@ -25,6 +25,7 @@ from services.agencies.commands.registry import new_agency_document
 from services.agencies.domain.agency import CODE_PATTERN, TYPE_PATTERN, AgencyRuleViolation, check_placement
 
 MAX_ROWS = 20000
+INSERT_CHUNK = 500
 COLUMNS = ("code", "name", "type", "parent_code", "short_name", "head_name", "head_title", "address", "phone",
            "email", "website")
 
@@ -211,14 +212,17 @@ def _create(rows: list[Row], existing: dict[str, dict], dry_run: bool) -> dict[s
             docs.append(doc)
         if dry_run or not docs:
             continue
-        try:
-            collection().insert_many(docs, ordered=False)
-        except BulkWriteError as err:
-            codes = [docs[e["index"]]["code"] for e in err.details.get("writeErrors", [])]
-            raise Problem(409, f"Agencies {', '.join(codes)} were registered by someone else during this import; "
-                               "run the import again to complete it.", type_="duplicate") from None
-        move_pending_audit(collection(), docs)
-        created.update({d["code"]: d["_id"] for d in docs})
+        # Chunks keep each write transaction short, so the relay and other writers interleave with a big import.
+        for start in range(0, len(docs), INSERT_CHUNK):
+            chunk = docs[start:start + INSERT_CHUNK]
+            try:
+                collection().insert_many(chunk, ordered=False)
+            except BulkWriteError as err:
+                codes = [chunk[e["index"]]["code"] for e in err.details.get("writeErrors", [])]
+                raise Problem(409, f"Agencies {', '.join(codes)} were registered by someone else during this "
+                                   "import; run the import again to complete it.", type_="duplicate") from None
+            move_pending_audit(collection(), chunk)
+            created.update({d["code"]: d["_id"] for d in chunk})
     return created
 
 
