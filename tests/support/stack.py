@@ -5,6 +5,7 @@ machine; logs go to .local/logs/tests/.
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
@@ -18,6 +19,13 @@ import requests
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 SERVICES = ("agencies", "indicators", "reforms")
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: ask Linux to SIGTERM it when the test process dies, so a killed
+    test run (timeout, Ctrl-C) leaves no stack running against the shared Kafka and MongoDB."""
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def free_port() -> int:
@@ -47,7 +55,7 @@ class Stack:
     def _spawn(self, name: str, argv: list[str], env: dict[str, str]) -> None:
         log = open(self.log_dir / f"{name}.log", "ab")
         self.processes[name] = subprocess.Popen(argv, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                                start_new_session=True)
+                                                start_new_session=True, preexec_fn=_die_with_parent)
 
     def start_api(self, service: str) -> None:
         env = {**self.env(), "KINERJA_BIND": f"127.0.0.1:{self.ports[service]}", "KINERJA_WEB_WORKERS": "2"}
