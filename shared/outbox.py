@@ -149,9 +149,15 @@ class OutboxRelay:
         headers = [("ce_type", event["type"].encode()), ("ce_id", event["id"].encode())]
         return self.producer.send(self.topic, key=event["subject"], value=event, headers=headers)
 
-    def run(self, should_stop: Callable[[], bool], idle_s: float = 0.05, error_backoff_s: float = 1.0) -> None:
-        """Relay until `should_stop()`; sleep when idle, back off when Kafka or Mongo fails."""
+    def run(self, should_stop: Callable[[], bool], idle_s: float = 0.05, error_backoff_s: float = 1.0,
+            max_idle_s: float = 0.05) -> None:
+        """Relay until `should_stop()`; sleep when idle, back off when Kafka or Mongo fails.
+
+        While nothing is pending, the pause grows from `idle_s` to `max_idle_s`: on FerretDB every
+        pass scans the whole collection (it has no secondary indexes to use), so an idle relay must
+        not poll it twenty times a second."""
         self.ensure_indexes()
+        pause = idle_s
         while not should_stop():
             try:
                 published = self.relay_once()
@@ -159,5 +165,7 @@ class OutboxRelay:
                 log.exception("outbox relay pass failed; retrying")
                 time.sleep(error_backoff_s)
                 continue
-            if published < self.batch_size:
-                time.sleep(idle_s)
+            if published >= self.batch_size:
+                continue
+            pause = idle_s if published else min(pause * 2, max_idle_s)
+            time.sleep(pause)
