@@ -9,7 +9,6 @@ from shared.http.pagination import fetch_page
 from shared.http.problems import Problem
 from services.agencies.adapters.documents import INTERNAL_FIELDS, collection, find_agency, public_view, ref_of
 
-SORTABLE = {"code", "name", "type", "created_at", "updated_at"}
 MAX_TREE_NODES = 5000
 
 

@@ -20,7 +20,7 @@ class AgencySnapshot(ContractSchema):
     short_name = fields.String(load_default=None, allow_none=True)
     type = fields.String(required=True)
     parent_id = fields.String(required=True, allow_none=True)
-    path = fields.List(fields.String(), required=True)  # ancestor ids, root first
+    path = fields.List(fields.String(), required=True, metadata={"description": "Ancestor ids, root first"})
     status = fields.String(required=True, validate=validate.OneOf(AGENCY_STATUSES))
 
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import fields
 from mongoengine import Document, IntField, ListField, StringField
 
 from shared.auth.flask_auth import require
 from shared.auth.policy import Action, AgencyRef
-from shared.contracts.agencies import SNAPSHOT_EVENTS
+from shared.contracts.agencies import SNAPSHOT_EVENTS, AgencySnapshot
 from shared.events.consumer import HandlerRegistry
 from shared.events.envelope import Event
 from shared.http.problems import Problem
@@ -49,15 +49,9 @@ def register_agency_replica(registry: HandlerRegistry) -> None:
         registry.on(contract, _project_snapshot)
 
 
-class AgencyReplicaSchema(Schema):
-    id = fields.String()
-    code = fields.String()
-    name = fields.String()
-    short_name = fields.String(allow_none=True)
-    type = fields.String()
-    parent_id = fields.String(allow_none=True)
-    path = fields.List(fields.String())
-    status = fields.String()
+class AgencyReplicaSchema(AgencySnapshot):
+    """The snapshot every agency event carries (the contract), plus the version it reflects."""
+
     sequence = fields.Integer(metadata={"description": "Version of the agency this replica reflects"})
 
 

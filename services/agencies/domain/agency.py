@@ -21,7 +21,6 @@ DEFAULT_PARENT_RULES: dict[str, tuple[str | None, ...]] = {
     "work_unit": ("ministry", "institution", "province", "regency", "city"),
     "sub_unit": ("work_unit", "sub_unit"),
 }
-AGENCY_TYPES = tuple(DEFAULT_PARENT_RULES)
 
 ParentRules = Mapping[str, tuple[str | None, ...]]
 

@@ -1,6 +1,7 @@
 """Request and response schemas of /api/v1/agencies."""
 from marshmallow import Schema, fields, validate
 
+from shared.contracts.agencies import AgencySnapshot
 from shared.http.pagination import PageQuerySchema, page_schema
 from services.agencies.domain.agency import CODE_PATTERN, TYPE_PATTERN
 
@@ -69,15 +70,9 @@ class DepthQuerySchema(Schema):
     max_depth = fields.Integer(load_default=None, validate=validate.Range(min=1, max=50))
 
 
-class AgencySchema(Schema):
-    id = fields.String()
-    code = fields.String()
-    name = fields.String()
-    short_name = fields.String(allow_none=True)
-    type = fields.String()
-    parent_id = fields.String(allow_none=True)
-    path = fields.List(fields.String(), metadata={"description": "Ancestor ids, root first"})
-    status = fields.String()
+class AgencySchema(AgencySnapshot):
+    """The snapshot of the event contract, plus what only the registry holds."""
+
     head = fields.Nested(HeadSchema, allow_none=True)
     contact = fields.Nested(ContactSchema, allow_none=True)
     version = fields.Integer()
