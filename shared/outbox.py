@@ -25,7 +25,6 @@ from shared.metrics import EVENTS_RELAYED
 log = logging.getLogger(__name__)
 
 
-
 class OutboxDocument(Document):
     """Base for aggregate documents that record the events of their own changes."""
 
