@@ -4,10 +4,11 @@ from __future__ import annotations
 import re
 
 from shared.auth.flask_auth import current_principal, require
+from shared.auth.directory import ref_of
 from shared.auth.policy import Action, scope_filter
 from shared.http.pagination import fetch_page
 from shared.http.problems import Problem
-from services.agencies.adapters.documents import INTERNAL_FIELDS, collection, find_agency, public_view, ref_of
+from services.agencies.adapters.documents import INTERNAL_FIELDS, collection, find_agency, public_view
 
 MAX_TREE_NODES = 5000
 

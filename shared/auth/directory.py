@@ -9,10 +9,13 @@ from pymongo.collection import Collection
 from shared.auth.policy import AgencyRef
 
 
+def ref_of(doc: dict) -> AgencyRef:
+    """An agency document (registry or replica) as authorization sees it."""
+    return AgencyRef(id=doc["_id"], path=tuple(doc.get("path") or ()), status=doc.get("status", "active"))
+
+
 def collection_lookup(collection: Callable[[], Collection]) -> Callable[[str], AgencyRef | None]:
     def lookup(agency_id: str) -> AgencyRef | None:
         doc = collection().find_one({"_id": agency_id}, {"path": 1, "status": 1})
-        if doc is None:
-            return None
-        return AgencyRef(id=doc["_id"], path=tuple(doc.get("path") or ()), status=doc.get("status", "active"))
+        return None if doc is None else ref_of(doc)
     return lookup

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from flask import Flask, current_app, g, request
+from flask import Flask, g, request
 
 from shared.auth.policy import ROLE_ACTIONS, Action, AgencyRef, Forbidden, authorize
 from shared.auth.tokens import InvalidToken, Principal, TokenVerifier
@@ -65,16 +65,6 @@ def require_role_for(action: Action) -> Principal:
     return principal
 
 
-def require_on(action: Action, agency_id: str | None) -> Principal:
-    """`require` for an agency known by id; an agency this service does not know is a 404."""
-    if agency_id is None:
-        return require(action, None)
-    agency = current_app.extensions["kinerja_agency_lookup"](agency_id)
-    if agency is None:
-        raise Problem(404, f"No agency {agency_id}.")
-    return require(action, agency)
-
-
 def install_auth(app: Flask, verifier: TokenVerifier, lookup: AgencyLookup) -> Callable[[], None]:
-    app.extensions["kinerja_agency_lookup"] = lookup
+    """The before-request authentication step for `app` (installed by shared.http.middleware)."""
     return lambda: authenticate(verifier, lookup)

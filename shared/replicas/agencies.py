@@ -12,7 +12,8 @@ from marshmallow import fields
 from mongoengine import Document, IntField, ListField, StringField
 
 from shared.auth.flask_auth import require
-from shared.auth.policy import Action, AgencyRef
+from shared.auth.directory import ref_of
+from shared.auth.policy import Action
 from shared.contracts.agencies import SNAPSHOT_EVENTS, AgencySnapshot
 from shared.events.consumer import HandlerRegistry
 from shared.events.envelope import Event
@@ -67,7 +68,7 @@ def agency_replica_blueprint() -> Blueprint:
             doc = AgencyReplica._get_collection().find_one({"_id": agency_id})
             if doc is None:
                 raise Problem(404, f"No agency {agency_id} is known to this service.")
-            require(Action.READ, AgencyRef(doc["_id"], tuple(doc.get("path") or ()), doc["status"]))
+            require(Action.READ, ref_of(doc))
             doc["id"] = doc.pop("_id")
             return doc
 

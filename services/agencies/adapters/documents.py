@@ -7,7 +7,6 @@ from datetime import datetime, timezone
 from mongoengine import (BooleanField, DateTimeField, EmbeddedDocument, EmbeddedDocumentField, ListField,
                          StringField)
 
-from shared.auth.policy import AgencyRef
 from shared.outbox import OutboxDocument
 
 # Bookkeeping fields never shown to API clients.
@@ -83,10 +82,6 @@ def snapshot_of(doc: dict) -> dict:
 def audited_state_of(doc: dict) -> dict:
     """The fields an audit record shows before and after a change."""
     return {**snapshot_of(doc), "head": doc.get("head"), "contact": doc.get("contact")}
-
-
-def ref_of(doc: dict) -> AgencyRef:
-    return AgencyRef(id=doc["_id"], path=tuple(doc.get("path") or ()), status=doc["status"])
 
 
 def public_view(doc: dict) -> dict:

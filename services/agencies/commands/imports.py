@@ -15,11 +15,12 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 from pymongo.errors import BulkWriteError
 
 from shared.audit import move_pending_audit
+from shared.auth.directory import ref_of
 from shared.auth.flask_auth import require
 from shared.auth.policy import Action
 from shared.contracts.agencies import AGENCY_UPDATED
 from shared.http.problems import Problem
-from services.agencies.adapters.documents import INTERNAL_FIELDS, collection, ref_of
+from services.agencies.adapters.documents import INTERNAL_FIELDS, collection
 from services.agencies.commands.common import parent_rules, write_change
 from services.agencies.commands.registry import new_agency_document
 from services.agencies.domain.agency import CODE_PATTERN, TYPE_PATTERN, AgencyRuleViolation, check_placement

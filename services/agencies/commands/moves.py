@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from shared.auth.directory import ref_of
 from shared.auth.flask_auth import require
 from shared.auth.policy import Action
 from shared.contracts.agencies import AGENCY_MOVED, AGENCY_PATH_CHANGED
 from shared.locks import document_lock
 from shared.outbox import change_with_event
 from services.agencies import SERVICE
-from services.agencies.adapters.documents import collection, now, ref_of, snapshot_of
+from services.agencies.adapters.documents import collection, now, snapshot_of
 from services.agencies.commands.common import expected_version, parent_rules, refused, write_change
 from services.agencies.commands.registry import existing, parent_for
 from services.agencies.domain.agency import AgencyRuleViolation, check_move, path_under

@@ -4,13 +4,14 @@ from __future__ import annotations
 from pymongo.errors import DuplicateKeyError
 
 from shared.audit import audit_entry, flush_audit_of
+from shared.auth.directory import ref_of
 from shared.auth.flask_auth import require
 from shared.auth.policy import Action
 from shared.contracts.agencies import AGENCY_DEACTIVATED, AGENCY_REACTIVATED, AGENCY_REGISTERED, AGENCY_UPDATED
 from shared.http.problems import Problem
 from services.agencies import SERVICE
 from services.agencies.adapters.documents import (audited_state_of, collection, find_agency, new_agency_id, now,
-                                                  ref_of, snapshot_of)
+                                                  snapshot_of)
 from services.agencies.commands.common import expected_version, invalid, parent_rules, refused, write_change
 from services.agencies.domain.agency import AgencyRuleViolation, check_placement, path_under
 
