@@ -24,11 +24,21 @@ provision() {
   if [ -f "$LIBS/.complete" ]; then say "jars cached in $LIBS"; return 0; fi
   need mvn "Apache Maven (Debian: apt-get install maven)"
   java_bin >/dev/null
+  cache_lock kafka
+  if [ -f "$LIBS/.complete" ]; then say "jars cached in $LIBS"; cache_unlock; return 0; fi
+  local build; build=$(mktemp -d "$CACHE_DIR/.kafka-build.XXXXXX")
   say "resolving the Kafka broker jars with Maven into $LIBS"
-  rm -rf "$LIBS"; mkdir -p "$LIBS"
-  mvn -q -B -Dstyle.color=never -f "$POM" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$LIBS" \
-    || die "Maven could not resolve the Kafka jars (see the output above)"
-  touch "$LIBS/.complete"
+  say "first time on this machine only: about 10 s with a filled Maven repository, a minute or two without"
+  # Maven 3.8 prints colour resets even in batch mode; strip every escape sequence from its output.
+  if ! mvn -q -B -Dstyle.color=never -f "$POM" dependency:copy-dependencies -DincludeScope=runtime \
+      -DoutputDirectory="$build/libs" 2>&1 | sed -e 's/\x1b\[[0-9;]*[A-Za-z]//g' -e '/^$/d'; then
+    rm -rf "$build"
+    die "Maven could not resolve the Kafka jars (see the output above)"
+  fi
+  touch "$build/libs/.complete"
+  rm -rf "$(dirname "$LIBS")"  # an incomplete set left by an older script
+  mv -T "$build" "$(dirname "$LIBS")"
+  cache_unlock
 }
 
 configure() {

@@ -18,6 +18,15 @@ need() { # need COMMAND "what to install"
   command -v "$1" >/dev/null 2>&1 || die "'$1' is not installed; install $2 and try again."
 }
 
+# Serialises the provisioning of one cached artefact across checkouts: a second caller waits for the
+# first one's result instead of racing it. Callers build into a fresh temporary directory and rename it
+# into place, so a half-built artefact is never seen under its final name.
+cache_lock() { # cache_lock NAME
+  exec 9>"$CACHE_DIR/.$1.lock"
+  flock -n 9 || { say "another checkout is provisioning $1; waiting for it"; flock 9; }
+}
+cache_unlock() { exec 9>&-; }  # before starting a server, which would otherwise inherit the lock
+
 port_open() { # port_open HOST PORT
   (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
 }

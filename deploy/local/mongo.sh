@@ -1,41 +1,67 @@
 #!/usr/bin/env bash
-# A MongoDB-wire server on 127.0.0.1:27017: a real mongod when one is on PATH, otherwise FerretDB v1.24.2
-# (SQLite storage) built from the Go module proxy as the small program in deploy/local/ferretdb.
-# Usage: deploy/local/mongo.sh provision|start|stop|status
+# A MongoDB-wire server on 127.0.0.1:27017: a real mongod when one is on PATH, otherwise SecantusDB's
+# Rust server (secantusd-rs, MongoDB's WiredTiger storage engine behind the wire protocol), built once
+# per machine with cargo from the Rust crate registry and cached outside the checkout.
+#
+# SecantusDB is beta and GPL-2.0-only: it runs as a separate local process and is never vendored,
+# linked or put into an image. docker compose and production use the official MongoDB image.
+#
+# Usage: deploy/local/mongo.sh provision|start|stop|status|binary
+#   MONGO_PORT (default 27017) and MONGO_STATE (default .local/mongo) let fault tests run a server
+#   of their own beside the shared one.
 source "$(dirname "$0")/lib.sh"
 
 HOST=127.0.0.1
 PORT="${MONGO_PORT:-27017}"
-SRC="$LOCAL_DIR/ferretdb"
-# The binary is keyed by the source and the module sums, so any change rebuilds it.
-FERRETDB_BIN="$CACHE_DIR/ferretdb-$(cat "$SRC/main.go" "$SRC/go.mod" "$SRC/go.sum" | sha256sum | cut -c1-12)/ferretdb"
-DATA_DIR="$STATE_DIR/mongo/data"
-PIDFILE="$RUN_DIR/mongo.pid"
-LOG="$LOG_DIR/mongo.log"
+SECANTUS_CRATE=secantus-mdb
+SECANTUS_VERSION=0.5.3-beta.196
+SECANTUS_ROOT="$CACHE_DIR/$SECANTUS_CRATE-$SECANTUS_VERSION"
+SECANTUS_BIN="$SECANTUS_ROOT/bin/secantusd-rs"
+MONGO_STATE="${MONGO_STATE:-$STATE_DIR/mongo}"
+PIDFILE="$MONGO_STATE/server.pid"
+LOG="$MONGO_STATE/server.log"
 
-engine() { if command -v mongod >/dev/null 2>&1; then echo mongod; else echo ferretdb; fi; }
+engine() { if command -v mongod >/dev/null 2>&1; then echo mongod; else echo secantusdb; fi; }
 
+# Builds into a directory of its own, then renames it into place: two checkouts provisioning at once
+# never share a temporary file, and the flock makes the second one wait for the first one's result.
 provision() {
   if [ "$(engine)" = mongod ]; then say "using mongod from PATH ($(command -v mongod))"; return 0; fi
-  if [ -x "$FERRETDB_BIN" ]; then say "FerretDB cached at $FERRETDB_BIN"; return 0; fi
-  need go "Go 1.24+ (https://go.dev/doc/install, or Debian: apt-get install golang)"
-  say "building FerretDB v1.24.2 into $FERRETDB_BIN (first time only, about two minutes)"
-  mkdir -p "$(dirname "$FERRETDB_BIN")"
-  (cd "$SRC" && go build -trimpath -o "$FERRETDB_BIN.tmp" .) || die "building FerretDB failed (see the output above)"
-  mv "$FERRETDB_BIN.tmp" "$FERRETDB_BIN"
+  if [ -x "$SECANTUS_BIN" ]; then say "SecantusDB $SECANTUS_VERSION cached at $SECANTUS_BIN"; return 0; fi
+  need cargo "Rust with cargo (https://rustup.rs, or Debian: apt-get install cargo)"
+  cache_lock "$SECANTUS_CRATE"
+  if [ -x "$SECANTUS_BIN" ]; then say "SecantusDB $SECANTUS_VERSION cached at $SECANTUS_BIN"; cache_unlock; return 0; fi
+  local build_root; build_root=$(mktemp -d "$CACHE_DIR/.$SECANTUS_CRATE-build.XXXXXX")
+  say "building SecantusDB $SECANTUS_VERSION with cargo into $SECANTUS_ROOT"
+  say "first time on this machine only: about 14 minutes on 2 cores (cargo prints each crate it compiles)"
+  local started=$SECONDS
+  # No LTO and 16 codegen units: measured faster to build than the crate's release profile (see README).
+  if ! CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+      cargo install "$SECANTUS_CRATE" --version "$SECANTUS_VERSION" --locked --ignore-rust-version \
+      --root "$build_root" --color never; then
+    rm -rf "$build_root"
+    die "building SecantusDB failed (see cargo's output above)"
+  fi
+  rm -f "$build_root/.crates.toml" "$build_root/.crates2.json"
+  mv -T "$build_root" "$SECANTUS_ROOT"
+  cache_unlock
+  say "SecantusDB built in $((SECONDS - started)) s"
 }
 
 start() {
+  if pid_alive "$PIDFILE" && port_open "$HOST" "$PORT"; then say "already running on $HOST:$PORT"; return 0; fi
   if port_open "$HOST" "$PORT"; then say "a MongoDB-wire server already answers on $HOST:$PORT; using it"; return 0; fi
   provision
-  mkdir -p "$DATA_DIR"
+  mkdir -p "$MONGO_STATE/data"
   : >"$LOG"
   if [ "$(engine)" = mongod ]; then
     say "starting mongod on $HOST:$PORT (log: $LOG)"
-    nohup mongod --bind_ip "$HOST" --port "$PORT" --dbpath "$DATA_DIR" >"$LOG" 2>&1 &
+    nohup mongod --bind_ip "$HOST" --port "$PORT" --dbpath "$MONGO_STATE/data" >"$LOG" 2>&1 &
   else
-    say "starting FerretDB on $HOST:$PORT (log: $LOG)"
-    nohup "$FERRETDB_BIN" -listen "$HOST:$PORT" -data-dir "$DATA_DIR" >"$LOG" 2>&1 &
+    say "starting SecantusDB on $HOST:$PORT (log: $LOG)"
+    # --sync-on-commit: without it, the last acknowledged writes were lost on kill -9.
+    nohup "$SECANTUS_BIN" --host "$HOST" --port "$PORT" --storage-path "$MONGO_STATE/data" --sync-on-commit \
+      >"$LOG" 2>&1 &
   fi
   echo $! >"$PIDFILE"
   if ! wait_until 60 "MongoDB" port_open "$HOST" "$PORT"; then
@@ -47,4 +73,12 @@ start() {
 
 stop() { stop_pidfile "$PIDFILE" "MongoDB ($(engine))"; }
 
-dispatch "$@"
+# The server program this script runs (for tests that start a server of their own).
+binary() {
+  if [ "$(engine)" = mongod ]; then command -v mongod; else provision >&2; echo "$SECANTUS_BIN"; fi
+}
+
+case "${1:-}" in
+  binary) binary ;;
+  *) dispatch "$@" ;;
+esac
