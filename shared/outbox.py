@@ -4,9 +4,9 @@ An aggregate's document carries its own pending events (`outbox`), so the state 
 the event are one single-document write: either both are stored or neither is. The relay
 publishes pending events in order and removes exactly the ones the broker acknowledged.
 
-Works on MongoDB and on FerretDB v1 alike: it needs `$push`, `$pullAll` with exact values
-(FerretDB ignores query conditions inside `$pull`), an ordinary index on `outbox_pending`, and
-per-document locks where updates are not atomic (shared.locks).
+It relies on what MongoDB guarantees for one document: an update with the version in its
+filter is an atomic compare-and-set, and `$pullAll` removes exactly the published entries
+whatever was appended meanwhile.
 """
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from pymongo import UpdateOne
 from pymongo.collection import Collection
 
 from shared.events.envelope import Event
-from shared.locks import document_lock, locking_enabled, try_lock_many, unlock_many
 from shared.metrics import EVENTS_RELAYED
 
 log = logging.getLogger(__name__)
@@ -46,16 +45,8 @@ def change_with_event(collection: Collection, aggregate_id: Any, expected_versio
         raise ValueError("an event's sequence must be the aggregate's next version")
     push = {"outbox": event.to_dict(), **({"audit_pending": audit} if audit else {})}
     update = {"$set": {**changes, "version": event.sequence, "outbox_pending": True}, "$push": push}
-    if not locking_enabled(collection.database):
-        # MongoDB: the version in the filter makes the update an atomic compare-and-set.
-        return collection.update_one({"_id": aggregate_id, "version": expected_version}, update).modified_count == 1
-    # FerretDB: compare, then set, while holding the lock. Filtering on `_id` alone also lets FerretDB
-    # use its primary key (any other filter scans the whole collection).
-    with document_lock(collection, aggregate_id):
-        current = collection.find_one({"_id": aggregate_id}, {"version": 1})
-        if current is None or current.get("version") != expected_version:
-            return False
-        return collection.update_one({"_id": aggregate_id}, update).modified_count == 1
+    # The version in the filter makes the update an atomic compare-and-set.
+    return collection.update_one({"_id": aggregate_id, "version": expected_version}, update).modified_count == 1
 
 
 class OutboxRelay:
@@ -78,10 +69,6 @@ class OutboxRelay:
         self.topic = topic
         self.batch_size = batch_size
         self.send_timeout_s = send_timeout_s
-
-    def ensure_indexes(self) -> None:
-        for collection in self.collections:
-            collection.create_index("outbox_pending")
 
     def relay_once(self) -> int:
         """Publish one batch from each collection; returns how many events were published."""
@@ -116,47 +103,23 @@ class OutboxRelay:
         """Remove acknowledged events (and the audit records `before_publish` has stored) from
         their documents."""
         audits_by_doc = {doc["_id"]: doc.get("audit_pending") or [] for doc in docs}
-        if not locking_enabled(collection.database):
-            # MongoDB: $pullAll removes exactly what was handled, atomically, whatever was appended
-            # meanwhile; the flag is cleared only if nothing was.
-            updates: list[UpdateOne] = []
-            for doc_id, acked in acked_by_doc.items():
-                updates.append(UpdateOne({"_id": doc_id}, {"$pullAll": {"outbox": acked,
-                                                                         "audit_pending": audits_by_doc[doc_id]}}))
-                updates.append(UpdateOne({"_id": doc_id, "outbox.0": {"$exists": False}},
-                                         {"$set": {"outbox_pending": False}}))
-            if updates:
-                collection.bulk_write(updates, ordered=True)
-            return
-        # FerretDB: under the documents' locks (never held while publishing, so writers wait a few
-        # milliseconds at most), read what is there now and write back what remains. A document a
-        # writer holds right now keeps its events; the next pass publishes them again.
-        locked = try_lock_many(collection, list(acked_by_doc))
-        try:
-            for doc_id in locked:
-                current = collection.find_one({"_id": doc_id}, {"outbox": 1, "audit_pending": 1}) or {}
-                acked_ids = {e["id"] for e in acked_by_doc[doc_id]}
-                moved_ids = {a["_id"] for a in audits_by_doc[doc_id]}
-                outbox = [e for e in current.get("outbox", []) if e["id"] not in acked_ids]
-                audits = [a for a in current.get("audit_pending", []) if a["_id"] not in moved_ids]
-                collection.update_one({"_id": doc_id}, {"$set": {
-                    "outbox": outbox, "outbox_pending": bool(outbox), "audit_pending": audits}})
-        finally:
-            unlock_many(collection, locked)
+        # $pullAll removes exactly what was handled, atomically, whatever was appended meanwhile;
+        # the flag is cleared only if nothing was.
+        updates: list[UpdateOne] = []
+        for doc_id, acked in acked_by_doc.items():
+            updates.append(UpdateOne({"_id": doc_id}, {"$pullAll": {"outbox": acked,
+                                                                     "audit_pending": audits_by_doc[doc_id]}}))
+            updates.append(UpdateOne({"_id": doc_id, "outbox.0": {"$exists": False}},
+                                     {"$set": {"outbox_pending": False}}))
+        if updates:
+            collection.bulk_write(updates, ordered=True)
 
     def _send(self, event: dict[str, Any]):
         headers = [("ce_type", event["type"].encode()), ("ce_id", event["id"].encode())]
         return self.producer.send(self.topic, key=event["subject"], value=event, headers=headers)
 
-    def run(self, should_stop: Callable[[], bool], idle_s: float = 0.05, error_backoff_s: float = 1.0,
-            max_idle_s: float = 0.05) -> None:
-        """Relay until `should_stop()`; sleep when idle, back off when Kafka or Mongo fails.
-
-        While nothing is pending, the pause grows from `idle_s` to `max_idle_s`: on FerretDB every
-        pass scans the whole collection (it has no secondary indexes to use), so an idle relay must
-        not poll it twenty times a second."""
-        self.ensure_indexes()
-        pause = idle_s
+    def run(self, should_stop: Callable[[], bool], idle_s: float = 0.05, error_backoff_s: float = 1.0) -> None:
+        """Relay until `should_stop()`; sleep when idle, back off when Kafka or Mongo fails."""
         while not should_stop():
             try:
                 published = self.relay_once()
@@ -166,5 +129,4 @@ class OutboxRelay:
                 continue
             if published >= self.batch_size:
                 continue
-            pause = idle_s if published else min(pause * 2, max_idle_s)
-            time.sleep(pause)
+            time.sleep(idle_s)

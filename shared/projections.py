@@ -3,11 +3,9 @@
 Events may arrive twice (the relay publishes at least once) or late (after a redelivery), so a
 projection applies an event only if its `sequence` is newer than what the read model holds.
 
-On MongoDB the check and the write are one atomic upsert: when the stored sequence is newer or
-equal the filter matches nothing, the upsert tries to insert a second document with the same
-`_id`, and the unique `_id` index refuses it; that refusal is how "stale" is detected. On FerretDB
-(no atomic updates, and a full collection scan for any filter but `_id` alone) the same decision is
-taken by reading the sequence and writing by `_id` while holding the document's lock.
+The check and the write are one atomic upsert: when the stored sequence is newer or equal the
+filter matches nothing, the upsert tries to insert a second document with the same `_id`, and the
+unique `_id` index refuses it; that refusal is how "stale" is detected.
 """
 from __future__ import annotations
 
@@ -16,7 +14,6 @@ from typing import Any
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
-from shared.locks import document_lock, locking_enabled
 
 # events_applied counts the events a read model was built from: it makes a double application
 # visible in tests and audits.
@@ -26,21 +23,8 @@ _COUNT = {"$inc": {"events_applied": 1}}
 def apply_if_newer(collection: Collection, key: Any, sequence: int, fields: dict[str, Any]) -> bool:
     """Set `fields` on the read model `key` if `sequence` is newer; True when it was applied."""
     update = {"$set": {**fields, "sequence": sequence}, **_COUNT}
-    if not locking_enabled(collection.database):
-        try:
-            collection.update_one({"_id": key, "sequence": {"$lt": sequence}}, update, upsert=True)
-        except DuplicateKeyError:
-            return False
-        return True
-    with document_lock(collection, key):
-        current = collection.find_one({"_id": key}, {"sequence": 1})
-        if current is None:
-            try:
-                collection.insert_one({"_id": key, **fields, "sequence": sequence, "events_applied": 1})
-            except DuplicateKeyError:  # inserted by a writer that does not take the lock
-                return False
-            return True
-        if current.get("sequence", 0) >= sequence:
-            return False
-        collection.update_one({"_id": key}, update)
-        return True
+    try:
+        collection.update_one({"_id": key, "sequence": {"$lt": sequence}}, update, upsert=True)
+    except DuplicateKeyError:
+        return False
+    return True

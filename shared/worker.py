@@ -13,13 +13,11 @@ import time
 from typing import Callable, Iterable
 
 from mongoengine import Document
-from mongoengine.connection import get_db
 
 from shared.audit import move_pending_audit
 from shared.db import connect_mongo
 from shared.events.consumer import ConsumerRunner, HandlerRegistry, MessageProcessor, kafka_dead_letter
 from shared.events.kafka import dead_letter_topic, ensure_topics, make_producer
-from shared.locks import locking_enabled
 from shared.logging import configure_logging
 from shared.outbox import OutboxRelay
 from shared.settings import Settings
@@ -62,10 +60,10 @@ def _run_periodically(tasks: list[Callable[[], object]], should_stop: threading.
 
 
 def run_worker(settings: Settings, *, outbox_documents: Iterable[type[Document]], registry: HandlerRegistry,
-               maintenance: Iterable[Callable[[], object]] = ()) -> None:
+               maintenance: Iterable[Callable[[], object]] = (), documents: Iterable[type[Document]] = ()) -> None:
     """`maintenance` tasks run every 10 s (e.g. finishing work a crashed request left half done)."""
     configure_logging(settings.service, settings.log_level)
-    connect_mongo(settings)
+    connect_mongo(settings, documents)
     stop = threading.Event()
 
     def request_stop(signum, _frame):
@@ -91,9 +89,7 @@ def run_worker(settings: Settings, *, outbox_documents: Iterable[type[Document]]
         relay = OutboxRelay([d._get_collection() for d in outbox_documents], producer, events_topic(settings),
                             batch_size=settings.relay_batch_size, before_publish=move_pending_audit)
         threads.append(threading.Thread(target=relay.run, name="outbox-relay", daemon=True,
-                                        kwargs={"should_stop": stop.is_set, "idle_s": settings.relay_idle_ms / 1000,
-                                                "max_idle_s": max(settings.relay_idle_ms / 1000, 0.4 if
-                                                                  locking_enabled(get_db()) else 0.05)}))
+                                        kwargs={"should_stop": stop.is_set, "idle_s": settings.relay_idle_ms / 1000}))
     if consumed_topics:
         processor = MessageProcessor(registry, kafka_dead_letter(producer, dlt, settings.service),
                                      max_retries=settings.consumer_max_retries,

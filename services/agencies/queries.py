@@ -30,14 +30,16 @@ def list_agencies(query: dict) -> dict:
     if query.get("root_only"):
         conditions.append({"parent_id": None})
     if query.get("q"):
-        # Case-insensitive substring on name and code: a regex on indexed fields, no text index
-        # (FerretDB has none); the text is escaped so it is never a pattern.
+        # Case-insensitive substring on name and code; the text is escaped so it is never a pattern.
         pattern = {"$regex": re.escape(query["q"]), "$options": "i"}
         conditions.append({"$or": [{"name": pattern}, {"code": pattern}]})
     mongo_filter = {"$and": conditions} if conditions else {}
     sort_field = query.get("sort", "code")
     direction = -1 if sort_field.startswith("-") else 1
-    sort = [(sort_field.lstrip("-"), direction), ("_id", 1)]
+    # Codes are unique; other fields are tied by _id in the same direction, which their compound
+    # indexes (field, _id) serve in either direction.
+    field = sort_field.lstrip("-")
+    sort = [(field, direction)] if field == "code" else [(field, direction), ("_id", direction)]
     return fetch_page(collection(), mongo_filter, query, sort, INTERNAL_FIELDS, public_view)
 
 

@@ -14,7 +14,6 @@ from mongoengine.errors import NotUniqueError
 from pymongo.errors import ConnectionFailure, DuplicateKeyError
 from werkzeug.exceptions import HTTPException
 
-from shared.locks import LockTimeout
 
 log = logging.getLogger(__name__)
 
@@ -114,10 +113,6 @@ def _handle_database_down(error: Exception) -> Response:
     return problem_response(503, "The database is unavailable; try again shortly.", headers={"Retry-After": "5"})
 
 
-def _handle_busy(error: Exception) -> Response:
-    return problem_response(503, f"{error}; retry in a moment.", headers={"Retry-After": "1"})
-
-
 def _handle_unexpected(error: Exception) -> Response:
     log.exception("unhandled error")
     return problem_response(500, "An unexpected error occurred; it has been logged.")
@@ -129,5 +124,4 @@ def register_problem_handlers(app: Flask) -> None:
     app.register_error_handler(DuplicateKeyError, _handle_duplicate)
     app.register_error_handler(NotUniqueError, _handle_duplicate)
     app.register_error_handler(ConnectionFailure, _handle_database_down)
-    app.register_error_handler(LockTimeout, _handle_busy)
     app.register_error_handler(Exception, _handle_unexpected)

@@ -15,13 +15,6 @@ from tests.support.kafka_tools import unique
 DEMO = Path(__file__).resolve().parents[2] / "deploy" / "local" / "demo" / "tanjabbar.csv"
 
 
-@pytest.fixture
-def agencies_settings(settings_for):
-    """A database of its own: the large imports here would slow the other modules' queries on FerretDB,
-    which scans a whole collection for any filter but `_id`."""
-    return settings_for("agencies", "imp_")
-
-
 def regency_file(prefix: str, units: int = 22, parents_last: bool = True) -> str:
     """A province, a regency and `units` work units, children listed before their parents."""
     lines = [f"{prefix}.{i:02d},Dinas {i} {prefix},work_unit,{prefix}.R,,,," for i in range(1, units + 1)]

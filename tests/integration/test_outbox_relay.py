@@ -137,7 +137,7 @@ def test_event_recorded_while_publishing_is_kept_for_the_next_pass(aggregates, p
 
 
 def test_a_large_backlog_is_relayed_without_starving_the_database(aggregates, producer, topic):
-    """FerretDB deadlocked on one update command with many statements; the relay must not send one."""
+    """A backlog larger than one pass is drained completely, batch after batch."""
     agencies = [new_agency_with_event(aggregates) for _ in range(120)]
     relay = OutboxRelay([aggregates], producer, topic, batch_size=500)
     relay_until_drained(relay, aggregates, [a.id for a in agencies])

@@ -213,7 +213,7 @@ def _create(rows: list[Row], existing: dict[str, dict], dry_run: bool) -> dict[s
             docs.append(doc)
         if dry_run or not docs:
             continue
-        # Chunks keep each write transaction short, so the relay and other writers interleave with a big import.
+        # Chunks bound the size of one insert command and let the relay start on the first ones early.
         for start in range(0, len(docs), INSERT_CHUNK):
             chunk = docs[start:start + INSERT_CHUNK]
             try:

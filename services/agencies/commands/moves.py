@@ -14,7 +14,6 @@ from shared.auth.directory import ref_of
 from shared.auth.flask_auth import require
 from shared.auth.policy import Action
 from shared.contracts.agencies import AGENCY_MOVED, AGENCY_PATH_CHANGED
-from shared.locks import document_lock
 from shared.outbox import change_with_event
 from services.agencies import SERVICE
 from services.agencies.adapters.documents import collection, now, snapshot_of
@@ -62,8 +61,7 @@ def rewrite_subtree_paths(root_id: str) -> int:
                 changed += 1
             next_frontier.append({"_id": child["_id"], "path": wanted})
         frontier = next_frontier
-    with document_lock(agencies, root_id):
-        agencies.update_one({"_id": root_id}, {"$set": {"subtree_dirty": False}})
+    agencies.update_one({"_id": root_id}, {"$set": {"subtree_dirty": False}})
     return changed
 
 
