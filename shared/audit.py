@@ -32,7 +32,8 @@ DUPLICATE_KEY = 11000
 class AuditRecord(Document):
     meta = {
         "collection": "audit",
-        "indexes": ["entity_id", "agency_id", "actor", "-at", "agency_path"],
+        # Filters of GET /audit; the listing sorts by (at, _id), newest first.
+        "indexes": ["entity_id", "entity_type", "agency_id", "actor", "agency_path", ("-at", "-_id")],
     }
 
     id = StringField(primary_key=True)
@@ -131,7 +132,7 @@ def audit_blueprint() -> Blueprint:
             if "since" in query or "until" in query:
                 mongo_filter["at"] = {**({"$gte": query["since"]} if "since" in query else {}),
                                       **({"$lt": query["until"]} if "until" in query else {})}
-            return fetch_page(AuditRecord._get_collection(), mongo_filter, query, [("at", -1), ("_id", 1)],
+            return fetch_page(AuditRecord._get_collection(), mongo_filter, query, [("at", -1), ("_id", -1)],
                               view=lambda doc: {**doc, "id": doc["_id"]})
 
     return blp

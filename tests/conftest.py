@@ -12,6 +12,7 @@ import uuid
 import pytest
 
 from shared.auth.tokens import mint_token
+from shared.db import connect_mongo
 from shared.settings import Settings, load_settings
 
 # Tests sign their tokens with this development secret (HS256); nothing real uses it.
@@ -48,3 +49,35 @@ def stack(namespace):
     stack = Stack(f"{namespace}e2e_").start()
     yield stack
     stack.stop()
+
+
+@pytest.fixture
+def agencies_settings(settings_for):
+    return settings_for("agencies", "it_")
+
+
+@pytest.fixture
+def agencies_app(agencies_settings):
+    from services.agencies.app import create_app
+
+    app = create_app(agencies_settings)
+    app.testing = True
+    return app
+
+
+@pytest.fixture
+def client(agencies_app):
+    """A test client that sends an admin token unless a request says otherwise."""
+    client = agencies_app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = auth_header("admin")["Authorization"]
+    return client
+
+
+@pytest.fixture
+def anonymous(agencies_app):
+    return agencies_app.test_client()
+
+
+@pytest.fixture
+def mongo_db(agencies_settings):
+    return connect_mongo(agencies_settings)

@@ -6,6 +6,7 @@ from shared.http.app import build_app
 from shared.replicas.agencies import AgencyReplica
 from shared.settings import Settings, load_settings
 from services.reforms import SERVICE
+from services.reforms.adapters import DOCUMENTS
 from services.reforms.resources import blueprints
 
 
@@ -13,4 +14,5 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or load_settings(SERVICE)
     return build_app(settings, title="Kinerja reforms",
                      description="Reform activities (FGDs, trainings, value internalisation) across the eight areas of change.",
-                     blueprints=blueprints(), agency_lookup=collection_lookup(AgencyReplica._get_collection))
+                     blueprints=blueprints(), agency_lookup=collection_lookup(AgencyReplica._get_collection),
+                     documents=DOCUMENTS)

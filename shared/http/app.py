@@ -5,6 +5,7 @@ from typing import Iterable
 
 from flask import Flask
 from flask_smorest import Api, Blueprint
+from mongoengine import Document
 
 from shared.auth.flask_auth import AgencyLookup, install_auth
 from shared.auth.tokens import TokenVerifier
@@ -19,8 +20,9 @@ API_PREFIX = "/api/v1"
 
 
 def build_app(settings: Settings, *, title: str, description: str, blueprints: Iterable[Blueprint],
-              agency_lookup: AgencyLookup) -> Flask:
-    """`agency_lookup` finds an agency in this service's own copy of the tree, for authorization."""
+              agency_lookup: AgencyLookup, documents: Iterable[type[Document]]) -> Flask:
+    """`agency_lookup` finds an agency in this service's own copy of the tree, for authorization;
+    `documents` are the service's collections (their indexes are created at start-up)."""
     configure_logging(settings.service, settings.log_level)
     verifier = TokenVerifier.from_settings(settings)  # refuses to start without a token key
     app = Flask(f"kinerja.{settings.service}")
@@ -41,7 +43,7 @@ def build_app(settings: Settings, *, title: str, description: str, blueprints: I
         PROPAGATE_EXCEPTIONS=False,
     )
     app.json.sort_keys = False
-    connect_mongo(settings)
+    connect_mongo(settings, documents)
     api = Api(app)
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix=API_PREFIX + (blueprint.url_prefix or ""))

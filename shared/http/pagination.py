@@ -29,4 +29,5 @@ def fetch_page(collection: Collection, mongo_filter: dict, query: dict, sort: li
     page, size = query["page"], query["page_size"]
     cursor = collection.find(mongo_filter, projection).sort(sort).skip((page - 1) * size).limit(size)
     return {"items": [view(doc) for doc in cursor], "page": page, "page_size": size,
-            "total": collection.count_documents(mongo_filter)}
+            # Counting a whole collection from its metadata, not by scanning it.
+            "total": collection.count_documents(mongo_filter) if mongo_filter else collection.estimated_document_count()}

@@ -1,0 +1,6 @@
+"""MongoDB adapters of the agencies service."""
+from shared.audit import AuditRecord
+from services.agencies.adapters.documents import Agency
+
+# Every collection of this service; their indexes are created at start-up.
+DOCUMENTS = (Agency, AuditRecord)

@@ -1,0 +1,169 @@
+"""Every query the services send uses an index.
+
+Rather than a hand-kept list of queries, the test records every command the code sends during a session
+that touches each route, the relay, the projections and the maintenance tasks, then asks the server to
+explain each one: a COLLSCAN anywhere in a winning plan fails the test with the command that caused it.
+"""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from pymongo import monitoring
+
+from shared.events.consumer import HandlerRegistry
+from shared.events.envelope import Event
+from shared.outbox import OutboxRelay
+from shared.replicas.agencies import AgencyReplica, register_agency_replica
+from services.agencies.adapters import DOCUMENTS as AGENCY_DOCUMENTS
+from services.indicators.adapters import DOCUMENTS as INDICATOR_DOCUMENTS
+from services.reforms.adapters import DOCUMENTS as REFORM_DOCUMENTS
+from tests.conftest import auth_header
+
+QUERY_COMMANDS = {"find", "count", "aggregate", "update", "delete", "findAndModify", "distinct"}
+_SESSION_FIELDS = {"lsid", "$clusterTime", "$db", "txnNumber", "$readPreference", "readConcern", "writeConcern"}
+
+
+class CommandRecorder(monitoring.CommandListener):
+    """Keeps every query command sent while `recording` is set (pymongo listeners are process-wide)."""
+
+    def __init__(self):
+        self.recording = threading.Event()
+        self.commands: list[tuple[str, dict]] = []
+
+    def started(self, event):
+        if self.recording.is_set() and event.command_name in QUERY_COMMANDS:
+            self.commands.append((event.database_name, {k: v for k, v in event.command.items()
+                                                         if k not in _SESSION_FIELDS}))
+
+    def succeeded(self, event):
+        pass
+
+    def failed(self, event):
+        pass
+
+
+RECORDER = CommandRecorder()
+monitoring.register(RECORDER)  # before the app's client exists, so that client reports to it
+
+
+class _AckingProducer:
+    """The relay's producer here: every send acknowledged at once (this test is about MongoDB)."""
+
+    class _Acked:
+        is_done = True
+
+        def failed(self):
+            return False
+
+    def send(self, *args, **kwargs):
+        return self._Acked()
+
+    def flush(self, timeout=None):
+        return None
+
+
+def _collscans(plan) -> bool:
+    if isinstance(plan, dict):
+        return plan.get("stage") == "COLLSCAN" or any(_collscans(v) for v in plan.values())
+    if isinstance(plan, list):
+        return any(_collscans(v) for v in plan)
+    return False
+
+
+def _winning_plans(explained) -> list:
+    """Every winning plan in an explain answer (aggregations nest theirs inside their stages)."""
+    if isinstance(explained, dict):
+        found = [explained["winningPlan"]] if "winningPlan" in explained else []
+        return found + [p for k, v in explained.items() if k != "winningPlan" for p in _winning_plans(v)]
+    if isinstance(explained, list):
+        return [p for v in explained for p in _winning_plans(v)]
+    return []
+
+
+def _explain(db, command: dict) -> dict:
+    if "updates" in command:  # explain takes one statement at a time
+        command = {**command, "updates": command["updates"][:1]}
+    if "deletes" in command:
+        command = {**command, "deletes": command["deletes"][:1]}
+    if "aggregate" in command:
+        command = {**command, "cursor": {}}
+    for field in ("batchSize", "singleBatch", "maxTimeMS", "ordered", "bypassDocumentValidation"):
+        command.pop(field, None)
+    return db.command({"explain": command, "verbosity": "queryPlanner"})
+
+
+@pytest.fixture
+def agencies_settings(settings_for):
+    return settings_for("agencies", "idx_")
+
+
+def exercise_every_agencies_route(client, mongo_db):
+    csv = ["code,name,type,parent_code", "IX.P,Provinsi IX,province,", "IX.Q,Provinsi IQ,province,",
+           "IX.R,Kabupaten IX,regency,IX.P", "IX.S,Kabupaten IS,regency,IX.P"]
+    csv += [f"IX.{i:03d},Dinas {i},work_unit,IX.R" for i in range(300)]
+    report = client.post("/api/v1/agencies/import", data="\n".join(csv), content_type="text/csv")
+    assert report.status_code == 200, report.get_data(as_text=True)
+    ids = {row["code"]: row["id"] for row in report.get_json()["rows"]}
+    unit, regency, other = ids["IX.007"], ids["IX.R"], ids["IX.S"]
+    viewer = auth_header("viewer", regency)
+    RECORDER.recording.set()
+    created = client.post("/api/v1/agencies", json={"code": "IX.NEW", "name": "Dinas Baru", "type": "work_unit",
+                                                    "parent_id": regency})
+    assert created.status_code == 201
+    etag = created.headers["ETag"]
+    assert client.get(f"/api/v1/agencies/{unit}").status_code == 200
+    assert client.patch(f"/api/v1/agencies/{created.get_json()['id']}", json={"name": "Dinas Baru II"},
+                        headers={"If-Match": etag}).status_code == 200
+    for query in ("", "?type=work_unit", "?status=active&sort=-name", f"?parent_id={regency}", "?q=dinas 1",
+                  "?root_only=true", "?page=3&page_size=50"):
+        assert client.get(f"/api/v1/agencies{query}").status_code == 200
+        assert client.get(f"/api/v1/agencies{query}", headers=viewer).status_code == 200
+    for path in ("children", "ancestors", "descendants", "descendants?max_depth=1", "tree", "tree?max_depth=1"):
+        assert client.get(f"/api/v1/agencies/{regency}/{path}").status_code == 200
+    assert client.post(f"/api/v1/agencies/{unit}/move", json={"parent_id": other}).status_code == 200
+    assert client.post(f"/api/v1/agencies/{regency}/move", json={"parent_id": ids["IX.Q"]}).status_code == 200
+    assert client.post(f"/api/v1/agencies/{unit}/deactivate", json={"reason": "merged"}).status_code == 200
+    assert client.post(f"/api/v1/agencies/{unit}/reactivate", json={"reason": "split"}).status_code == 200
+    for query in ("", f"?entity_id={unit}", f"?agency_id={unit}", "?actor=admin-tester", "?entity_type=agency"):
+        assert client.get(f"/api/v1/audit{query}").status_code == 200
+        assert client.get(f"/api/v1/audit{query}", headers=auth_header("evaluator", regency)).status_code == 200
+    return [unit, regency, other]
+
+
+def test_every_declared_index_exists_after_start_up(agencies_app, mongo_db):
+    for document in {*AGENCY_DOCUMENTS, *INDICATOR_DOCUMENTS, *REFORM_DOCUMENTS}:
+        document.ensure_indexes()  # twice in a row (the app already did): still no error
+        existing = {tuple(spec["key"]) for spec in document._get_collection().index_information().values()}
+        declared = {tuple(spec["fields"]) for spec in document._meta["index_specs"]}
+        assert declared <= existing, f"{document.__name__}: missing {declared - existing}"
+
+
+def test_every_query_of_the_agencies_service_uses_an_index(client, mongo_db):
+    sample_ids = []
+    try:
+        sample_ids = exercise_every_agencies_route(client, mongo_db)
+        from services.agencies.adapters.documents import Agency
+        from services.agencies.commands.moves import repair_dirty_subtrees
+
+        relay = OutboxRelay([Agency._get_collection()], _AckingProducer(), "unused")
+        while relay.relay_once():
+            pass
+        repair_dirty_subtrees()
+        registry = HandlerRegistry()
+        register_agency_replica(registry)
+        for raw in [{"_id": unit} for unit in sample_ids]:
+            contract, handler = registry.handlers["kinerja.agency.registered.v1"]
+            snapshot = {"id": raw["_id"], "code": "X", "name": "X", "type": "province", "parent_id": None,
+                        "path": [], "status": "active"}
+            event = contract.build(source="agencies", subject=raw["_id"], sequence=1, data={"agency": snapshot})
+            handler(Event.from_dict(event.to_dict()), contract.validate(event.data))
+        AgencyReplica._get_collection().find_one({"_id": "unknown"})
+    finally:
+        RECORDER.recording.clear()
+    commands = [(db, c) for db, c in RECORDER.commands if db == mongo_db.name]
+    assert len(commands) > 40, "the session should have sent many queries"
+    plans = [(c, _winning_plans(_explain(mongo_db.client[db], c))) for db, c in commands]
+    assert all(found for _, found in plans), [c for c, found in plans if not found]
+    offenders = [c for c, found in plans if _collscans(found)]
+    assert offenders == [], "\n".join(map(str, offenders))
