@@ -2,9 +2,9 @@
 reason, correlation id), readable at GET /api/v1/audit and never writable through the API.
 
 A record must exist exactly once for every write, even if the process dies right after it. So
-the record travels like an event: it is pushed into the aggregate document's `audit_pending`
-list in the same single-document write as the change, then moved into the `audit` collection
-(insert keyed by the record id, so a second move is a no-op) — right away by the request, and
+the record travels like an event: the aggregate store (shared.store) pushes it into the aggregate
+document's `audit_pending` list in the same single-document write as the change, then moves it into
+the `audit` collection (insert keyed by the record id, so a second move is a no-op) — right away, and
 by the worker's relay if the request did not get that far.
 """
 from __future__ import annotations
@@ -13,7 +13,6 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
-from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
@@ -22,6 +21,7 @@ from pymongo.collection import Collection
 from pymongo.errors import BulkWriteError
 
 from shared.auth.flask_auth import require_role_for
+from shared.auth.tokens import Principal
 from shared.auth.policy import Action, scope_filter
 from shared.http.pagination import PageQuerySchema, fetch_page, page_schema
 from shared.logging import get_correlation_id
@@ -51,10 +51,10 @@ class AuditRecord(Document):
     correlation_id = StringField(null=True)
 
 
-def audit_entry(*, action: str, entity_type: str, entity_id: str, agency_id: str | None, agency_path: Iterable[str],
-                before: dict | None, after: dict | None, reason: str | None = None) -> dict[str, Any]:
-    """A record of the current caller's write, to be stored with the write itself."""
-    principal = g.principal
+def audit_entry(principal: Principal, *, action: str, entity_type: str, entity_id: str, agency_id: str | None,
+                agency_path: Iterable[str], before: dict | None, after: dict | None,
+                reason: str | None = None) -> dict[str, Any]:
+    """A record of `principal`'s write, to be stored with the write itself."""
     return {
         "_id": str(uuid.uuid4()), "at": datetime.now(timezone.utc), "actor": principal.sub, "role": principal.role,
         "action": action, "entity_type": entity_type, "entity_id": entity_id, "agency_id": agency_id,
@@ -78,13 +78,6 @@ def move_pending_audit(source: Collection, docs: list[dict]) -> None:
         # Already stored by someone else (request and relay raced): fine; anything else is not.
         if any(e["code"] != DUPLICATE_KEY for e in err.details.get("writeErrors", [])):
             raise
-
-
-def flush_audit_of(source: Collection, doc_id: Any) -> None:
-    """Right after a write: make its audit record visible without waiting for the relay."""
-    doc = source.find_one({"_id": doc_id}, {"audit_pending": 1})
-    if doc:
-        move_pending_audit(source, [doc])
 
 
 class AuditQuerySchema(PageQuerySchema):

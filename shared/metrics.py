@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client import multiprocess
 
 HTTP_REQUESTS = Counter("kinerja_http_requests_total", "HTTP requests handled",
@@ -16,6 +16,11 @@ HTTP_LATENCY = Histogram("kinerja_http_request_seconds", "HTTP request latency",
                          buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
 EVENTS_CONSUMED = Counter("kinerja_events_consumed_total", "Kafka messages consumed, by outcome", ["outcome"])
 EVENTS_RELAYED = Counter("kinerja_events_relayed_total", "Outbox events acknowledged by Kafka")
+RELAY_SEND_ERRORS = Counter("kinerja_outbox_send_errors_total", "Outbox events the broker did not acknowledge")
+EVENTS_FAILED = Counter("kinerja_outbox_events_failed_total",
+                        "Outbox events marked failed after their last attempt (they wait for a retry)")
+OUTBOX_FAILED = Gauge("kinerja_outbox_failed_events", "Outbox events currently marked failed",
+                      multiprocess_mode="max")
 
 
 def render_metrics() -> tuple[bytes, str]:

@@ -12,7 +12,8 @@ from typing import Mapping
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-SERVICE_PORTS = {"agencies": 8001, "indicators": 8002, "reforms": 8003}
+from shared.services import SPECS, ServiceSpec
+
 
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
@@ -67,6 +68,25 @@ class _EnvSchema(Schema):
                                           validate=validate.Range(min=0, max=100))
     consumer_backoff_ms = fields.Integer(data_key="KINERJA_CONSUMER_BACKOFF_MS", load_default=100,
                                          validate=validate.Range(min=0, max=60000))
+    consumer_max_backoff_ms = fields.Integer(data_key="KINERJA_CONSUMER_MAX_BACKOFF_MS", load_default=30000,
+                                             validate=validate.Range(min=1, max=600000))
+    consumer_dlt_max_share = fields.Float(data_key="KINERJA_CONSUMER_DLT_MAX_SHARE", load_default=0.5,
+                                          validate=validate.Range(min=0.0, max=1.0))
+    consumer_dlt_window = fields.Integer(data_key="KINERJA_CONSUMER_DLT_WINDOW", load_default=100,
+                                         validate=validate.Range(min=1, max=100000))
+    relay_max_attempts = fields.Integer(data_key="KINERJA_RELAY_MAX_ATTEMPTS", load_default=10,
+                                        validate=validate.Range(min=1, max=1000))
+    relay_backoff_ms = fields.Integer(data_key="KINERJA_RELAY_BACKOFF_MS", load_default=500,
+                                      validate=validate.Range(min=1, max=600000))
+    relay_max_backoff_ms = fields.Integer(data_key="KINERJA_RELAY_MAX_BACKOFF_MS", load_default=60000,
+                                          validate=validate.Range(min=1, max=3600000))
+    outbox_max_pending = fields.Integer(data_key="KINERJA_OUTBOX_MAX_PENDING", load_default=100,
+                                       validate=validate.Range(min=1, max=10000))
+    cors_origins = fields.String(data_key="KINERJA_CORS_ORIGINS", load_default="", metadata={
+        "description": "Comma-separated origins allowed to call the API from a browser (dashboards)"})
+    worker_bind = fields.String(data_key="KINERJA_WORKER_BIND", load_default=None, validate=validate.Regexp(
+        r"^[^\s:]+:\d{1,5}$", error="must be host:port"), metadata={
+        "description": "Where the worker serves /healthz and /metrics (port 0: any free port)"})
 
 
 @dataclass(frozen=True)
@@ -90,14 +110,31 @@ class Settings:
     relay_idle_ms: int
     consumer_max_retries: int
     consumer_backoff_ms: int
+    consumer_max_backoff_ms: int
+    consumer_dlt_max_share: float
+    consumer_dlt_window: int
+    relay_max_attempts: int
+    relay_backoff_ms: int
+    relay_max_backoff_ms: int
+    outbox_max_pending: int
+    cors_origins: str
+    worker_bind: str
 
     @property
     def kafka_servers(self) -> list[str]:
         return self.kafka_bootstrap.split(",")
 
     @property
+    def spec(self) -> ServiceSpec:
+        return SPECS[self.service]
+
+    @property
     def default_port(self) -> int:
-        return SERVICE_PORTS[self.service]
+        return self.spec.api_port
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
 
     def topic(self, name: str) -> str:
         """A Kafka topic name inside this deployment's namespace (test runs use their own)."""
@@ -113,8 +150,8 @@ class Settings:
 
 def load_settings(service: str, environ: Mapping[str, str] | None = None) -> Settings:
     """Read and validate the settings for `service` from `environ` (default: the process environment)."""
-    if service not in SERVICE_PORTS:
-        raise SettingsError(f"unknown service {service!r}; expected one of {sorted(SERVICE_PORTS)}")
+    if service not in SPECS:
+        raise SettingsError(f"unknown service {service!r}; expected one of {sorted(SPECS)}")
     env = dict(os.environ if environ is None else environ)
     # An empty variable means "not set", as in docker compose files that pass ${VAR:-}.
     env = {key: value for key, value in env.items() if value != ""}
@@ -131,6 +168,8 @@ def load_settings(service: str, environ: Mapping[str, str] | None = None) -> Set
             raise SettingsError(f"KINERJA_JWT_PUBLIC_KEY_FILE: cannot read {values['jwt_public_key_file']}: {err}") from None
     if values["jwt_secret"] and values["jwt_public_key"]:
         raise SettingsError("set either KINERJA_JWT_SECRET (HS256, development) or a public key (RS256/ES256), not both")
+    if values["worker_bind"] is None:
+        values["worker_bind"] = f"127.0.0.1:{SPECS[service].worker_port}"
     if values["mongo_db"] is None:
         values["mongo_db"] = f"{values['namespace']}kinerja_{service}"
     return Settings(service=service, **values)

@@ -1,26 +1,34 @@
-"""The worker process every service runs beside its API: the outbox relay and the Kafka consumer.
+"""The worker process every service runs beside its API: the outbox relay, the Kafka consumer and
+maintenance tasks, each in a thread, plus /healthz and /metrics for supervisors and Prometheus.
 
-Kafka consumers never run inside gunicorn workers; this process owns them. Both loops run in
-threads of one process and stop together on SIGTERM/SIGINT, finishing the message in hand.
+Kafka consumers never run inside gunicorn workers; this process owns them. The threads stop together
+on SIGTERM/SIGINT, finishing the message in hand. If one of them dies (a bug, a dead-letter storm),
+the process stops the others and exits non-zero with the reason in its log, so that its supervisor
+restarts it instead of leaving a worker that looks alive and does nothing.
 """
 from __future__ import annotations
 
 import faulthandler
+import json
 import logging
 import signal
+import sys
 import threading
 import time
 from typing import Callable, Iterable
+from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 from mongoengine import Document
 
 from shared.audit import move_pending_audit
 from shared.db import connect_mongo
-from shared.events.consumer import ConsumerRunner, HandlerRegistry, MessageProcessor, kafka_dead_letter
+from shared.events.consumer import (ConsumerRunner, DeadLetterGuard, HandlerRegistry, MessageProcessor,
+                                    kafka_dead_letter)
 from shared.events.kafka import dead_letter_topic, ensure_topics, make_producer
 from shared.logging import configure_logging
-from shared.outbox import OutboxRelay
+from shared.metrics import render_metrics
 from shared.settings import Settings
+from shared.store.outbox import OutboxRelay, RelayPolicy
 
 log = logging.getLogger(__name__)
 
@@ -29,29 +37,54 @@ def events_topic(settings: Settings) -> str:
     return settings.topic(f"{settings.service}.events")
 
 
-def _wait_for_topics(settings: Settings, topics: list[str], stop: threading.Event) -> None:
-    """Kafka may still be starting (or down): keep trying; the API serves meanwhile."""
+def _retrying(what: str, attempt: Callable[[], object], stop: threading.Event):
+    """Kafka may still be starting (or down): keep trying until it answers or the worker stops."""
     while not stop.is_set():
         try:
-            ensure_topics(settings, topics)
-            return
+            return attempt()
         except Exception as err:  # noqa: BLE001
-            log.warning("Kafka not reachable yet; retrying", extra={"error": str(err)})
-            stop.wait(2.0)
-
-
-def _producer(settings: Settings, stop: threading.Event):
-    while not stop.is_set():
-        try:
-            return make_producer(settings)
-        except Exception as err:  # noqa: BLE001
-            log.warning("cannot create Kafka producer; retrying", extra={"error": str(err)})
+            log.warning(f"{what} failed; retrying", extra={"error": str(err)})
             stop.wait(2.0)
     return None
 
 
-def _run_periodically(tasks: list[Callable[[], object]], should_stop: threading.Event, every_s: float) -> None:
-    while not should_stop.wait(every_s):
+class _Quiet(WSGIRequestHandler):
+    def log_message(self, *args) -> None:  # health probes every few seconds would flood the log
+        pass
+
+
+class Health:
+    """The worker's own HTTP endpoints: /healthz (200 while every thread lives) and /metrics."""
+
+    def __init__(self, threads: list[threading.Thread]):
+        self.threads = threads
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path == "/metrics":
+            payload, content_type = render_metrics()
+            start_response("200 OK", [("Content-Type", content_type)])
+            return [payload]
+        if path == "/healthz":
+            threads = {t.name: t.is_alive() for t in self.threads}
+            ok = all(threads.values())
+            start_response("200 OK" if ok else "503 Service Unavailable", [("Content-Type", "application/json")])
+            return [json.dumps({"status": "ok" if ok else "failing", "threads": threads}).encode()]
+        start_response("404 Not Found", [("Content-Type", "application/json")])
+        return [b'{"detail": "not found"}']
+
+
+def _serve_health(bind: str, health: Health) -> threading.Thread:
+    host, _, port = bind.rpartition(":")
+    server = make_server(host, int(port), health, handler_class=_Quiet)
+    log.info("worker health endpoint", extra={"url": f"http://{host}:{server.server_port}/healthz"})
+    thread = threading.Thread(target=server.serve_forever, name="health", daemon=True)
+    thread.start()
+    return thread
+
+
+def _run_periodically(tasks: list[Callable[[], object]], stop: threading.Event, every_s: float) -> None:
+    while not stop.wait(every_s):
         for task in tasks:
             try:
                 task()
@@ -59,9 +92,20 @@ def _run_periodically(tasks: list[Callable[[], object]], should_stop: threading.
                 log.exception("maintenance task failed", extra={"task": task.__name__})
 
 
+def _guarded(target: Callable[..., None], failures: list[str]) -> Callable[..., None]:
+    """Run a thread's loop; if it ends by an exception, remember why (the worker then exits non-zero)."""
+    def run(*args, **kwargs):
+        try:
+            target(*args, **kwargs)
+        except BaseException as err:  # noqa: BLE001
+            log.exception("worker thread died", extra={"thread": threading.current_thread().name})
+            failures.append(f"{threading.current_thread().name}: {type(err).__name__}: {err}")
+    return run
+
+
 def run_worker(settings: Settings, *, outbox_documents: Iterable[type[Document]], registry: HandlerRegistry,
-               maintenance: Iterable[Callable[[], object]] = (), documents: Iterable[type[Document]] = ()) -> None:
-    """`maintenance` tasks run every 10 s (e.g. finishing work a crashed request left half done)."""
+               documents: Iterable[type[Document]] = (), maintenance: Iterable[Callable[[], object]] = ()) -> None:
+    """Run until SIGTERM/SIGINT; exit(1) if a thread dies. `maintenance` tasks run every 10 s."""
     configure_logging(settings.service, settings.log_level)
     connect_mongo(settings, documents)
     stop = threading.Event()
@@ -79,29 +123,37 @@ def run_worker(settings: Settings, *, outbox_documents: Iterable[type[Document]]
     consumed_topics = sorted(settings.topic(t) for t in registry.topics())
     own_topics = [events_topic(settings)] if outbox_documents else []
     dlt = dead_letter_topic(settings)
-    _wait_for_topics(settings, own_topics + consumed_topics + ([dlt] if consumed_topics else []), stop)
-    producer = _producer(settings, stop)
+    threads: list[threading.Thread] = []
+    failures: list[str] = []
+    _serve_health(settings.worker_bind, Health(threads))
+    _retrying("creating topics", lambda: ensure_topics(settings, own_topics + consumed_topics +
+                                                       ([dlt] if consumed_topics else [])), stop)
+    producer = _retrying("creating the Kafka producer", lambda: make_producer(settings), stop)
     if producer is None:
         return
 
-    threads = []
     if outbox_documents:
+        policy = RelayPolicy(max_attempts=settings.relay_max_attempts, backoff_s=settings.relay_backoff_ms / 1000,
+                             max_backoff_s=settings.relay_max_backoff_ms / 1000)
         relay = OutboxRelay([d._get_collection() for d in outbox_documents], producer, events_topic(settings),
-                            batch_size=settings.relay_batch_size, before_publish=move_pending_audit)
-        threads.append(threading.Thread(target=relay.run, name="outbox-relay", daemon=True,
+                            batch_size=settings.relay_batch_size, policy=policy, before_publish=move_pending_audit)
+        threads.append(threading.Thread(target=_guarded(relay.run, failures), name="outbox-relay", daemon=True,
                                         kwargs={"should_stop": stop.is_set, "idle_s": settings.relay_idle_ms / 1000}))
     if consumed_topics:
+        guard = DeadLetterGuard(max_share=settings.consumer_dlt_max_share, window=settings.consumer_dlt_window,
+                                min_messages=min(20, settings.consumer_dlt_window))
         processor = MessageProcessor(registry, kafka_dead_letter(producer, dlt, settings.service),
                                      max_retries=settings.consumer_max_retries,
-                                     backoff_s=settings.consumer_backoff_ms / 1000)
+                                     backoff_s=settings.consumer_backoff_ms / 1000,
+                                     max_backoff_s=settings.consumer_max_backoff_ms / 1000, guard=guard)
         runner = ConsumerRunner(bootstrap_servers=settings.kafka_servers, group_id=settings.consumer_group(),
                                 topics=consumed_topics, processor=processor)
-        threads.append(threading.Thread(target=runner.run, name="consumer", daemon=True,
+        threads.append(threading.Thread(target=_guarded(runner.run, failures), name="consumer", daemon=True,
                                         kwargs={"should_stop": stop.is_set}))
     maintenance = list(maintenance)
     if maintenance:
-        threads.append(threading.Thread(target=_run_periodically, name="maintenance", daemon=True,
-                                        args=(maintenance, stop, 10.0)))
+        threads.append(threading.Thread(target=_guarded(_run_periodically, failures), name="maintenance",
+                                        daemon=True, args=(maintenance, stop, 10.0)))
     for thread in threads:
         thread.start()
     log.info("worker started", extra={"relay": bool(outbox_documents), "consumes": consumed_topics})
@@ -111,4 +163,7 @@ def run_worker(settings: Settings, *, outbox_documents: Iterable[type[Document]]
     for thread in threads:
         thread.join(timeout=30)
     producer.close(timeout=10)
+    if failures:
+        log.error("worker stopped because a thread died", extra={"failures": failures})
+        sys.exit(1)
     log.info("worker stopped")

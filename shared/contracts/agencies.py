@@ -61,6 +61,3 @@ AGENCY_PATH_CHANGED = _contract("path_changed", AgencyPathChangedV1,
                                 "An ancestor moved, so the agency's path changed (its parent did not).")
 AGENCY_DEACTIVATED = _contract("deactivated", AgencyStatusChangedV1, "The agency became inactive.")
 AGENCY_REACTIVATED = _contract("reactivated", AgencyStatusChangedV1, "The agency became active again.")
-
-SNAPSHOT_EVENTS = (AGENCY_REGISTERED, AGENCY_UPDATED, AGENCY_MOVED, AGENCY_PATH_CHANGED, AGENCY_DEACTIVATED,
-                   AGENCY_REACTIVATED)

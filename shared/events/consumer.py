@@ -1,27 +1,34 @@
 """The consumer runner: every service's Kafka consumers run through this one loop.
 
 Contract:
-- offsets are committed manually, only after every message before them was handled,
-  dead-lettered or skipped; a crash therefore redelivers, never loses (handlers are idempotent);
-- a message that cannot be parsed, breaks its type's contract, or still fails after bounded
-  retries with exponential backoff goes to the service's dead-letter topic with the reason in
-  its headers, and the consumer moves on;
+- offsets are committed manually, only after every message before them was handled, dead-lettered or
+  skipped; a crash therefore redelivers, never loses (handlers are idempotent);
+- a failing handler is retried with capped exponential back-off WITHOUT blocking the poll loop: the
+  partition is re-seeked to the failing message and paused, and resumed when its back-off is over, so
+  a retry can never outlast `max_poll_interval_ms` and other partitions keep flowing (as arroyo does);
+- a message that cannot be parsed, breaks its type's contract, or still fails after its retries goes to
+  the service's dead-letter topic with the reason in its headers, and the consumer moves on;
+- infrastructure errors (database, network, timeouts, a dead-letter topic that cannot be written) are
+  not the message's fault: it is retried, never dead-lettered, for as long as the outage lasts;
 - unknown event types are skipped (other services may add types at any time);
-- infrastructure failures (MongoDB unreachable) are not the message's fault: the runner does not
-  dead-letter them but reconnects and resumes from the last committed offset.
+- a consumer that dead-letters more than a configured share of a window of messages stops and says
+  why (DeadLetterStorm): that is bad code or a bad deploy, not bad messages.
 """
 from __future__ import annotations
 
 import logging
 import time
 import traceback
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable
 
-from kafka import KafkaConsumer
+from kafka import ConsumerRebalanceListener, KafkaConsumer, TopicPartition
+from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
-from pymongo.errors import ConnectionFailure
+from pymongo.errors import ConnectionFailure, ExecutionTimeout, WTimeoutError
 
+from shared.errors import Unavailable
 from shared.events.contracts import ContractViolation, EventContract
 from shared.events.envelope import Event, MalformedEvent
 from shared.logging import reset_correlation_id, set_correlation_id
@@ -31,8 +38,15 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[Event, dict], None]
 
-# Errors that say the infrastructure is down rather than the message is bad.
-INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (ConnectionFailure,)
+# Errors that say the infrastructure is down or slow rather than that the message is bad.
+INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (ConnectionFailure, ExecutionTimeout, WTimeoutError,
+                                                          TimeoutError, OSError, Unavailable)
+
+
+def is_infrastructure_error(error: BaseException) -> bool:
+    if isinstance(error, INFRASTRUCTURE_ERRORS):
+        return True
+    return isinstance(error, KafkaError) and bool(getattr(error, "retriable", False))
 
 
 @dataclass
@@ -50,6 +64,35 @@ class HandlerRegistry:
         return {contract.topic for contract, _ in self.handlers.values()}
 
 
+@dataclass(frozen=True)
+class RetryLater:
+    """The message must be seen again after `delay_s`; `reason` says why (logs and metrics)."""
+
+    delay_s: float
+    reason: str
+
+
+class DeadLetterStorm(RuntimeError):
+    """Too large a share of recent messages went to the dead-letter topic: stop and let a human look."""
+
+
+class DeadLetterGuard:
+    """Watches the outcome of the last `window` messages; trips when more than `max_share` of them were
+    dead-lettered (once at least `min_messages` were seen)."""
+
+    def __init__(self, max_share: float = 0.5, window: int = 100, min_messages: int = 20):
+        self.max_share = max_share
+        self.min_messages = min_messages
+        self.outcomes: deque[bool] = deque(maxlen=window)
+
+    def observe(self, dead_lettered: bool) -> None:
+        self.outcomes.append(dead_lettered)
+        dead = sum(self.outcomes)
+        if len(self.outcomes) >= self.min_messages and dead / len(self.outcomes) > self.max_share:
+            raise DeadLetterStorm(f"{dead} of the last {len(self.outcomes)} messages were dead-lettered "
+                                  f"(limit {self.max_share:.0%}); stopping: check the handlers and the producers")
+
+
 class _DeadLetter(Exception):
     def __init__(self, reason: str, error: str):
         super().__init__(error)
@@ -58,29 +101,45 @@ class _DeadLetter(Exception):
 
 
 class MessageProcessor:
-    """Handles one Kafka message: parse, validate, dispatch with retries, or dead-letter."""
+    """Handles one Kafka message: parse, validate, dispatch; or dead-letter, or ask for a retry."""
 
     def __init__(self, registry: HandlerRegistry, dead_letter: Callable[[object, str, str], None],
-                 max_retries: int = 3, backoff_s: float = 0.1, sleep: Callable[[float], None] = time.sleep):
+                 max_retries: int = 3, backoff_s: float = 0.1, max_backoff_s: float = 30.0,
+                 guard: DeadLetterGuard | None = None):
         self.registry = registry
         self.dead_letter = dead_letter
         self.max_retries = max_retries
         self.backoff_s = backoff_s
-        self.sleep = sleep
+        self.max_backoff_s = max_backoff_s
+        self.guard = guard or DeadLetterGuard()
 
-    def process(self, message) -> str:
-        """Returns the outcome: handled, skipped or dead_lettered. Raises infrastructure errors."""
+    def backoff(self, attempt: int) -> float:
+        return min(self.backoff_s * 2 ** attempt, self.max_backoff_s)
+
+    def process(self, message, attempt: int = 0) -> str | RetryLater:
+        """`attempt` counts earlier tries of this message. Returns handled, skipped or dead_lettered, or
+        RetryLater. Raises DeadLetterStorm when the guard trips."""
         try:
-            outcome = self._dispatch(message)
+            outcome = self._dispatch(message, attempt)
         except _DeadLetter as dead:
             log.warning("dead-lettering message", extra={"reason": dead.reason, "error": dead.error,
                                                          "topic": message.topic, "offset": message.offset})
-            self.dead_letter(message, dead.reason, dead.error)
+            try:
+                self.dead_letter(message, dead.reason, dead.error)
+            except Exception as err:  # noqa: BLE001 - the dead letter is not stored: see the message again
+                return self._retry(attempt, f"dead-letter topic unavailable: {err}")
             outcome = "dead_lettered"
+        if isinstance(outcome, RetryLater):
+            EVENTS_CONSUMED.labels(outcome="retried").inc()
+            return outcome
         EVENTS_CONSUMED.labels(outcome=outcome).inc()
+        self.guard.observe(outcome == "dead_lettered")
         return outcome
 
-    def _dispatch(self, message) -> str:
+    def _retry(self, attempt: int, reason: str) -> RetryLater:
+        return RetryLater(self.backoff(attempt), reason)
+
+    def _dispatch(self, message, attempt: int) -> str | RetryLater:
         try:
             event = Event.from_json(message.value)
         except MalformedEvent as err:
@@ -96,35 +155,61 @@ class MessageProcessor:
             raise _DeadLetter("contract_violation", str(err)) from None
         token = set_correlation_id(event.correlationid)
         try:
-            self._call_with_retries(handler, event, data)
+            handler(event, data)
+        except Exception as err:  # noqa: BLE001 - sorted below: outage, retry, or dead letter
+            if is_infrastructure_error(err):
+                log.warning("infrastructure unavailable; the message will be retried",
+                            extra={"event_id": event.id, "error": f"{type(err).__name__}: {err}"})
+                return self._retry(attempt, f"infrastructure: {type(err).__name__}")
+            if attempt >= self.max_retries:
+                raise _DeadLetter("handler_failed", "".join(traceback.format_exception_only(err)).strip()) from err
+            log.warning("handler failed; retrying", extra={"event_id": event.id, "attempt": attempt + 1,
+                                                            "error": f"{type(err).__name__}: {err}"})
+            return self._retry(attempt, "handler failed")
         finally:
             reset_correlation_id(token)
         return "handled"
 
-    def _call_with_retries(self, handler: Handler, event: Event, data: dict) -> None:
-        for attempt in range(self.max_retries + 1):
-            try:
-                handler(event, data)
-                return
-            except INFRASTRUCTURE_ERRORS:
-                raise
-            except Exception as err:  # noqa: BLE001 - any handler failure is retried, then dead-lettered
-                if attempt == self.max_retries:
-                    raise _DeadLetter("handler_failed", "".join(traceback.format_exception_only(err)).strip()) from err
-                log.warning("handler failed; retrying", extra={"event_id": event.id, "attempt": attempt + 1})
-                self.sleep(self.backoff_s * (2 ** attempt))
+
+class _ForgetRevoked(ConsumerRebalanceListener):
+    def __init__(self, runner: "ConsumerRunner"):
+        self.runner = runner
+
+    def on_partitions_revoked(self, revoked):
+        # Everything handled was committed already; a retry in progress starts over with the next owner
+        # (maybe this consumer again: kafka-python then keeps the partition's position, which our seek put
+        # on the failing message, and keeps it paused, which must not outlive our back-off).
+        if revoked and self.runner.on_revoke:
+            self.runner.on_revoke(list(revoked))
+        paused = [tp for tp in revoked if tp in self.runner.resume_at]
+        for tp in revoked:
+            self.runner.resume_at.pop(tp, None)
+        if paused and self.runner.consumer is not None:
+            self.runner.consumer.resume(*paused)
+        # Attempts are kept: if the partition comes back, a failing message still reaches its last retry.
+
+    def on_partitions_assigned(self, assigned):
+        pass
 
 
 class ConsumerRunner:
     """Polls the registry's topics with one consumer group and feeds every message to the processor."""
 
     def __init__(self, *, bootstrap_servers: list[str], group_id: str, topics: list[str],
-                 processor: MessageProcessor, max_poll_records: int = 500):
+                 processor: MessageProcessor, max_poll_records: int = 500, max_poll_interval_ms: int = 300000,
+                 clock: Callable[[], float] = time.monotonic, on_revoke: Callable[[list], None] | None = None):
+        """`on_revoke` is told about every partition taken away by a rebalance (tests, metrics)."""
         self.bootstrap_servers = bootstrap_servers
+        self.max_poll_interval_ms = max_poll_interval_ms
+        self.on_revoke = on_revoke
         self.group_id = group_id
         self.topics = topics
         self.processor = processor
         self.max_poll_records = max_poll_records
+        self.clock = clock
+        self.attempts: dict[tuple[TopicPartition, int], int] = {}
+        self.resume_at: dict[TopicPartition, float] = {}
+        self.consumer: KafkaConsumer | None = None
 
     def _connect(self) -> KafkaConsumer:
         consumer = KafkaConsumer(
@@ -134,6 +219,7 @@ class ConsumerRunner:
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             max_poll_records=self.max_poll_records,
+            max_poll_interval_ms=self.max_poll_interval_ms,
             session_timeout_ms=10000,
             heartbeat_interval_ms=3000,
             # Notice new partitions of subscribed topics within 30 s, not the default 5 minutes.
@@ -146,33 +232,68 @@ class ConsumerRunner:
         for topic in self.topics:
             while not consumer.partitions_for_topic(topic) and time.monotonic() < deadline:
                 time.sleep(0.1)
-        consumer.subscribe(self.topics)
+        consumer.subscribe(self.topics, listener=_ForgetRevoked(self))
+        self.consumer = consumer
         return consumer
 
-    def run(self, should_stop: Callable[[], bool], error_backoff_s: float = 1.0) -> None:
+    def run(self, should_stop: Callable[[], bool], error_backoff_s: float = 1.0, max_error_backoff_s: float = 30.0) -> None:
+        """Consume until `should_stop()`. Reconnects with capped back-off after errors; a DeadLetterStorm
+        is raised to the caller (the worker stops, and says why)."""
+        backoff = error_backoff_s
         while not should_stop():
             consumer = None
             try:
                 consumer = self._connect()
                 while not should_stop():
                     self.poll_once(consumer)
+                    backoff = error_backoff_s
+            except DeadLetterStorm:
+                raise
             except Exception:  # noqa: BLE001 - reconnect and resume from the committed offsets
-                log.exception("consumer loop failed; reconnecting")
-                time.sleep(error_backoff_s)
+                log.exception("consumer loop failed; reconnecting", extra={"backoff_s": backoff})
+                time.sleep(backoff)
+                backoff = min(backoff * 2, max_error_backoff_s)
             finally:
                 if consumer is not None:
                     consumer.close(autocommit=False)
+                self.attempts.clear()
+                self.resume_at.clear()
 
     def poll_once(self, consumer: KafkaConsumer, timeout_ms: int = 200) -> int:
+        """One poll. Returns how many messages reached an outcome (retries not counted)."""
+        self._resume_due(consumer)
         batch = consumer.poll(timeout_ms=timeout_ms)
         count = 0
         for partition, messages in batch.items():
+            if partition in self.resume_at:  # paused after this batch was fetched
+                continue
+            done = None
             for message in messages:
-                self.processor.process(message)
+                key = (partition, message.offset)
+                outcome = self.processor.process(message, self.attempts.get(key, 0))
+                if isinstance(outcome, RetryLater):
+                    # Rewind to the failing message and stop fetching this partition until its back-off is
+                    # over. The fetch position, not memory, holds the work: a rebalance cannot lose it.
+                    self.attempts[key] = self.attempts.get(key, 0) + 1
+                    consumer.seek(partition, message.offset)
+                    consumer.pause(partition)
+                    self.resume_at[partition] = self.clock() + outcome.delay_s
+                    break
+                self.attempts.pop(key, None)
+                done = message.offset + 1
                 count += 1
-            # Commit per partition after the whole run is handled: at-least-once, never lost.
-            consumer.commit({partition: OffsetAndMetadata(messages[-1].offset + 1, "", -1)})
+            if done is not None:
+                # Commit per partition what is finished: at-least-once, never lost.
+                consumer.commit({partition: OffsetAndMetadata(done, "", -1)})
         return count
+
+    def _resume_due(self, consumer: KafkaConsumer) -> None:
+        now = self.clock()
+        due = [tp for tp, at in self.resume_at.items() if at <= now]
+        for tp in due:
+            del self.resume_at[tp]
+        if due:
+            consumer.resume(*due)
 
 
 def kafka_dead_letter(producer, topic: str, service: str) -> Callable[[object, str, str], None]:

@@ -7,10 +7,13 @@ import pytest
 from kafka import KafkaConsumer, TopicPartition
 
 from shared.contracts.agencies import AGENCY_REGISTERED
-from shared.events.consumer import ConsumerRunner, HandlerRegistry, MessageProcessor, kafka_dead_letter
+from pymongo.errors import AutoReconnect
+
+from shared.events.consumer import (ConsumerRunner, DeadLetterGuard, DeadLetterStorm, HandlerRegistry,
+                                    MessageProcessor, kafka_dead_letter)
 from shared.events.envelope import new_event
 from shared.events.kafka import ensure_topics, make_producer
-from shared.replicas.agencies import AgencyReplica, register_agency_replica
+from shared.replicas.agencies import AGENCY_REPLICA, AgencyReplica
 from tests.support.kafka_tools import BOOTSTRAP, produce_raw, read_topic, unique
 from tests.support.wait import wait_for
 
@@ -33,19 +36,20 @@ def run_until(runner: ConsumerRunner, consumer, done, timeout=20.0):
     wait_for(lambda: runner.poll_once(consumer) is not None and done(), timeout=timeout, message="consumer progress")
 
 
-def consume_until(topics, registry, done, group=None, **processor_options) -> None:
+def consume_until(topics, registry, done, group=None, timeout=20.0, runner_options=None, **processor_options):
     """Run a real consumer (with a real dead-letter producer) on the source topic until `done()`."""
     settings, source, dlt = topics
     producer = make_producer(settings)
     processor = MessageProcessor(registry, kafka_dead_letter(producer, dlt, "indicators"), **processor_options)
     runner = ConsumerRunner(bootstrap_servers=settings.kafka_servers, group_id=group or unique(f"{settings.namespace}g"),
-                            topics=[source], processor=processor)
+                            topics=[source], processor=processor, **(runner_options or {}))
     consumer = runner._connect()
     try:
-        run_until(runner, consumer, done)
+        run_until(runner, consumer, done, timeout=timeout)
     finally:
         consumer.close(autocommit=False)
         producer.close()
+    return runner
 
 
 def committed_offset(group: str, topic: str) -> int:
@@ -70,7 +74,7 @@ def test_bad_messages_go_to_the_dead_letter_topic_and_the_consumer_moves_on(topi
                          ("k", broken_contract), ("k", registered(good_id, unique("OPD")))])
 
     registry = HandlerRegistry()
-    register_agency_replica(registry)
+    AGENCY_REPLICA.register(registry)
     group = unique(f"{settings.namespace}group")
     consume_until(topics, registry, lambda: AgencyReplica.objects(id=good_id).first() is not None, group=group)
 
@@ -133,3 +137,76 @@ def test_correlation_id_travels_with_the_event(topics):
     consume_until(topics, registry, lambda: seen)
     assert seen == ["req-42"]
     assert get_correlation_id() is None
+
+
+def test_retries_longer_than_the_poll_interval_keep_the_partition_and_handle_once(topics):
+    """Backing off 4 x 1 s with max_poll_interval_ms = 2 s: the loop keeps polling (the partition is
+    paused, not slept on), so the consumer keeps its partitions and the message is handled exactly once."""
+    settings, source, dlt = topics
+    calls = []
+
+    def flaky(event, data):
+        calls.append(event.id)
+        if len(calls) <= 4:
+            raise RuntimeError("not yet")
+
+    registry = HandlerRegistry()
+    registry.on(AGENCY_REGISTERED, flaky)
+    producer = make_producer(settings)
+    processor = MessageProcessor(registry, kafka_dead_letter(producer, dlt, "indicators"), max_retries=10,
+                                 backoff_s=1.0, max_backoff_s=1.0)
+    revocations = []
+    runner = ConsumerRunner(bootstrap_servers=settings.kafka_servers, group_id=unique(f"{settings.namespace}g"),
+                            topics=[source], processor=processor, max_poll_interval_ms=2000,
+                            on_revoke=revocations.append)
+    consumer = runner._connect()
+    try:
+        # Settle the group first (a fresh member may rebalance once right after joining).
+        settled = []
+        wait_for(lambda: runner.poll_once(consumer) is not None and consumer.assignment() and
+                 (settled.append(1) or len(settled) > 15), timeout=30, message="a settled assignment")
+        revocations.clear()
+        payload = registered(unique("agency"), unique("OPD"))
+        produce_raw(source, [("k", payload)])
+        run_until(runner, consumer, lambda: len(calls) == 5, timeout=40)
+        during_retries = list(revocations)  # close() below leaves the group, which revokes too
+    finally:
+        consumer.close(autocommit=False)
+        producer.close()
+    assert calls == [json.loads(payload)["id"]] * 5
+    assert during_retries == [] and runner.attempts == {} and runner.resume_at == {}
+    assert read_topic(dlt, min_count=0, timeout=1) == []
+
+
+def test_an_outage_in_the_handler_is_retried_past_max_retries_and_never_dead_lettered(topics):
+    settings, source, dlt = topics
+    calls = []
+
+    def database_down_three_times(event, data):
+        calls.append(1)
+        if len(calls) <= 3:
+            raise AutoReconnect("connection reset")
+
+    registry = HandlerRegistry()
+    registry.on(AGENCY_REGISTERED, database_down_three_times)
+    produce_raw(source, [("k", registered(unique("agency"), unique("OPD")))])
+    consume_until(topics, registry, lambda: len(calls) == 4, max_retries=0, backoff_s=0.01)
+    assert read_topic(dlt, min_count=0, timeout=1) == []
+
+
+def test_a_consumer_that_dead_letters_too_much_stops_and_says_why(topics):
+    settings, source, dlt = topics
+    produce_raw(source, [("k", b"garbage %d" % i) for i in range(12)])
+    registry = HandlerRegistry()
+    AGENCY_REPLICA.register(registry)
+    producer = make_producer(settings)
+    processor = MessageProcessor(registry, kafka_dead_letter(producer, dlt, "indicators"),
+                                 guard=DeadLetterGuard(max_share=0.5, window=10, min_messages=10))
+    runner = ConsumerRunner(bootstrap_servers=settings.kafka_servers, group_id=unique(f"{settings.namespace}g"),
+                            topics=[source], processor=processor)
+    try:
+        with pytest.raises(DeadLetterStorm, match="of the last 10 messages were dead-lettered"):
+            runner.run(should_stop=lambda: False)
+    finally:
+        producer.close()
+    assert len(read_topic(dlt, min_count=10)) == 10

@@ -1,15 +1,17 @@
-"""The outbox relay against real MongoDB and Kafka."""
+"""The aggregate store and the outbox relay against real MongoDB and Kafka: exactly which events arrive,
+in which order, what happens to one the broker refuses, and what a full outbox does to writes."""
 from __future__ import annotations
 
 import json
 
 import pytest
 
-from shared.contracts.agencies import AGENCY_REGISTERED
+from shared.contracts.agencies import AGENCY_REGISTERED, AGENCY_UPDATED
+from shared.errors import Conflict, NotFound, StaleVersion, Unavailable
 from shared.events.kafka import ensure_topics, make_producer
-from shared.events.envelope import new_event
-from shared.outbox import OutboxRelay, change_with_event
-from services.agencies.adapters.documents import snapshot_of
+from shared.store.aggregates import AggregateStore, NewEvent
+from shared.store.outbox import OutboxRelay, RelayPolicy, failed_events, retry_failed
+from services.agencies.domain.agency import snapshot_of
 from tests.support.kafka_tools import read_topic, unique
 
 
@@ -29,89 +31,104 @@ def producer(agencies_settings):
 
 @pytest.fixture
 def aggregates(mongo_db):
-    """A collection of its own per test: the relay publishes everything pending in a collection."""
-    return mongo_db[unique("relay_aggregates")]
+    """A collection of its own per test (the relay publishes everything due in its collections), with
+    the index the relay's query uses."""
+    collection = mongo_db[unique("relay_aggregates")]
+    collection.create_index("outbox_due", sparse=True)
+    collection.create_index("code", unique=True)
+    return collection
 
 
-class Stored:
-    def __init__(self, doc_id):
-        self.id = doc_id
+@pytest.fixture
+def store(aggregates):
+    return AggregateStore(lambda: aggregates, source="agencies", max_pending=5)
 
 
-def new_agency_with_event(aggregates) -> Stored:
-    """An agency document as registration writes it: state and its first event in one insert."""
-    doc = {"_id": unique("agency"), "code": unique("OUTBOX"), "name": "Dinas Kominfo", "short_name": None,
-           "type": "province", "parent_id": None, "path": [], "status": "active", "version": 1}
-    event = AGENCY_REGISTERED.build(source="agencies", subject=doc["_id"], sequence=1,
-                                    data={"agency": snapshot_of(doc)})
-    aggregates.insert_one({**doc, "outbox": [event.to_dict()], "outbox_pending": True})
-    return Stored(doc["_id"])
+def register(store: AggregateStore) -> dict:
+    state = {"id": unique("agency"), "code": unique("OUTBOX"), "name": "Dinas Kominfo", "short_name": None,
+             "type": "province", "parent_id": None, "path": [], "status": "active"}
+    return store.create(state, NewEvent(AGENCY_REGISTERED, {"agency": snapshot_of(state)}))
 
 
-def rename(aggregates, agency: Stored, version: int, name: str) -> None:
-    event = new_event(type="test.renamed.v1", source="agencies", subject=agency.id, sequence=version + 1,
-                      data={"name": name})
-    assert change_with_event(aggregates, agency.id, version, {"name": name}, event)
+def rename(store: AggregateStore, agency: dict, name: str) -> dict:
+    after = {**agency, "name": name}
+    return store.change(agency["id"], agency["version"], {"name": name},
+                        NewEvent(AGENCY_UPDATED, {"agency": snapshot_of(after), "changed": ["name"]}))
 
 
-def sequences_by_subject(topic: str, subjects: set[str], expected: int) -> dict[str, list[int]]:
-    """The relay publishes every pending event of the collection (other tests' too): keep ours."""
-    found: dict[str, list[int]] = {}
-    for _ in range(10):
-        found = {}
-        for message in read_topic(topic, min_count=expected):
-            event = json.loads(message.value)
-            assert message.key.decode() == event["subject"]
-            if event["subject"] in subjects:
-                found.setdefault(event["subject"], []).append(event["sequence"])
-        if sum(map(len, found.values())) >= expected:
-            break
+def published(topic: str, subjects: set[str], expected: int) -> dict[str, list[tuple[int, str]]]:
+    """(sequence, event id) per subject, in topic order, of the events of `subjects` on `topic`."""
+    found: dict[str, list[tuple[int, str]]] = {}
+    for message in read_topic(topic, min_count=expected):
+        event = json.loads(message.value)
+        assert message.key.decode() == event["subject"]
+        assert dict(message.headers) == {"content-type": b"application/cloudevents+json"}
+        if event["subject"] in subjects:
+            found.setdefault(event["subject"], []).append((event["sequence"], event["id"]))
     return found
 
 
-def relay_until_drained(relay: OutboxRelay, aggregates, ids: list[str]) -> None:
-    for _ in range(20):
+def pending_ids(aggregates, agency_id) -> list[str]:
+    return [entry["id"] for entry in aggregates.find_one({"_id": agency_id})["outbox"]]
+
+
+def drain(relay: OutboxRelay, aggregates, ids: list[str], passes: int = 20) -> None:
+    for _ in range(passes):
         relay.relay_once()
-        if not aggregates.count_documents({"_id": {"$in": ids}, "outbox_pending": True}):
+        if not aggregates.count_documents({"_id": {"$in": ids}, "outbox.0": {"$exists": True}}):
             return
     raise AssertionError("outbox was not drained")
 
 
-def test_relay_publishes_in_order_then_clears_the_outbox(aggregates, producer, topic):
-    first, second = new_agency_with_event(aggregates), new_agency_with_event(aggregates)
-    rename(aggregates, first, 1, "renamed once")
-    rename(aggregates, first, 2, "renamed twice")
-    relay = OutboxRelay([aggregates], producer, topic)
-    relay_until_drained(relay, aggregates, [first.id, second.id])
+def test_relay_publishes_exactly_the_pending_events_in_order_then_clears_them(aggregates, store, producer, topic):
+    first, second = register(store), register(store)
+    first = rename(store, first, "renamed once")
+    first = rename(store, first, "renamed twice")
+    expected = {first["id"]: pending_ids(aggregates, first["id"]), second["id"]: pending_ids(aggregates, second["id"])}
+    drain(OutboxRelay([aggregates], producer, topic), aggregates, list(expected))
 
-    assert sequences_by_subject(topic, {first.id, second.id}, 4) == {first.id: [1, 2, 3], second.id: [1]}
-    for agency in (first, second):
-        doc = aggregates.find_one({"_id": agency.id})
-        assert doc["outbox"] == [] and doc["outbox_pending"] is False
+    arrived = published(topic, set(expected), 4)
+    assert {subject: [event_id for _, event_id in events] for subject, events in arrived.items()} == expected
+    assert [sequence for sequence, _ in arrived[first["id"]]] == [1, 2, 3]
+    for agency_id in expected:
+        doc = aggregates.find_one({"_id": agency_id})
+        assert doc["outbox"] == [] and "outbox_due" not in doc
 
 
-def test_stale_version_writes_nothing(aggregates):
-    agency = new_agency_with_event(aggregates)
-    event = new_event(type="test.renamed.v1", source="agencies", subject=agency.id, sequence=5, data={})
-    assert not change_with_event(aggregates, agency.id, 4, {"name": "lost"}, event)
-    doc = aggregates.find_one({"_id": agency.id})
+def test_a_stale_version_writes_nothing(aggregates, store):
+    agency = register(store)
+    with pytest.raises(StaleVersion):
+        store.change(agency["id"], 4, {"name": "lost"}, None)
+    with pytest.raises(NotFound):
+        store.change("nobody", 1, {"name": "lost"}, None)
+    doc = aggregates.find_one({"_id": agency["id"]})
     assert doc["name"] == "Dinas Kominfo" and len(doc["outbox"]) == 1 and doc["version"] == 1
 
 
-def test_unreachable_kafka_keeps_every_event(aggregates, agencies_settings, topic):
-    agency = new_agency_with_event(aggregates)
-    dead = make_producer(agencies_settings, bootstrap_servers=["127.0.0.1:1"], max_block_ms=500,
-                         request_timeout_ms=500, delivery_timeout_ms=1000, api_version=(3, 0))
-    relay = OutboxRelay([aggregates], dead, topic, send_timeout_s=2)
-    with pytest.raises(Exception):
-        relay.relay_once()
+def test_a_duplicate_unique_value_is_a_conflict(store):
+    agency = register(store)
+    state = {"id": unique("agency"), "code": agency["code"], "name": "x", "type": "province", "parent_id": None,
+             "path": [], "status": "active"}
+    with pytest.raises(Conflict) as refused:
+        store.create(state, None)
+    assert refused.value.kind == "duplicate" and agency["code"] in refused.value.detail
+
+
+def test_an_unreachable_broker_keeps_every_event_and_marks_none_failed(aggregates, store, agencies_settings, topic):
+    agency = register(store)
+    dead = make_producer(agencies_settings, bootstrap_servers=["127.0.0.1:1"], max_block_ms=300,
+                         request_timeout_ms=300, delivery_timeout_ms=600, api_version=(3, 0))
+    relay = OutboxRelay([aggregates], dead, topic, send_timeout_s=1, policy=RelayPolicy(max_attempts=1))
+    assert relay.relay_once() == 0
     dead.close(timeout=1)
-    doc = aggregates.find_one({"_id": agency.id})
-    assert len(doc["outbox"]) == 1 and doc["outbox_pending"] is True
+    doc = aggregates.find_one({"_id": agency["id"]})
+    assert len(doc["outbox"]) == 1 and doc["outbox"][0]["attempts"] == 0 and "outbox_failed" not in doc
+    assert doc["outbox"][0]["error"]  # what went wrong is kept with the event
+    assert doc["outbox_due"] is not None  # still due: it goes out once the broker is back
 
 
-def test_event_recorded_while_publishing_is_kept_for_the_next_pass(aggregates, producer, topic):
-    agency = new_agency_with_event(aggregates)
+def test_an_event_recorded_while_publishing_is_kept_for_the_next_pass(aggregates, store, producer, topic):
+    agency = register(store)
 
     class RecordsDuringFlush:
         """A real producer; while its flush waits for the broker, the aggregate changes again."""
@@ -125,20 +142,104 @@ def test_event_recorded_while_publishing_is_kept_for_the_next_pass(aggregates, p
         def flush(self, timeout=None):
             if not self.changed:
                 self.changed = True
-                rename(aggregates, agency, 1, "changed meanwhile")
+                rename(store, agency, "changed meanwhile")
             return self.inner.flush(timeout=timeout)
 
     relay = OutboxRelay([aggregates], RecordsDuringFlush(producer), topic)
-    assert relay.relay_once() >= 1
-    doc = aggregates.find_one({"_id": agency.id})
-    assert [e["sequence"] for e in doc["outbox"]] == [2] and doc["outbox_pending"] is True
-    relay_until_drained(relay, aggregates, [agency.id])
-    assert sequences_by_subject(topic, {agency.id}, 2) == {agency.id: [1, 2]}
+    first_event = pending_ids(aggregates, agency["id"])
+    assert relay.relay_once() == 1
+    second_event = pending_ids(aggregates, agency["id"])
+    assert len(second_event) == 1 and second_event != first_event
+    assert aggregates.find_one({"_id": agency["id"]})["outbox_due"] is not None
+    drain(relay, aggregates, [agency["id"]])
+    assert published(topic, {agency["id"]}, 2) == {agency["id"]: [(1, first_event[0]), (2, second_event[0])]}
 
 
-def test_a_large_backlog_is_relayed_without_starving_the_database(aggregates, producer, topic):
-    """A backlog larger than one pass is drained completely, batch after batch."""
-    agencies = [new_agency_with_event(aggregates) for _ in range(120)]
-    relay = OutboxRelay([aggregates], producer, topic, batch_size=500)
-    relay_until_drained(relay, aggregates, [a.id for a in agencies])
-    assert aggregates.find_one({"_id": agencies[-1].id})["outbox"] == []
+class RefusesOneAggregate:
+    """A real producer that refuses, like a broker refusing an oversized record, every event of one
+    aggregate (not a transient error: it counts attempts)."""
+
+    def __init__(self, inner, refused_subject: str):
+        self.inner, self.refused_subject = inner, refused_subject
+
+    def send(self, topic, key, value, headers):
+        if key == self.refused_subject:
+            from kafka.errors import MessageSizeTooLargeError
+            raise MessageSizeTooLargeError("the message is 2000000 bytes when serialized")
+        return self.inner.send(topic, key=key, value=value, headers=headers)
+
+    def flush(self, timeout=None):
+        return self.inner.flush(timeout=timeout)
+
+
+def test_a_refused_event_fails_alone_holds_back_only_its_own_aggregate_and_can_be_retried(
+        aggregates, store, producer, topic):
+    stuck, other = register(store), register(store)
+    stuck = rename(store, stuck, "behind the refused one")
+    stuck_events = pending_ids(aggregates, stuck["id"])
+    relay = OutboxRelay([aggregates], RefusesOneAggregate(producer, stuck["id"]), topic,
+                        policy=RelayPolicy(max_attempts=3, backoff_s=0, max_backoff_s=0))
+    for _ in range(5):
+        relay.relay_once()
+
+    # The other aggregate's event went out; the refused one is marked failed with its error, after
+    # exactly max_attempts sends, and the one behind it waits, unsent.
+    arrived = published(topic, {other["id"], stuck["id"]}, 1)
+    assert set(arrived) == {other["id"]}
+    doc = aggregates.find_one({"_id": stuck["id"]})
+    assert [e["id"] for e in doc["outbox"]] == stuck_events
+    assert doc["outbox"][0]["attempts"] == 3 and "MessageSizeTooLargeError" in doc["outbox"][0]["error"]
+    assert doc["outbox_failed"] is True and doc["outbox_due"] is None
+    [failed] = failed_events(aggregates)
+    assert (failed["aggregate_id"], failed["event_id"], failed["attempts"]) == (stuck["id"], stuck_events[0], 3)
+
+    # New writes to the blocked aggregate do not unblock it; a retry after the fix does.
+    stuck = rename(store, stuck, "one more")
+    assert aggregates.find_one({"_id": stuck["id"]})["outbox_due"] is None
+    assert retry_failed(aggregates, [stuck["id"]]) == 1
+    all_three = pending_ids(aggregates, stuck["id"])
+    drain(OutboxRelay([aggregates], producer, topic), aggregates, [stuck["id"]])
+    assert [event_id for _, event_id in published(topic, {stuck["id"]}, 4)[stuck["id"]]] == all_three
+    assert failed_events(aggregates) == []
+
+
+def test_a_truly_oversized_event_is_refused_by_kafka_and_fails_alone(aggregates, store, producer, topic):
+    big = register(store)
+    small = register(store)
+    huge = {**big, "name": "x" * 1_200_000}  # over the producer's and the broker's 1 MB limit
+    store.change(big["id"], 1, {"name": huge["name"]}, NewEvent(AGENCY_UPDATED, {"agency": snapshot_of(huge),
+                                                                                   "changed": ["name"]}))
+    relay = OutboxRelay([aggregates], producer, topic, policy=RelayPolicy(max_attempts=2, backoff_s=0))
+    for _ in range(4):
+        relay.relay_once()
+    assert set(published(topic, {big["id"], small["id"]}, 2)) == {big["id"], small["id"]}  # big's first event went
+    doc = aggregates.find_one({"_id": big["id"]})
+    assert len(doc["outbox"]) == 1 and doc["outbox_failed"] is True
+    assert "MessageSizeTooLarge" in doc["outbox"][0]["error"]
+
+
+def test_a_full_outbox_refuses_writes_with_unavailable_instead_of_growing(aggregates, store):
+    agency = register(store)
+    for index in range(4):
+        agency = rename(store, agency, f"name {index}")
+    assert len(aggregates.find_one({"_id": agency["id"]})["outbox"]) == 5
+    with pytest.raises(Unavailable) as refused:
+        rename(store, agency, "one too many")
+    assert refused.value.retry_after_s > 0
+    doc = aggregates.find_one({"_id": agency["id"]})
+    assert len(doc["outbox"]) == 5 and doc["version"] == 5 and doc["name"] == "name 3"
+
+
+def test_documents_are_relayed_in_the_order_they_became_due(aggregates, store, producer, topic):
+    agencies = [register(store) for _ in range(6)]
+    relay = OutboxRelay([aggregates], producer, topic, batch_size=2)
+    relay.relay_once()
+    remaining = {d["_id"] for d in aggregates.find({"outbox.0": {"$exists": True}})}
+    assert remaining == {a["id"] for a in agencies[2:]}
+
+
+def test_a_large_backlog_is_drained_batch_after_batch(aggregates, store, producer, topic):
+    agencies = [register(store) for _ in range(120)]
+    drain(OutboxRelay([aggregates], producer, topic, batch_size=50), aggregates, [a["id"] for a in agencies])
+    arrived = published(topic, {a["id"] for a in agencies}, 120)
+    assert {subject: len(events) for subject, events in arrived.items()} == {a["id"]: 1 for a in agencies}

@@ -1,0 +1,47 @@
+"""Snapshot replicas: a service's local read model of another service's aggregates.
+
+Every event on a replicated topic carries the aggregate's full snapshot after the change, so a replica
+stays exact by applying any event whose sequence is newer than what it holds (shared.projections). The
+events a replica applies are derived from the contract registry: every contract of the topic must carry
+the snapshot field, or the replica refuses to start — a new event type can never be skipped silently.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from mongoengine import Document
+
+from shared.events.consumer import HandlerRegistry
+from shared.events.contracts import EventContract, all_contracts
+from shared.events.envelope import Event
+from shared.projections import apply_if_newer
+
+
+class SnapshotReplica:
+    def __init__(self, document: type[Document], topic: str, snapshot_field: str,
+                 contracts: Callable[[], list[EventContract]] = all_contracts):
+        self.document = document
+        self.topic = topic
+        self.snapshot_field = snapshot_field
+        self._contracts = contracts
+
+    def contracts(self) -> list[EventContract]:
+        """Every contract of the topic; a ValueError names any that carries no snapshot."""
+        found = [c for c in self._contracts() if c.topic == self.topic]
+        missing = [c.type for c in found if self.snapshot_field not in c.schema().fields]
+        if missing:
+            raise ValueError(f"events {missing} on {self.topic} carry no {self.snapshot_field!r} snapshot, so the "
+                             f"{self.document.__name__} replica could not apply them; add the snapshot to the contract")
+        if not found:
+            raise ValueError(f"no event contracts on {self.topic}")
+        return found
+
+    def register(self, registry: HandlerRegistry) -> None:
+        for contract in self.contracts():
+            registry.on(contract, self.apply)
+
+    def apply(self, event: Event, data: dict) -> bool:
+        snapshot = dict(data[self.snapshot_field])
+        key = snapshot.pop("id")
+        return apply_if_newer(self.document._get_collection(), key, event.sequence,
+                              {**snapshot, "updated_at": event.time})

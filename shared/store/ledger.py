@@ -1,0 +1,58 @@
+"""The processed-event ledger: idempotency for handlers whose effect is not a snapshot.
+
+A snapshot projection is idempotent by its sequence guard (shared.projections). A counter is not:
+"one more completed activity" applied twice counts twice. So such a handler records the FACT an event
+contributes (unique on consumer + event id, so a redelivery records nothing new) and then DERIVES the
+state from every recorded fact of its key. Deriving is idempotent and runs on every delivery, so a
+crash between recording and deriving, or between deriving and the offset commit, is repaired by the
+redelivery that follows: no effect is lost and none is doubled, without a multi-document transaction.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from mongoengine import DateTimeField, DictField, Document, StringField
+from pymongo.errors import DuplicateKeyError
+
+from shared.events.envelope import Event
+
+
+class ProcessedEvent(Document):
+    meta = {
+        "collection": "processed_events",
+        "indexes": [{"fields": ["consumer", "event_id"], "unique": True}, ("consumer", "key")],
+    }
+
+    consumer = StringField(required=True)
+    event_id = StringField(required=True)
+    key = StringField(required=True)  # what the fact is about, e.g. an indicator id
+    fact = DictField()
+    event_time = StringField()
+    recorded_at = DateTimeField()
+
+
+def record_fact(consumer: str, event: Event, key: str, fact: dict[str, Any]) -> bool:
+    """Record what `event` contributes to `key`, once per consumer; False when it was already recorded."""
+    try:
+        ProcessedEvent._get_collection().insert_one({
+            "consumer": consumer, "event_id": event.id, "key": key, "fact": fact, "event_time": event.time,
+            "recorded_at": datetime.now(timezone.utc)})
+    except DuplicateKeyError:
+        return False
+    return True
+
+
+def facts_of(consumer: str, key: str) -> list[dict[str, Any]]:
+    """Every fact recorded for `key` by `consumer`, in the order the events happened."""
+    docs = ProcessedEvent._get_collection().find({"consumer": consumer, "key": key}, {"fact": 1, "event_time": 1})
+    return [doc["fact"] for doc in sorted(docs, key=lambda d: d.get("event_time") or "")]
+
+
+def apply_once(consumer: str, event: Event, key: str, fact: dict[str, Any],
+               derive: Callable[[list[dict[str, Any]]], None]) -> bool:
+    """Record the fact (once), then derive `key`'s state from all its facts (every time). Returns whether
+    this delivery recorded something new."""
+    recorded = record_fact(consumer, event, key, fact)
+    derive(facts_of(consumer, key))
+    return recorded

@@ -1,0 +1,127 @@
+"""ConsumerRunner.poll_once with a fake Kafka consumer: retries pause only the failing partition,
+never block the poll loop, never fetch a message twice, and commits name exactly the offsets that are
+finished."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kafka import TopicPartition
+
+from shared.events.consumer import ConsumerRunner, RetryLater
+
+P0, P1 = TopicPartition("t", 0), TopicPartition("t", 1)
+
+
+@dataclass
+class Message:
+    partition: int
+    offset: int
+    topic: str = "t"
+
+
+@dataclass
+class FakeConsumer:
+    """Serves each partition's log from its position, like Kafka: seek rewinds, pause withholds."""
+
+    log: dict[TopicPartition, list[int]]
+    position: dict[TopicPartition, int] = field(default_factory=dict)
+    paused: set = field(default_factory=set)
+    commits: list[tuple[TopicPartition, int]] = field(default_factory=list)
+
+    def poll(self, timeout_ms):
+        batch = {}
+        for tp, offsets in self.log.items():
+            start = self.position.get(tp, 0)
+            if tp in self.paused or start >= len(offsets):
+                continue
+            batch[tp] = [Message(tp.partition, o) for o in offsets[start:]]
+            self.position[tp] = len(offsets)
+        return batch
+
+    def seek(self, tp, offset):
+        self.position[tp] = offset
+
+    def pause(self, *tps):
+        self.paused.update(tps)
+
+    def resume(self, *tps):
+        self.paused.difference_update(tps)
+
+    def commit(self, offsets):
+        self.commits += [(tp, meta.offset) for tp, meta in offsets.items()]
+
+
+class ScriptedProcessor:
+    """Fails (offset -> number of failures) before handling; records what it handled."""
+
+    def __init__(self, failures: dict[tuple[int, int], int]):
+        self.failures = dict(failures)
+        self.handled: list[tuple[int, int]] = []
+
+    def process(self, message, attempt=0):
+        key = (message.partition, message.offset)
+        if self.failures.get(key, 0) > attempt:
+            return RetryLater(1.0, "handler failed")
+        self.handled.append(key)
+        return "handled"
+
+
+def runner_with(processor, clock):
+    return ConsumerRunner(bootstrap_servers=[], group_id="g", topics=["t"], processor=processor, clock=lambda: clock[0])
+
+
+def test_a_failing_message_pauses_its_partition_while_others_flow_and_resumes_after_its_backoff():
+    clock = [0.0]
+    processor = ScriptedProcessor({(0, 1): 2})  # offset 1 of partition 0 fails twice
+    consumer = FakeConsumer({P0: [0, 1, 2], P1: [0, 1]})
+    runner = runner_with(processor, clock)
+
+    runner.poll_once(consumer)
+    assert processor.handled == [(0, 0), (1, 0), (1, 1)]
+    assert consumer.paused == {P0} and consumer.position[P0] == 1
+    assert consumer.commits == [(P0, 1), (P1, 2)]
+
+    runner.poll_once(consumer)  # still backing off: nothing from P0
+    assert processor.handled == [(0, 0), (1, 0), (1, 1)]
+
+    clock[0] = 1.0
+    runner.poll_once(consumer)  # resumed, fails again (second failure), paused again
+    assert consumer.paused == {P0} and runner.attempts[(P0, 1)] == 2
+
+    clock[0] = 2.0
+    runner.poll_once(consumer)
+    assert processor.handled == [(0, 0), (1, 0), (1, 1), (0, 1), (0, 2)]
+    assert consumer.commits[-1] == (P0, 3)
+    assert runner.attempts == {} and runner.resume_at == {} and consumer.paused == set()
+    assert runner.poll_once(consumer) == 0  # nothing is fetched twice
+
+
+def test_commits_never_pass_an_unfinished_message():
+    clock = [0.0]
+    processor = ScriptedProcessor({(0, 0): 1})
+    consumer = FakeConsumer({P0: [0, 1, 2]})
+    runner = runner_with(processor, clock)
+    runner.poll_once(consumer)
+    assert consumer.commits == [] and processor.handled == []
+    clock[0] = 5.0
+    runner.poll_once(consumer)
+    assert consumer.commits == [(P0, 3)] and processor.handled == [(0, 0), (0, 1), (0, 2)]
+
+
+def test_a_rebalance_drops_held_work_and_unpauses_what_it_paused():
+    """After a revoke the partition may come straight back to this consumer: it must not stay paused, and
+    the message it was retrying is fetched again (the seek left the position on it)."""
+    from shared.events.consumer import _ForgetRevoked
+
+    clock = [0.0]
+    processor = ScriptedProcessor({(0, 1): 5})
+    consumer = FakeConsumer({P0: [0, 1, 2], P1: [0]})
+    runner = runner_with(processor, clock)
+    runner.consumer = consumer
+    runner.poll_once(consumer)
+    assert consumer.paused == {P0} and consumer.position[P0] == 1
+
+    _ForgetRevoked(runner).on_partitions_revoked([P0])
+    assert consumer.paused == set() and runner.resume_at == {} and runner.attempts == {(P0, 1): 1}
+    runner.poll_once(consumer)
+    assert processor.handled[-1] != (0, 1) and consumer.paused == {P0}  # seen again at once, still failing
