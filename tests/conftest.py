@@ -29,7 +29,16 @@ def auth_header(role: str = "admin", agency_id: str = "*", sub: str | None = Non
 
 @pytest.fixture(scope="session")
 def namespace() -> str:
-    return os.environ.get("KINERJA_TEST_NAMESPACE") or f"t{uuid.uuid4().hex[:10]}_"
+    """This run's prefix of database names, topics and consumer groups. Everything under it is removed
+    when the run ends, so `make test` leaves nothing behind on the shared servers."""
+    name = os.environ.get("KINERJA_TEST_NAMESPACE") or f"t{uuid.uuid4().hex[:10]}_"
+    yield name
+    from tests.support.stack import drop_namespace
+
+    try:
+        drop_namespace(name)
+    except Exception as err:  # noqa: BLE001 - servers already gone (a unit-only run): nothing to remove
+        print(f"could not remove the run's databases and topics: {err}")
 
 
 @pytest.fixture(scope="session")

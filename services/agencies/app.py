@@ -7,17 +7,17 @@ from shared.settings import Settings, SettingsError, load_settings
 from services.agencies import SERVICE
 from services.agencies.adapters import DOCUMENTS
 from services.agencies.adapters.documents import Agency
+from services.agencies.adapters.repository import agency_repository
 from services.agencies.domain.agency import DEFAULT_PARENT_RULES, parse_parent_rules
 from services.agencies.resources import blueprints
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or load_settings(SERVICE)
-    app = build_app(settings, title="Kinerja agencies",
-                    description="Registry of government agencies, from ministries down to work units.",
-                    blueprints=blueprints(), agency_lookup=collection_lookup(Agency._get_collection),
-                    documents=DOCUMENTS)
+    app = build_app(settings, blueprints=blueprints(), agency_lookup=collection_lookup(Agency._get_collection),
+                    documents=DOCUMENTS, outbox_documents=(Agency,))
     app.config["AGENCY_PARENT_RULES"] = parent_rules_from(settings)
+    app.extensions["kinerja.agencies"] = agency_repository(settings)
     return app
 
 

@@ -12,7 +12,5 @@ from services.indicators.resources import blueprints
 
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or load_settings(SERVICE)
-    return build_app(settings, title="Kinerja indicators",
-                     description="Performance indicators, targets, realisations and server-computed achievement.",
-                     blueprints=blueprints(), agency_lookup=collection_lookup(AgencyReplica._get_collection),
+    return build_app(settings, blueprints=blueprints(), agency_lookup=collection_lookup(AgencyReplica._get_collection),
                      documents=DOCUMENTS)

@@ -10,8 +10,9 @@ from shared.auth.policy import AgencyRef
 
 
 def ref_of(doc: dict) -> AgencyRef:
-    """An agency document (registry or replica) as authorization sees it."""
-    return AgencyRef(id=doc["_id"], path=tuple(doc.get("path") or ()), status=doc.get("status", "active"))
+    """An agency (a stored document with `_id`, or a public state with `id`) as authorization sees it."""
+    return AgencyRef(id=doc["id"] if "id" in doc else doc["_id"], path=tuple(doc.get("path") or ()),
+                     status=doc.get("status", "active"))
 
 
 def collection_lookup(collection: Callable[[], Collection]) -> Callable[[str], AgencyRef | None]:

@@ -5,7 +5,7 @@ from typing import Callable
 
 from flask import Flask, g, request
 
-from shared.auth.policy import ROLE_ACTIONS, Action, AgencyRef, Forbidden, authorize
+from shared.auth.policy import Action, AgencyRef, authorize, require_role
 from shared.auth.tokens import InvalidToken, Principal, TokenVerifier
 from shared.http.problems import Problem
 
@@ -47,21 +47,16 @@ def current_principal() -> Principal:
 
 
 def require(action: Action, agency: AgencyRef | None) -> Principal:
-    """Refuse with 403 unless the caller may perform `action` on data of `agency`."""
+    """Refuse (Forbidden, 403) unless the caller may perform `action` on data of `agency`."""
     principal = current_principal()
-    try:
-        authorize(principal, action, agency)
-    except Forbidden as err:
-        raise Problem(403, f"Forbidden: {err}.", required_action=action.value,
-                      required_scope=agency.id if agency else "registry") from None
+    authorize(principal, action, agency)
     return principal
 
 
 def require_role_for(action: Action) -> Principal:
-    """Refuse with 403 unless the caller's role allows `action` somewhere (lists then filter by scope)."""
+    """Refuse (Forbidden, 403) unless the caller's role allows `action` somewhere (lists then filter by scope)."""
     principal = current_principal()
-    if action not in ROLE_ACTIONS[principal.role]:
-        raise Problem(403, f"Forbidden: the {principal.role} role may not {action.value}.", required_action=action.value)
+    require_role(principal, action)
     return principal
 
 

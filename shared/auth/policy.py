@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from shared.auth.tokens import Principal
+from shared.errors import Forbidden
 
 
 class Action(str, Enum):
@@ -35,10 +36,6 @@ class AgencyRef:
     status: str = "active"
 
 
-class Forbidden(Exception):
-    """A valid caller asked for something outside their role or scope (HTTP 403)."""
-
-
 def in_scope(principal: Principal, agency: AgencyRef) -> bool:
     return principal.role == "admin" or agency.id == principal.agency_id or principal.agency_id in agency.path
 
@@ -47,15 +44,23 @@ def authorize(principal: Principal, action: Action, agency: AgencyRef | None) ->
     """Raise Forbidden unless `principal` may perform `action` on data of `agency`.
 
     `agency=None` means the whole registry (e.g. creating a root agency): only admins may."""
+    scope = agency.id if agency else "registry"
     if action not in ROLE_ACTIONS[principal.role]:
-        raise Forbidden(f"the {principal.role} role may not {action.value}")
+        raise Forbidden(f"Forbidden: the {principal.role} role may not {action.value}.", action.value, scope)
     if principal.role == "admin":
         return
     if agency is None:
-        raise Forbidden(f"{action.value} outside any agency subtree requires the admin role")
+        raise Forbidden(f"Forbidden: {action.value} outside any agency subtree requires the admin role.",
+                        action.value, scope)
     if not in_scope(principal, agency):
-        raise Forbidden(f"{action.value} on agency {agency.id} requires a token scoped to it or one of its ancestors "
-                        f"(this token is scoped to {principal.agency_id})")
+        raise Forbidden(f"Forbidden: {action.value} on agency {agency.id} requires a token scoped to it or one of "
+                        f"its ancestors (this token is scoped to {principal.agency_id}).", action.value, scope)
+
+
+def require_role(principal: Principal, action: Action) -> None:
+    """Refuse unless the role allows `action` somewhere (lists then filter by scope)."""
+    if action not in ROLE_ACTIONS[principal.role]:
+        raise Forbidden(f"Forbidden: the {principal.role} role may not {action.value}.", action.value)
 
 
 def scope_filter(principal: Principal, id_field: str = "_id", path_field: str = "path") -> dict:

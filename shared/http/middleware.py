@@ -7,6 +7,7 @@ from typing import Callable
 
 from flask import Flask, Response, current_app, g, request
 
+from shared.http.guards import check_json_body, check_url
 from shared.http.problems import Problem
 from shared.logging import new_correlation_id, reset_correlation_id, set_correlation_id
 from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS
@@ -62,8 +63,10 @@ def install_middleware(app: Flask, service: str, authenticate: Callable[[], None
         incoming = request.headers.get(CORRELATION_HEADER, "")
         g.correlation_id = incoming if 0 < len(incoming) <= 128 and incoming.isprintable() else new_correlation_id()
         g.correlation_token = set_correlation_id(g.correlation_id)
+        check_url()
         authenticate()  # 401/403 before anything looks at the body
         _check_media_type()
+        check_json_body()
 
     @app.after_request
     def _finish(response: Response) -> Response:

@@ -1,8 +1,9 @@
 """RFC 9457 problem details (application/problem+json) for every error a service returns.
 
-Views raise `Problem` (or abort with an HTTP status); webargs/marshmallow validation errors,
-database conflicts and unexpected exceptions are all turned into the same shape here, so a
-client never sees an HTML error page or a stack trace.
+Commands raise domain errors (shared.errors) and views raise `Problem` for what only HTTP knows
+(If-Match, media types); webargs/marshmallow validation errors, database conflicts and unexpected
+exceptions are all turned into the same shape here, so a client never sees an HTML error page or a
+stack trace. This is the one mapping from domain errors to status codes.
 """
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from mongoengine.errors import NotUniqueError
 from pymongo.errors import ConnectionFailure, DuplicateKeyError
 from werkzeug.exceptions import HTTPException
 
+from shared.errors import (Conflict, DomainError, Forbidden, Invalid, NotFound, StaleVersion, TooLarge,
+                           Unavailable)
+
 
 log = logging.getLogger(__name__)
 
@@ -23,12 +27,12 @@ PROBLEM_TYPE_BASE = "https://kinerja.example/problems/"
 _TITLES = {
     400: "Malformed request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
     405: "Method not allowed", 409: "Conflict", 412: "Precondition failed", 413: "Request body too large",
-    415: "Unsupported media type", 422: "Invalid fields", 428: "Precondition required", 500: "Internal error",
-    503: "Service unavailable",
+    414: "URI too long", 415: "Unsupported media type", 422: "Invalid fields", 428: "Precondition required",
+    500: "Internal error", 503: "Service unavailable",
 }
 _TYPES = {
     400: "malformed-request", 401: "unauthorized", 403: "forbidden", 404: "not-found", 405: "method-not-allowed",
-    409: "conflict", 412: "stale-version", 413: "body-too-large", 415: "unsupported-media-type",
+    409: "conflict", 412: "stale-version", 413: "body-too-large", 414: "uri-too-long", 415: "unsupported-media-type",
     422: "validation-error", 428: "precondition-required", 500: "internal-error", 503: "unavailable",
 }
 
@@ -104,6 +108,21 @@ def _handle_problem(problem: Problem) -> Response:
                             title=problem.title, headers=problem.headers, **problem.extensions)
 
 
+def _status_of(error: DomainError) -> int:
+    for kind, status in ((NotFound, 404), (Invalid, 422), (Conflict, 409), (StaleVersion, 412), (Forbidden, 403),
+                         (Unavailable, 503), (TooLarge, 413)):
+        if isinstance(error, kind):
+            return status
+    return 400
+
+
+def _handle_domain(error: DomainError) -> Response:
+    status = _status_of(error)
+    headers = {"Retry-After": str(error.retry_after_s)} if isinstance(error, Unavailable) else {}
+    return problem_response(status, error.detail, errors=getattr(error, "errors", None),
+                            type_=getattr(error, "kind", None), headers=headers, **error.extensions)
+
+
 def _handle_duplicate(error: Exception) -> Response:
     return problem_response(409, "A record with the same unique value already exists.", type_="duplicate")
 
@@ -120,6 +139,7 @@ def _handle_unexpected(error: Exception) -> Response:
 
 def register_problem_handlers(app: Flask) -> None:
     app.register_error_handler(Problem, _handle_problem)
+    app.register_error_handler(DomainError, _handle_domain)
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(DuplicateKeyError, _handle_duplicate)
     app.register_error_handler(NotUniqueError, _handle_duplicate)

@@ -6,7 +6,7 @@ from shared.contracts.agencies import (AGENCY_DEACTIVATED, AGENCY_MOVED, AGENCY_
                                       AGENCY_REGISTERED, AGENCY_UPDATED)
 from shared.events.contracts import ContractViolation, all_contracts, contract_for
 from shared.events.envelope import Event
-from services.agencies.adapters.documents import snapshot_of
+from services.agencies.domain.agency import snapshot_of
 
 
 def test_every_type_is_versioned_and_documented():
@@ -18,7 +18,7 @@ def test_every_type_is_versioned_and_documented():
         assert contract_for(contract.type) is contract
 
 
-STORED_AGENCY = {"_id": "a-1506", "code": "1506", "name": "Pemkab Tanjung Jabung Barat", "short_name": None,
+STORED_AGENCY = {"id": "a-1506", "code": "1506", "name": "Pemkab Tanjung Jabung Barat", "short_name": None,
                  "type": "regency", "parent_id": "jambi", "path": ["jambi"], "status": "active",
                  "head": {"name": "H. Mukhlis", "title": "Sekretaris Daerah"}, "version": 4}
 

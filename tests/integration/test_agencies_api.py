@@ -36,8 +36,10 @@ def test_register_returns_201_location_etag_and_records_one_event(client):
     assert created["head"] == {"name": "H. Sudirman", "title": "Sekretaris Daerah"}
 
     doc = Agency._get_collection().find_one({"_id": created["id"]})
-    assert doc["outbox_pending"] is True
-    [event] = doc["outbox"]
+    assert doc["outbox_due"] is not None  # the relay's index finds it
+    [entry] = doc["outbox"]
+    event = entry["event"]
+    assert entry["id"] == event["id"] and entry["attempts"] == 0
     assert event["type"] == "kinerja.agency.registered.v1"
     assert event["subject"] == created["id"] and event["sequence"] == 1 and event["source"] == "agencies"
     assert event["data"]["agency"]["code"] == body["code"]
@@ -49,7 +51,7 @@ def test_get_returns_the_agency_with_its_etag(client):
     assert response.status_code == 200
     assert response.headers["ETag"] == '"1"'
     assert response.get_json()["id"] == created["id"]
-    assert "outbox" not in response.get_json()
+    assert not {"outbox", "outbox_due", "audit_pending", "_id"} & set(response.get_json())
 
 
 def test_child_path_is_parent_path_plus_parent(client):
@@ -66,7 +68,7 @@ def test_correlation_id_is_echoed_and_written_into_the_event(client):
     response = client.post("/api/v1/agencies", json=province(), headers={"X-Correlation-ID": "corr-123"})
     assert response.headers["X-Correlation-ID"] == "corr-123"
     doc = Agency._get_collection().find_one({"_id": response.get_json()["id"]})
-    assert doc["outbox"][0]["correlationid"] == "corr-123"
+    assert doc["outbox"][0]["event"]["correlationid"] == "corr-123"
 
 
 def test_unknown_agency_is_404_problem(client):

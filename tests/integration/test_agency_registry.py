@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from services.agencies.adapters.documents import collection
-from services.agencies.commands.moves import repair_dirty_subtrees, rewrite_subtree_paths
+from services.agencies.adapters.documents import Agency
+from services.agencies.commands.common import SYSTEM, AgencyContext
+from services.agencies.commands.paths import repair_dirty_subtrees, rewrite_subtree_paths
+from shared.store.lease import LocalLease
 from tests.conftest import auth_header
 from tests.support.kafka_tools import unique
 
@@ -22,8 +24,8 @@ def register(client, type_, parent=None, **extra):
 
 def events_of(agency_id) -> list[tuple[str, int]]:
     """(type, sequence) of the events an agency has recorded and not yet relayed (no relay runs here)."""
-    doc = collection().find_one({"_id": agency_id}, {"outbox": 1})
-    return [(e["type"].split(".")[2], e["sequence"]) for e in doc["outbox"]]
+    doc = Agency._get_collection().find_one({"_id": agency_id}, {"outbox": 1})
+    return [(e["event"]["type"].split(".")[2], e["event"]["sequence"]) for e in doc["outbox"]]
 
 
 @pytest.fixture
@@ -52,8 +54,8 @@ def test_update_needs_if_match_and_refuses_a_stale_one(client):
     assert client.patch(url, json={"name": "x"}, headers={"If-Match": "yesterday"}).status_code == 400
     assert client.get(url).get_json()["name"] == "Provinsi Jambi"
     assert events_of(agency["id"]) == [("registered", 1), ("updated", 2)]
-    doc = collection().find_one({"_id": agency["id"]})
-    assert doc["outbox"][1]["data"]["changed"] == ["name"]
+    doc = Agency._get_collection().find_one({"_id": agency["id"]})
+    assert doc["outbox"][1]["event"]["data"]["changed"] == ["name"]
 
 
 def test_an_update_that_changes_nothing_records_nothing(client):
@@ -76,12 +78,12 @@ def test_tree_reads_on_six_levels(client, six_levels):
     t = six_levels
     ancestors = client.get(f"/api/v1/agencies/{t['sub3']['id']}/ancestors").get_json()
     assert [a["id"] for a in ancestors] == [t[k]["id"] for k in ("province", "regency", "unit", "sub1", "sub2")]
-    descendants = client.get(f"/api/v1/agencies/{t['regency']['id']}/descendants").get_json()
+    descendants = client.get(f"/api/v1/agencies/{t['regency']['id']}/descendants").get_json()["items"]
     assert [(d["id"], d["depth"]) for d in sorted(descendants, key=lambda d: d["depth"])] == [
         (t["unit"]["id"], 1), (t["sub1"]["id"], 2), (t["sub2"]["id"], 3), (t["sub3"]["id"], 4)]
-    limited = client.get(f"/api/v1/agencies/{t['regency']['id']}/descendants?max_depth=2").get_json()
+    limited = client.get(f"/api/v1/agencies/{t['regency']['id']}/descendants?max_depth=2").get_json()["items"]
     assert {d["id"] for d in limited} == {t["unit"]["id"], t["sub1"]["id"]}
-    children = client.get(f"/api/v1/agencies/{t['province']['id']}/children").get_json()
+    children = client.get(f"/api/v1/agencies/{t['province']['id']}/children").get_json()["items"]
     assert [c["id"] for c in children] == [t["regency"]["id"]]
     tree = client.get(f"/api/v1/agencies/{t['province']['id']}/tree").get_json()
     chain, node = [], tree
@@ -101,13 +103,13 @@ def test_moving_a_regency_rewrites_every_descendant_path_with_one_event_each(cli
     assert response.get_json()["path"] == [t["other"]["id"]] and response.get_json()["parent_id"] == t["other"]["id"]
     expected_prefix = [t["other"]["id"], t["regency"]["id"]]
     for depth, key in enumerate(("unit", "sub1", "sub2", "sub3")):
-        doc = collection().find_one({"_id": t[key]["id"]})
+        doc = Agency._get_collection().find_one({"_id": t[key]["id"]})
         assert doc["path"] == expected_prefix + [t[k]["id"] for k in ("unit", "sub1", "sub2")][:depth]
         assert events_of(t[key]["id"])[-1] == ("path_changed", 2)
-        assert doc["outbox"][-1]["data"]["agency"]["path"] == doc["path"]
+        assert doc["outbox"][-1]["event"]["data"]["agency"]["path"] == doc["path"]
     assert events_of(t["regency"]["id"]) == [("registered", 1), ("moved", 2)]
-    assert collection().find_one({"_id": t["regency"]["id"]})["subtree_dirty"] is False
-    assert client.get(f"/api/v1/agencies/{t['province']['id']}/descendants").get_json() == []
+    assert "subtree_dirty" not in Agency._get_collection().find_one({"_id": t["regency"]["id"]})
+    assert client.get(f"/api/v1/agencies/{t['province']['id']}/descendants").get_json()["items"] == []
 
 
 @pytest.mark.parametrize("target", ["itself", "descendant"])
@@ -206,12 +208,14 @@ def test_every_write_kind_is_scoped(client):
     assert events_of(unit_b["id"]) == [("registered", 1)] and events_of(unit_a["id"]) == [("registered", 1)]
 
 
-def test_an_interrupted_move_is_finished_by_the_repair(client, six_levels):
+def test_an_interrupted_move_is_finished_by_the_repair(client, agencies_app, six_levels):
     """Simulate a crash after the moved agency's write: descendants still have old paths."""
     t = six_levels
-    collection().update_one({"_id": t["regency"]["id"]}, {"$set": {"parent_id": t["other"]["id"],
+    ctx = AgencyContext(principal=SYSTEM, agencies=agencies_app.extensions["kinerja.agencies"])
+    Agency._get_collection().update_one({"_id": t["regency"]["id"]}, {"$set": {"parent_id": t["other"]["id"],
                                                                   "path": [t["other"]["id"]], "subtree_dirty": True}})
     from datetime import timedelta
-    assert repair_dirty_subtrees(grace=timedelta(0)) >= 4
-    assert collection().find_one({"_id": t["sub3"]["id"]})["path"][:2] == [t["other"]["id"], t["regency"]["id"]]
-    assert rewrite_subtree_paths(t["regency"]["id"]) == 0  # idempotent
+    assert repair_dirty_subtrees(ctx, grace=timedelta(0)) == 4
+    assert Agency._get_collection().find_one({"_id": t["sub3"]["id"]})["path"][:2] == [t["other"]["id"], t["regency"]["id"]]
+    assert rewrite_subtree_paths(ctx, t["regency"]["id"], LocalLease()) == 0  # idempotent
+    assert repair_dirty_subtrees(ctx, grace=timedelta(0)) == 0  # the flag was cleared

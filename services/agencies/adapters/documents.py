@@ -1,24 +1,11 @@
-"""MongoDB documents of the agencies service, and the plain-dict views the commands work with."""
+"""MongoDB collection of the agencies service: its fields and indexes (the data is written through
+shared.store.AggregateStore, see adapters.repository)."""
 from __future__ import annotations
-
-import uuid
-from datetime import datetime, timezone
 
 from mongoengine import (BooleanField, DateTimeField, EmbeddedDocument, EmbeddedDocumentField, ListField,
                          StringField)
 
-from shared.outbox import OutboxDocument
-
-# Bookkeeping fields never shown to API clients.
-INTERNAL_FIELDS = {"outbox": 0, "outbox_pending": 0, "audit_pending": 0, "subtree_dirty": 0}
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def new_agency_id() -> str:
-    return str(uuid.uuid4())
+from shared.store.outbox import OutboxDocument
 
 
 class Head(EmbeddedDocument):
@@ -46,47 +33,21 @@ class Agency(OutboxDocument):
             ("type", "_id"),
             ("created_at", "_id"),
             ("updated_at", "_id"),
-            "outbox_pending",
-            "subtree_dirty",
+            {"fields": ["subtree_dirty"], "sparse": True},
         ],
     }
 
-    id = StringField(primary_key=True, default=new_agency_id)
+    id = StringField(primary_key=True)
     code = StringField(required=True)
     name = StringField(required=True)
     short_name = StringField(null=True)
     type = StringField(required=True)
     parent_id = StringField(null=True)
     path = ListField(StringField())
-    status = StringField(required=True, default="active")
+    status = StringField(required=True)
     head = EmbeddedDocumentField(Head, null=True)
     contact = EmbeddedDocumentField(Contact, null=True)
-    created_at = DateTimeField(default=now)
-    updated_at = DateTimeField(default=now)
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
     # Set by a move until every descendant's path has been rewritten (see commands.moves).
-    subtree_dirty = BooleanField(default=False)
-
-
-def collection():
-    return Agency._get_collection()
-
-
-def find_agency(agency_id: str) -> dict | None:
-    return collection().find_one({"_id": agency_id}, INTERNAL_FIELDS)
-
-
-def snapshot_of(doc: dict) -> dict:
-    """What other services' replicas hold about an agency (the event contract's shape)."""
-    return {"id": doc["_id"], "code": doc["code"], "name": doc["name"], "short_name": doc.get("short_name"),
-            "type": doc["type"], "parent_id": doc.get("parent_id"), "path": list(doc.get("path") or ()),
-            "status": doc["status"]}
-
-
-def audited_state_of(doc: dict) -> dict:
-    """The fields an audit record shows before and after a change."""
-    return {**snapshot_of(doc), "head": doc.get("head"), "contact": doc.get("contact")}
-
-
-def public_view(doc: dict) -> dict:
-    """The API representation (AgencySchema dumps it)."""
-    return {**{k: v for k, v in doc.items() if k not in INTERNAL_FIELDS and k != "_id"}, "id": doc["_id"]}
+    subtree_dirty = BooleanField()

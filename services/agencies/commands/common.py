@@ -1,52 +1,84 @@
-"""What every agencies command shares: the parent-type rules, refusals and the one way to write."""
+"""What every agencies command shares: its context, refusals and the one way to write a change."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 
-from flask import current_app
-
-from shared.audit import audit_entry, flush_audit_of
+from shared.audit import audit_entry
+from shared.auth.directory import ref_of
+from shared.auth.policy import Action, authorize
+from shared.auth.tokens import Principal
+from shared.errors import Conflict, Invalid, NotFound, StaleVersion
 from shared.events.contracts import EventContract
-from shared.http.problems import Problem
-from shared.outbox import change_with_event
-from services.agencies import SERVICE
-from services.agencies.adapters.documents import audited_state_of, collection, now, snapshot_of
-from services.agencies.domain.agency import DEFAULT_PARENT_RULES, AgencyRuleViolation, ParentRules
+from shared.store.aggregates import NewEvent
+from services.agencies.adapters.repository import AgencyRepository
+from services.agencies.domain.agency import (DEFAULT_PARENT_RULES, AgencyRuleViolation, ParentRules,
+                                             audited_state_of, snapshot_of)
+
+# Who the worker acts as when it finishes work a request left half done.
+SYSTEM = Principal(sub="system:agencies-worker", role="admin", agency_id="*")
 
 
-def parent_rules() -> ParentRules:
-    return current_app.config.get("AGENCY_PARENT_RULES", DEFAULT_PARENT_RULES)
+@dataclass(frozen=True)
+class AgencyContext:
+    """Everything a command needs: who asks, where agencies are kept, and the registry's type rules."""
+
+    principal: Principal
+    agencies: AgencyRepository
+    rules: ParentRules = field(default_factory=lambda: DEFAULT_PARENT_RULES)
 
 
-def invalid(field: str, message: str) -> Problem:
-    return Problem(422, "One or more fields are invalid; see errors.", errors={field: [message]})
+def now() -> datetime:
+    """Milliseconds, as MongoDB stores them: what a write returns is what a later read returns."""
+    moment = datetime.now(timezone.utc)
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
-def refused(violation: AgencyRuleViolation) -> Problem:
-    """A structural change the registry refuses (cycle, inactive parent, type rule): 409 with the reason."""
-    return Problem(409, f"Refused: {violation}.", type_="structure-conflict")
+def invalid(violation: AgencyRuleViolation) -> Invalid:
+    return Invalid.field(violation.field, str(violation))
+
+
+def refused(violation: AgencyRuleViolation) -> Conflict:
+    """A structural change the registry refuses (cycle, inactive parent, type rule), with the reason."""
+    return Conflict(f"Refused: {violation}.", kind="structure-conflict")
 
 
 def expected_version(agency: dict, if_match: int | None) -> int:
     """The version a write must find: the client's If-Match, else the version just read."""
     if if_match is not None and if_match != agency["version"]:
-        raise Problem(412, f"The agency is at version {agency['version']}, not {if_match}; fetch it again.")
-    return agency["version"] if if_match is None else if_match
+        raise StaleVersion(f"The agency is at version {agency['version']}, not {if_match}; fetch it again.",
+                           current_version=agency["version"])
+    return agency["version"]
 
 
-def write_change(agency: dict, changes: dict[str, Any], contract: EventContract, *, action: str, version: int,
-                 extra: dict[str, Any] | None = None, reason: str | None = None) -> dict:
-    """Apply `changes` to `agency` with its event and audit record, if it is still at `version`.
+def existing(ctx: AgencyContext, agency_id: str, action: Action) -> dict:
+    """The agency, if it exists and the caller may perform `action` on it."""
+    agency = ctx.agencies.get(agency_id)
+    if agency is None:
+        raise NotFound(f"No agency {agency_id}.")
+    authorize(ctx.principal, action, ref_of(agency))
+    return agency
 
-    Returns the agency as stored after the change; 412 if someone changed it first."""
-    after = {**agency, **changes, "updated_at": now(), "version": version + 1}
-    event = contract.build(source=SERVICE, subject=agency["_id"], sequence=version + 1,
-                           data={"agency": snapshot_of(after), **(extra or {})})
-    audit = audit_entry(action=action, entity_type="agency", entity_id=agency["_id"], agency_id=agency["_id"],
-                        agency_path=after.get("path") or (), before=audited_state_of(agency),
+
+def parent_for(ctx: AgencyContext, parent_id: str | None) -> dict | None:
+    """The parent named by an input (None for a root); Invalid if there is no such agency."""
+    if parent_id is None:
+        return None
+    parent = ctx.agencies.get(parent_id)
+    if parent is None:
+        raise Invalid.field("parent_id", f"no agency {parent_id}")
+    return parent
+
+
+def write_change(ctx: AgencyContext, agency: dict, changes: dict[str, Any], contract: EventContract, *, action: str,
+                 version: int, extra: dict[str, Any] | None = None, reason: str | None = None) -> dict:
+    """Apply `changes` with their event and audit record if the agency is still at `version`.
+    Returns the agency after the change; StaleVersion if someone changed it first."""
+    changes = {**changes, "updated_at": now()}
+    after = {**agency, **changes}
+    event = NewEvent(contract, {"agency": snapshot_of(after), **(extra or {})})
+    audit = audit_entry(ctx.principal, action=action, entity_type="agency", entity_id=agency["id"],
+                        agency_id=agency["id"], agency_path=after.get("path") or (), before=audited_state_of(agency),
                         after=audited_state_of(after), reason=reason)
-    if not change_with_event(collection(), agency["_id"], version, {**changes, "updated_at": after["updated_at"]},
-                             event, audit):
-        raise Problem(412, "The agency changed while this request was handled; fetch it again and retry.")
-    flush_audit_of(collection(), agency["_id"])
-    return after
+    return ctx.agencies.store.change(agency["id"], version, changes, event, audit)

@@ -12,17 +12,13 @@ import io
 from dataclasses import dataclass, field
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
-from pymongo.errors import BulkWriteError
-
-from shared.audit import move_pending_audit
 from shared.auth.directory import ref_of
-from shared.auth.flask_auth import require
-from shared.auth.policy import Action
+from shared.auth.policy import Action, authorize
 from shared.contracts.agencies import AGENCY_UPDATED
-from shared.http.problems import Problem
-from services.agencies.adapters.documents import INTERNAL_FIELDS, collection
-from services.agencies.commands.common import parent_rules, write_change
-from services.agencies.commands.registry import new_agency_document
+from shared.errors import Conflict, Invalid, TooLarge
+from services.agencies.commands.common import AgencyContext, write_change
+from services.agencies.commands.paths import rewrite_subtree_paths
+from services.agencies.commands.registry import new_agency
 from services.agencies.domain.agency import CODE_PATTERN, TYPE_PATTERN, AgencyRuleViolation, check_placement
 
 MAX_ROWS = 20000
@@ -65,7 +61,8 @@ class Row:
 def parse_csv(text: str) -> list[tuple[int, dict]]:
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames or "code" not in reader.fieldnames:
-        raise Problem(422, f"The CSV needs a header row with at least: {', '.join(COLUMNS[:3])}.")
+        raise Invalid({"body": [f"the CSV needs a header row with at least: {', '.join(COLUMNS[:3])}"]},
+                      detail=f"The CSV needs a header row with at least: {', '.join(COLUMNS[:3])}.")
     # Empty cells mean "not given"; line numbers count the header as line 1.
     return [(reader.line_num, {k: (v.strip() or None) for k, v in row.items() if k and isinstance(v, str)})
             for row in reader]
@@ -73,7 +70,8 @@ def parse_csv(text: str) -> list[tuple[int, dict]]:
 
 def parse_json(payload) -> list[tuple[int, dict]]:
     if not isinstance(payload, list):
-        raise Problem(422, "Send a JSON array of agency rows (or text/csv).")
+        raise Invalid({"body": ["a JSON array of agency rows (or text/csv) is expected"]},
+                      detail="Send a JSON array of agency rows (or text/csv).")
     return [(index + 1, item if isinstance(item, dict) else {"__invalid__": item}) for index, item in enumerate(payload)]
 
 
@@ -96,7 +94,7 @@ def _validate_rows(raw_rows: list[tuple[int, dict]]) -> list[Row]:
     return rows
 
 
-def _resolve(rows: list[Row]) -> dict[str, dict]:
+def _resolve(ctx: AgencyContext, rows: list[Row]) -> dict[str, dict]:
     """Check codes and parents across the file and the registry; returns existing agencies by code."""
     by_code: dict[str, Row] = {}
     for row in rows:
@@ -106,8 +104,7 @@ def _resolve(rows: list[Row]) -> dict[str, dict]:
         elif code:
             by_code[code] = row
     wanted = set(by_code) | {r.fields["parent_code"] for r in rows if r.fields.get("parent_code")}
-    existing = {d["code"]: d for d in collection().find({"code": {"$in": sorted(wanted)}}, INTERNAL_FIELDS)}
-    rules = parent_rules()
+    existing = {d["code"]: d for d in ctx.agencies.by_codes(wanted)}
     for row in rows:
         if row.errors:
             continue
@@ -119,7 +116,7 @@ def _resolve(rows: list[Row]) -> dict[str, dict]:
         current = existing.get(data["code"])
         if current is not None:
             row.existing = current
-            parent_now = next((d for d in existing.values() if d["_id"] == current.get("parent_id")), None)
+            parent_now = next((d for d in existing.values() if d["id"] == current.get("parent_id")), None)
             if current["type"] != data["type"] or (parent_now or {}).get("code") != parent_code:
                 row.errors.append(f"{data['code']} exists with another type or parent; use the move endpoint")
             continue
@@ -127,7 +124,7 @@ def _resolve(rows: list[Row]) -> dict[str, dict]:
         parent_view = None if parent_code is None else {
             "code": parent_code, "type": parent["type"], "status": parent.get("status", "active")}
         try:
-            check_placement(data["type"], parent_view, rules)
+            check_placement(data["type"], parent_view, ctx.rules)
         except AgencyRuleViolation as err:
             row.errors.append(f"{err.field}: {err}")
     _check_cycles(rows, by_code)
@@ -160,39 +157,39 @@ def _depth_order(rows: list[Row]) -> list[list[Row]]:
     return [levels[d] for d in sorted(levels)]
 
 
-def import_agencies(raw_rows: list[tuple[int, dict]], dry_run: bool) -> dict:
+def import_agencies(ctx: AgencyContext, raw_rows: list[tuple[int, dict]], dry_run: bool) -> dict:
     if len(raw_rows) > MAX_ROWS:
-        raise Problem(413, f"At most {MAX_ROWS} rows per import; split the file.")
+        raise TooLarge(f"At most {MAX_ROWS} rows per import; split the file.")
     rows = _validate_rows(raw_rows)
-    existing = _resolve(rows)
+    existing = _resolve(ctx, rows)
     bad = [{"line": r.line, "code": r.fields.get("code"), "errors": r.errors} for r in rows if r.errors]
     if bad:
-        raise Problem(422, f"{len(bad)} of {len(rows)} rows are invalid; nothing was imported.", rows=bad)
+        raise Invalid({}, detail=f"{len(bad)} of {len(rows)} rows are invalid; nothing was imported.", rows=bad)
     for row in rows:
         if row.existing is not None:
             row.outcome = "updated" if _descriptive_changes(row) else "unchanged"
-    _authorize(rows, existing)
-    created = _create(rows, existing, dry_run)
+    _authorize(ctx, rows, existing)
+    created = _create(ctx, rows, existing, dry_run)
     if not dry_run:
-        _update(rows)
+        _update(ctx, rows)
     counts = {outcome: sum(1 for r in rows if r.outcome == outcome) for outcome in ("created", "updated", "unchanged")}
     return {"dry_run": dry_run, **counts, "rows": [{"line": r.line, "code": r.fields["code"], "outcome": r.outcome,
                                                     "id": created.get(r.fields["code"]) or (r.existing or {}).get("_id")}
                                                    for r in rows]}
 
 
-def _authorize(rows: list[Row], existing: dict[str, dict]) -> None:
+def _authorize(ctx: AgencyContext, rows: list[Row], existing: dict[str, dict]) -> None:
     """Every new row must hang (through the file) under an agency the caller may write; roots: admins."""
     by_code = {r.fields["code"]: r for r in rows}
     for row in rows:
         if row.existing is not None:
-            require(Action.WRITE if row.outcome == "updated" else Action.READ, ref_of(row.existing))
+            authorize(ctx.principal, Action.WRITE if row.outcome == "updated" else Action.READ, ref_of(row.existing))
             continue
         code = row.fields["code"]
         while code in by_code and by_code[code].existing is None and by_code[code].fields.get("parent_code"):
             code = by_code[code].fields["parent_code"]
         anchor = existing.get(code)
-        require(Action.WRITE, ref_of(anchor) if anchor else None)
+        authorize(ctx.principal, Action.WRITE, ref_of(anchor) if anchor else None)
 
 
 def _descriptive_changes(row: Row) -> dict:
@@ -200,36 +197,52 @@ def _descriptive_changes(row: Row) -> dict:
     return {k: wanted[k] for k in ("name", "short_name", "head", "contact") if row.existing.get(k) != wanted[k]}
 
 
-def _create(rows: list[Row], existing: dict[str, dict], dry_run: bool) -> dict[str, str]:
-    placed = {code: {**doc, "id": doc["_id"]} for code, doc in existing.items()}
+def _create(ctx: AgencyContext, rows: list[Row], existing: dict[str, dict], dry_run: bool) -> dict[str, str]:
+    placed = dict(existing)
     created: dict[str, str] = {}
+    anchors: set[str] = set()
+    store = ctx.agencies.store
     for level in _depth_order(rows):
         docs = []
         for row in level:
             parent_code = row.fields.get("parent_code")
-            doc = new_agency_document(_document_fields(row.fields), placed.get(parent_code) if parent_code else None)
-            placed[row.fields["code"]] = {**doc, "id": doc["_id"]}
+            parent = placed.get(parent_code) if parent_code else None
+            if parent_code in existing:
+                anchors.add(parent_code)
+            state, event, audit = new_agency(ctx, _document_fields(row.fields), parent)
+            placed[row.fields["code"]] = state
             row.outcome = "created"
-            docs.append(doc)
+            docs.append(store.new_document(state, event, audit))
+            created[row.fields["code"]] = state["id"]
         if dry_run or not docs:
             continue
         # Chunks bound the size of one insert command and let the relay start on the first ones early.
         for start in range(0, len(docs), INSERT_CHUNK):
-            chunk = docs[start:start + INSERT_CHUNK]
             try:
-                collection().insert_many(chunk, ordered=False)
-            except BulkWriteError as err:
-                codes = [chunk[e["index"]]["code"] for e in err.details.get("writeErrors", [])]
-                raise Problem(409, f"Agencies {', '.join(codes)} were registered by someone else during this "
-                                   "import; run the import again to complete it.", type_="duplicate") from None
-            move_pending_audit(collection(), chunk)
-            created.update({d["code"]: d["_id"] for d in chunk})
+                store.create_many(docs[start:start + INSERT_CHUNK])
+            except Conflict as err:
+                raise Conflict(f"Some agencies were registered by someone else during this import ({err.detail}); "
+                               "run the import again to complete it.", kind="duplicate") from None
+    if not dry_run:
+        _follow_moved_anchors(ctx, existing, anchors)
     return created
 
 
-def _update(rows: list[Row]) -> None:
+def _follow_moved_anchors(ctx: AgencyContext, existing: dict[str, dict], anchors: set[str]) -> None:
+    """A registry agency the file hangs new rows under may have moved during the import, and the move's
+    rewrite may have missed rows inserted after it looked: rewrite those subtrees from the anchor as it is now."""
+    now_by_code = {d["code"]: d for d in ctx.agencies.by_codes(anchors)}
+    moved = [existing[code]["id"] for code in sorted(anchors)
+             if now_by_code.get(code, {}).get("path") != existing[code]["path"]]
+    if moved:
+        with ctx.agencies.moves_lease() as lease:
+            for anchor_id in moved:
+                rewrite_subtree_paths(ctx, anchor_id, lease)
+
+
+def _update(ctx: AgencyContext, rows: list[Row]) -> None:
     for row in rows:
         if row.outcome == "updated":
             changes = _descriptive_changes(row)
-            write_change(row.existing, changes, AGENCY_UPDATED, action="update", version=row.existing["version"],
+            write_change(ctx, row.existing, changes, AGENCY_UPDATED, action="update", version=row.existing["version"],
                          extra={"changed": sorted(changes)}, reason="bulk import")

@@ -1,108 +1,91 @@
 """Registering agencies and changing their descriptive fields and status."""
 from __future__ import annotations
 
-from pymongo.errors import DuplicateKeyError
+import uuid
 
-from shared.audit import audit_entry, flush_audit_of
+from shared.audit import audit_entry
 from shared.auth.directory import ref_of
-from shared.auth.flask_auth import require
-from shared.auth.policy import Action
+from shared.auth.policy import Action, authorize
 from shared.contracts.agencies import AGENCY_DEACTIVATED, AGENCY_REACTIVATED, AGENCY_REGISTERED, AGENCY_UPDATED
-from shared.http.problems import Problem
-from services.agencies import SERVICE
-from services.agencies.adapters.documents import (audited_state_of, collection, find_agency, new_agency_id, now,
-                                                  snapshot_of)
-from services.agencies.commands.common import expected_version, invalid, parent_rules, refused, write_change
-from services.agencies.domain.agency import AgencyRuleViolation, check_placement, path_under
+from shared.errors import Conflict
+from shared.store.aggregates import NewEvent
+from services.agencies.commands.common import (AgencyContext, existing, expected_version, invalid, now, parent_for,
+                                               refused, write_change)
+from services.agencies.commands.paths import follow_parent
+from services.agencies.domain.agency import (AgencyRuleViolation, audited_state_of, check_placement, path_under,
+                                             snapshot_of)
 
 DESCRIPTIVE_FIELDS = ("name", "short_name", "head", "contact")
+MAX_LISTED_CHILDREN = 50
 
 
-def parent_for(parent_id: str | None) -> dict | None:
-    """The stored parent as a dict with `id` (None for a root); 422 if there is no such agency."""
-    if parent_id is None:
-        return None
-    parent = find_agency(parent_id)
-    if parent is None:
-        raise invalid("parent_id", f"no agency {parent_id}")
-    return {**parent, "id": parent["_id"]}
-
-
-def new_agency_document(fields: dict, parent: dict | None) -> dict:
-    """A complete new agency document with its `registered` event and audit record, ready to insert."""
+def new_agency(ctx: AgencyContext, fields: dict, parent: dict | None) -> tuple[dict, NewEvent, dict]:
+    """A new agency's state with its `registered` event and audit record; Invalid if the type may not
+    sit under `parent`."""
     try:
-        check_placement(fields["type"], parent, parent_rules())
+        check_placement(fields["type"], parent, ctx.rules)
     except AgencyRuleViolation as err:
-        raise invalid(err.field, str(err)) from None
+        raise invalid(err) from None
     created = now()
-    doc = {"_id": new_agency_id(), "code": fields["code"], "name": fields["name"],
-           "short_name": fields.get("short_name"), "type": fields["type"], "parent_id": parent and parent["id"],
-           "path": path_under(parent), "status": "active", "head": fields.get("head"), "contact": fields.get("contact"),
-           "created_at": created, "updated_at": created, "version": 1, "subtree_dirty": False}
-    event = AGENCY_REGISTERED.build(source=SERVICE, subject=doc["_id"], sequence=1, data={"agency": snapshot_of(doc)})
-    audit = audit_entry(action="register", entity_type="agency", entity_id=doc["_id"], agency_id=doc["_id"],
-                        agency_path=doc["path"], before=None, after=audited_state_of(doc))
-    return {**doc, "outbox": [event.to_dict()], "outbox_pending": True, "audit_pending": [audit]}
+    state = {"id": str(uuid.uuid4()), "code": fields["code"], "name": fields["name"],
+             "short_name": fields.get("short_name"), "type": fields["type"], "parent_id": parent and parent["id"],
+             "path": path_under(parent), "status": "active", "head": fields.get("head"),
+             "contact": fields.get("contact"), "created_at": created, "updated_at": created}
+    audit = audit_entry(ctx.principal, action="register", entity_type="agency", entity_id=state["id"],
+                        agency_id=state["id"], agency_path=state["path"], before=None, after=audited_state_of(state))
+    return state, NewEvent(AGENCY_REGISTERED, {"agency": snapshot_of(state)}), audit
 
 
-def register_agency(fields: dict) -> dict:
+def register_agency(ctx: AgencyContext, fields: dict) -> dict:
     """Register a new agency under a parent the caller may write to (a root: admins only); emits
-    `agency registered` and leaves one audit record. A duplicate code is a 409."""
-    parent = parent_for(fields.get("parent_id"))
-    require(Action.WRITE, ref_of(parent) if parent else None)
-    doc = new_agency_document(fields, parent)
+    `agency registered` and leaves one audit record. A duplicate code is a Conflict."""
+    parent = parent_for(ctx, fields.get("parent_id"))
+    authorize(ctx.principal, Action.WRITE, ref_of(parent) if parent else None)
+    state, event, audit = new_agency(ctx, fields, parent)
     try:
         # The unique index on code is the guard, so two concurrent registrations cannot both win.
-        collection().insert_one(doc)
-    except DuplicateKeyError:
-        raise Problem(409, f"An agency with code {doc['code']} already exists.", type_="duplicate") from None
-    flush_audit_of(collection(), doc["_id"])
-    return doc
+        created = ctx.agencies.store.create(state, event, audit)
+    except Conflict as err:
+        if err.kind == "duplicate":
+            raise Conflict(f"An agency with code {state['code']} already exists.", kind="duplicate") from None
+        raise
+    return follow_parent(ctx, created)
 
 
-def existing(agency_id: str, action: Action) -> dict:
-    agency = find_agency(agency_id)
-    if agency is None:
-        raise Problem(404, f"No agency {agency_id}.")
-    require(action, ref_of(agency))
-    return agency
-
-
-def update_agency(agency_id: str, fields: dict, if_match: int | None) -> dict:
+def update_agency(ctx: AgencyContext, agency_id: str, fields: dict, if_match: int | None) -> dict:
     """Change descriptive fields; emits `agency updated` naming what changed (nothing changed: no event)."""
-    agency = existing(agency_id, Action.WRITE)
+    agency = existing(ctx, agency_id, Action.WRITE)
     version = expected_version(agency, if_match)
     changes = {k: v for k, v in fields.items() if k in DESCRIPTIVE_FIELDS and agency.get(k) != v}
     if not changes:
         return agency
-    return write_change(agency, changes, AGENCY_UPDATED, action="update", version=version,
+    return write_change(ctx, agency, changes, AGENCY_UPDATED, action="update", version=version,
                         extra={"changed": sorted(changes)}, reason=fields.get("reason"))
 
 
-def deactivate_agency(agency_id: str, reason: str | None, if_match: int | None) -> dict:
-    """Deactivate; refused (409, naming them) while active children exist. History stays: nothing is deleted."""
-    agency = existing(agency_id, Action.WRITE)
+def deactivate_agency(ctx: AgencyContext, agency_id: str, reason: str | None, if_match: int | None) -> dict:
+    """Deactivate; refused (Conflict, naming them) while active children exist. Nothing is deleted."""
+    agency = existing(ctx, agency_id, Action.WRITE)
     version = expected_version(agency, if_match)
     if agency["status"] == "inactive":
         return agency
-    children = list(collection().find({"parent_id": agency_id, "status": "active"}, {"code": 1, "name": 1})
-                    .sort("code", 1).limit(50))
+    children = ctx.agencies.active_children(agency_id, limit=MAX_LISTED_CHILDREN)
     if children:
         names = ", ".join(f"{c['code']} ({c['name']})" for c in children)
-        raise Problem(409, f"Refused: {agency['code']} still has active children: {names}. Deactivate or move them first.",
-                      type_="structure-conflict", active_children=[c["_id"] for c in children])
-    return write_change(agency, {"status": "inactive"}, AGENCY_DEACTIVATED, action="deactivate", version=version,
+        raise Conflict(f"Refused: {agency['code']} still has active children: {names}. Deactivate or move them first.",
+                       kind="structure-conflict", active_children=[c["id"] for c in children])
+    return write_change(ctx, agency, {"status": "inactive"}, AGENCY_DEACTIVATED, action="deactivate", version=version,
                         extra={"reason": reason}, reason=reason)
 
 
-def reactivate_agency(agency_id: str, reason: str | None, if_match: int | None) -> dict:
-    """Reactivate; refused (409) under an inactive parent."""
-    agency = existing(agency_id, Action.WRITE)
+def reactivate_agency(ctx: AgencyContext, agency_id: str, reason: str | None, if_match: int | None) -> dict:
+    """Reactivate; refused (Conflict) under an inactive parent."""
+    agency = existing(ctx, agency_id, Action.WRITE)
     version = expected_version(agency, if_match)
     if agency["status"] == "active":
         return agency
-    parent = find_agency(agency["parent_id"]) if agency.get("parent_id") else None
+    parent = ctx.agencies.get(agency["parent_id"]) if agency.get("parent_id") else None
     if parent is not None and parent["status"] != "active":
         raise refused(AgencyRuleViolation("parent_id", f"parent {parent['code']} is inactive; reactivate it first"))
-    return write_change(agency, {"status": "active"}, AGENCY_REACTIVATED, action="reactivate", version=version,
+    return write_change(ctx, agency, {"status": "active"}, AGENCY_REACTIVATED, action="reactivate", version=version,
                         extra={"reason": reason}, reason=reason)

@@ -1,4 +1,6 @@
-"""Agency rules that know nothing of Flask, MongoDB or Kafka."""
+"""Agency rules that know nothing of Flask, MongoDB or Kafka. Agencies are plain dicts in their public
+form: `id`, `code`, `name`, `short_name`, `type`, `parent_id`, `path` (ancestor ids, root first),
+`status`, `head`, `contact`, `version`."""
 from __future__ import annotations
 
 import json
@@ -77,3 +79,15 @@ def check_move(agency: dict, new_parent: dict | None, rules: ParentRules = DEFAU
 def path_under(parent: dict | None) -> list[str]:
     """Ancestor ids of a child of `parent`, root first."""
     return [] if parent is None else [*parent["path"], parent["id"]]
+
+
+def snapshot_of(agency: dict) -> dict:
+    """What other services' replicas hold about an agency (the event contract's shape)."""
+    return {"id": agency["id"], "code": agency["code"], "name": agency["name"], "short_name": agency.get("short_name"),
+            "type": agency["type"], "parent_id": agency.get("parent_id"), "path": list(agency.get("path") or ()),
+            "status": agency["status"]}
+
+
+def audited_state_of(agency: dict) -> dict:
+    """The fields an audit record shows before and after a change."""
+    return {**snapshot_of(agency), "head": agency.get("head"), "contact": agency.get("contact")}

@@ -1,9 +1,9 @@
 """Event handlers of the reforms service."""
 from shared.events.consumer import HandlerRegistry
-from shared.replicas.agencies import register_agency_replica
+from shared.replicas.agencies import AGENCY_REPLICA
 
 
 def build_registry() -> HandlerRegistry:
     registry = HandlerRegistry()
-    register_agency_replica(registry)
+    AGENCY_REPLICA.register(registry)
     return registry

@@ -1,20 +1,23 @@
-"""/api/v1/agencies: the agency registry."""
-from flask import request, url_for
+"""/api/v1/agencies: the agency registry. Routes translate HTTP into commands and queries and back."""
+from flask import current_app, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.http.etag import etag_headers, if_match_version
+from shared.auth.flask_auth import current_principal
+from shared.http.etag import IF_MATCH, IF_MATCH_OPTIONAL, if_match_version, with_etag
 from shared.http.middleware import accepts
 from shared.http.problems import Problem
 from services.agencies import queries
-from services.agencies.adapters.documents import public_view
+from services.agencies.commands.common import AgencyContext
 from services.agencies.commands.imports import import_agencies, parse_csv, parse_json
 from services.agencies.commands.moves import move_agency
 from services.agencies.commands.registry import deactivate_agency, reactivate_agency, register_agency, update_agency
 from services.agencies.resources.agencies.schemas import (AgencyCreateSchema, AgencyListQuerySchema, AgencyPageSchema,
                                                           AgencySchema, AgencyTreeSchema, AgencyUpdateSchema,
-                                                          DepthQuerySchema, DescendantSchema, ImportQuerySchema,
-                                                          ImportReportSchema, MoveSchema, StatusChangeSchema)
+                                                          AncestorSchema, DepthQuerySchema, DescendantPageSchema,
+                                                          DescendantQuerySchema, ImportQuerySchema, ImportReportSchema,
+                                                          MoveSchema, StatusChangeSchema)
+from shared.http.pagination import PageQuerySchema
 
 blp = Blueprint("agencies", __name__, url_prefix="/agencies", description="The registry of government agencies.")
 
@@ -22,8 +25,13 @@ STALE = {"description": "If-Match names an older version (someone changed the ag
 CONFLICT = {"description": "The registry refuses the change (cycle, inactive parent, active children, type rule)"}
 
 
-def agency_response(doc: dict, status: int = 200):
-    return public_view(doc), status, etag_headers(doc["version"])
+def agencies():
+    return current_app.extensions["kinerja.agencies"]
+
+
+def context() -> AgencyContext:
+    return AgencyContext(principal=current_principal(), agencies=agencies(),
+                         rules=current_app.config["AGENCY_PARENT_RULES"])
 
 
 @blp.route("")
@@ -32,19 +40,20 @@ class Agencies(MethodView):
     @blp.response(200, AgencyPageSchema)
     def get(self, query):
         """List agencies the caller may read (filter, search, sort, paginate)"""
-        return queries.list_agencies(query)
+        return queries.list_agencies(current_principal(), agencies(), query)
 
     @blp.arguments(AgencyCreateSchema, example={"code": "1506.01", "name": "Dinas Pendidikan dan Kebudayaan",
                                                 "type": "work_unit", "parent_id": "<regency id>",
                                                 "head": {"name": "Drs. H. Ahmad", "title": "Kepala Dinas"}})
     @blp.response(201, AgencySchema, headers={"Location": {"description": "URL of the new agency",
-                                                           "schema": {"type": "string"}}})
+                                                           "schema": {"type": "string"}},
+                                              "ETag": {"description": "The agency's version", "schema": {"type": "string"}}})
     @blp.alt_response(409, description="An agency with this code already exists")
     def post(self, fields):
         """Register an agency"""
-        doc = register_agency(fields)
-        body, status, headers = agency_response(doc, 201)
-        return body, status, {**headers, "Location": url_for("agencies.AgencyById", agency_id=doc["_id"])}
+        created = register_agency(context(), fields)
+        body, status, headers = with_etag(created, 201)
+        return body, status, {**headers, "Location": url_for("agencies.AgencyById", agency_id=created["id"])}
 
 
 @blp.route("/import")
@@ -52,7 +61,7 @@ class AgencyImport(MethodView):
     @accepts("text/csv")
     @blp.arguments(ImportQuerySchema, location="query")
     @blp.response(200, ImportReportSchema)
-    @blp.alt_response(422, description="Invalid rows, each listed with its line and reasons; nothing was written")
+    @blp.alt_response(413, description="More rows than one import takes")
     @blp.doc(requestBody={"required": True, "content": {
         "application/json": {"schema": {"type": "array", "items": {"type": "object"}},
                              "example": [{"code": "1506", "name": "Pemkab Tanjung Jabung Barat", "type": "regency",
@@ -61,7 +70,7 @@ class AgencyImport(MethodView):
                      "example": "code,name,type,parent_code,head_name,head_title\n"
                                 "1506.01,Dinas Kesehatan,work_unit,1506,dr. Siti,Kepala Dinas\n"}}})
     def post(self, query):
-        """Import agencies from a JSON array or CSV (all-or-nothing; dry_run=true only reports)"""
+        """Import agencies from a JSON array or CSV (all-or-nothing: 422 lists every bad row; dry_run=true only reports)"""
         if request.mimetype == "text/csv":
             try:
                 # utf-8-sig: spreadsheet exports often start with a byte-order mark.
@@ -70,23 +79,23 @@ class AgencyImport(MethodView):
                 raise Problem(400, "The CSV must be UTF-8 text.") from None
         else:
             raw_rows = parse_json(request.get_json())
-        return import_agencies(raw_rows, dry_run=query["dry_run"])
+        return import_agencies(context(), raw_rows, dry_run=query["dry_run"])
 
 
 @blp.route("/<agency_id>")
 class AgencyById(MethodView):
-    @blp.response(200, AgencySchema)
+    @blp.response(200, AgencySchema, headers={"ETag": {"description": "The agency's version", "schema": {"type": "string"}}})
     def get(self, agency_id):
         """Get one agency (its ETag is its version)"""
-        return agency_response(queries.readable(agency_id))
+        return with_etag(queries.readable(current_principal(), agencies(), agency_id))
 
     @blp.arguments(AgencyUpdateSchema)
     @blp.response(200, AgencySchema)
     @blp.alt_response(412, **STALE)
-    @blp.alt_response(428, description="If-Match is required")
+    @blp.doc(parameters=[IF_MATCH])
     def patch(self, fields, agency_id):
         """Change name, short name, head or contact (needs If-Match)"""
-        return agency_response(update_agency(agency_id, fields, if_match_version(required=True)))
+        return with_etag(update_agency(context(), agency_id, fields, if_match_version(required=True)))
 
 
 @blp.route("/<agency_id>/move")
@@ -95,10 +104,11 @@ class AgencyMove(MethodView):
     @blp.response(200, AgencySchema)
     @blp.alt_response(409, **CONFLICT)
     @blp.alt_response(412, **STALE)
+    @blp.doc(parameters=[IF_MATCH_OPTIONAL])
     def post(self, fields, agency_id):
         """Move an agency (and its whole subtree) under another parent"""
-        return agency_response(move_agency(agency_id, fields["parent_id"], fields["reason"],
-                                           if_match_version(required=False)))
+        return with_etag(move_agency(context(), agency_id, fields["parent_id"], fields["reason"],
+                                     if_match_version(required=False)))
 
 
 @blp.route("/<agency_id>/deactivate")
@@ -107,9 +117,10 @@ class AgencyDeactivate(MethodView):
     @blp.response(200, AgencySchema)
     @blp.alt_response(409, **CONFLICT)
     @blp.alt_response(412, **STALE)
+    @blp.doc(parameters=[IF_MATCH_OPTIONAL])
     def post(self, fields, agency_id):
         """Deactivate an agency (refused while it has active children)"""
-        return agency_response(deactivate_agency(agency_id, fields["reason"], if_match_version(required=False)))
+        return with_etag(deactivate_agency(context(), agency_id, fields["reason"], if_match_version(required=False)))
 
 
 @blp.route("/<agency_id>/reactivate")
@@ -118,34 +129,36 @@ class AgencyReactivate(MethodView):
     @blp.response(200, AgencySchema)
     @blp.alt_response(409, **CONFLICT)
     @blp.alt_response(412, **STALE)
+    @blp.doc(parameters=[IF_MATCH_OPTIONAL])
     def post(self, fields, agency_id):
         """Reactivate an agency (refused under an inactive parent)"""
-        return agency_response(reactivate_agency(agency_id, fields["reason"], if_match_version(required=False)))
+        return with_etag(reactivate_agency(context(), agency_id, fields["reason"], if_match_version(required=False)))
 
 
 @blp.route("/<agency_id>/children")
 class AgencyChildren(MethodView):
-    @blp.response(200, AgencySchema(many=True))
-    def get(self, agency_id):
-        """Direct children, by code"""
-        return queries.children_of(agency_id)
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, AgencyPageSchema)
+    def get(self, query, agency_id):
+        """Direct children, by code (paginated)"""
+        return queries.children_of(current_principal(), agencies(), agency_id, query)
 
 
 @blp.route("/<agency_id>/ancestors")
 class AgencyAncestors(MethodView):
-    @blp.response(200, AgencySchema(many=True))
+    @blp.response(200, AncestorSchema(many=True))
     def get(self, agency_id):
-        """The path from the root down to the parent"""
-        return queries.ancestors_of(agency_id)
+        """The path from the root down to the parent (above the caller's scope: a breadcrumb only)"""
+        return queries.ancestors_of(current_principal(), agencies(), agency_id)
 
 
 @blp.route("/<agency_id>/descendants")
 class AgencyDescendants(MethodView):
-    @blp.arguments(DepthQuerySchema, location="query")
-    @blp.response(200, DescendantSchema(many=True))
+    @blp.arguments(DescendantQuerySchema, location="query")
+    @blp.response(200, DescendantPageSchema)
     def get(self, query, agency_id):
-        """Every agency below this one (optionally at most max_depth levels), flat with depth"""
-        return queries.descendants_of(agency_id, query["max_depth"])[1]
+        """Every agency below this one (optionally at most max_depth levels), flat with depth, by code (paginated)"""
+        return queries.descendants_of(current_principal(), agencies(), agency_id, query)
 
 
 @blp.route("/<agency_id>/tree")
@@ -153,5 +166,5 @@ class AgencySubtree(MethodView):
     @blp.arguments(DepthQuerySchema, location="query")
     @blp.response(200, AgencyTreeSchema)
     def get(self, query, agency_id):
-        """The agency and its subtree as nested JSON, for dashboards"""
-        return queries.subtree_of(agency_id, query["max_depth"])
+        """The agency and its subtree as nested JSON, for dashboards (at most 5,000 nodes)"""
+        return queries.subtree_of(current_principal(), agencies(), agency_id, query["max_depth"])

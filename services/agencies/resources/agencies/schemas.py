@@ -70,6 +70,10 @@ class DepthQuerySchema(Schema):
     max_depth = fields.Integer(load_default=None, validate=validate.Range(min=1, max=50))
 
 
+class DescendantQuerySchema(PageQuerySchema, DepthQuerySchema):
+    pass
+
+
 class AgencySchema(AgencySnapshot):
     """The snapshot of the event contract, plus what only the registry holds."""
 
@@ -84,11 +88,19 @@ class DescendantSchema(AgencySchema):
     depth = fields.Integer(metadata={"description": "Levels below the agency asked for (children: 1)"})
 
 
+class AncestorSchema(AgencySchema):
+    """A readable ancestor in full; one above the caller's scope as a breadcrumb (id, code, name, type)."""
+
+    restricted = fields.Boolean(metadata={"description": "Present and true for a breadcrumb: the caller may not "
+                                                         "read this ancestor, only see where the agency sits"})
+
+
 class AgencyTreeSchema(AgencySchema):
     children = fields.List(fields.Nested(lambda: AgencyTreeSchema()))
 
 
 AgencyPageSchema = page_schema(AgencySchema, "AgencyPage")
+DescendantPageSchema = page_schema(DescendantSchema, "DescendantPage")
 
 
 class ImportQuerySchema(Schema):
