@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Apache Kafka, single-node KRaft, from the broker's jars on Maven Central (no Docker, no download site).
-# Usage: deploy/local/kafka.sh provision|start|stop|status
+# Usage: deploy/local/kafka.sh provision|start|stop|status|run
+#   start: in the background (waits until it answers); run: in the foreground (for a supervisor).
+#   KAFKA_PORT, KAFKA_CONTROLLER_PORT and KAFKA_STATE (default .local/kafka) let fault tests run a
+#   broker of their own beside the shared one.
 source "$(dirname "$0")/lib.sh"
 
 HOST=127.0.0.1
@@ -9,11 +12,12 @@ CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 POM="$LOCAL_DIR/kafka/pom.xml"
 # The jar folder is keyed by the POM's content, so changing a version provisions a fresh set.
 LIBS="$CACHE_DIR/kafka-$(sha256sum "$POM" | cut -c1-12)/libs"
-KAFKA_STATE="$STATE_DIR/kafka"
+KAFKA_STATE="${KAFKA_STATE:-$STATE_DIR/kafka}"
 DATA_DIR="$KAFKA_STATE/data"
 CONFIG="$KAFKA_STATE/server.properties"
-PIDFILE="$RUN_DIR/kafka.pid"
-LOG="$LOG_DIR/kafka.log"
+PIDFILE="$KAFKA_STATE/kafka.pid"
+KAFKA_LOGS="$KAFKA_STATE/logs"
+LOG="$KAFKA_LOGS/kafka.log"
 
 java_bin() {
   need java "a Java 17+ runtime (Debian: apt-get install openjdk-17-jre-headless)"
@@ -42,20 +46,25 @@ provision() {
 }
 
 configure() {
-  mkdir -p "$DATA_DIR"
+  mkdir -p "$DATA_DIR" "$KAFKA_LOGS"
   sed -e "s|@HOST@|$HOST|g" -e "s|@PORT@|$PORT|g" -e "s|@CONTROLLER_PORT@|$CONTROLLER_PORT|g" \
       -e "s|@DATA_DIR@|$DATA_DIR|g" "$LOCAL_DIR/kafka/server.properties.template" > "$CONFIG"
   if [ ! -f "$DATA_DIR/meta.properties" ]; then
     say "formatting KRaft storage in $DATA_DIR"
     local cluster_id
     cluster_id=$(java -cp "$LIBS/*" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n1)
-    java -cp "$LIBS/*" -Dlog4j2.configurationFile="$LOCAL_DIR/kafka/log4j2.properties" -Dkafka.logs.dir="$LOG_DIR" \
-      kafka.tools.StorageTool format --standalone -t "$cluster_id" -c "$CONFIG" >"$LOG_DIR/kafka-format.log" 2>&1 \
-      || die "formatting Kafka storage failed; see $LOG_DIR/kafka-format.log"
+    java -cp "$LIBS/*" -Dlog4j2.configurationFile="$LOCAL_DIR/kafka/log4j2.properties" -Dkafka.logs.dir="$KAFKA_LOGS" \
+      kafka.tools.StorageTool format --standalone -t "$cluster_id" -c "$CONFIG" >"$KAFKA_LOGS/kafka-format.log" 2>&1 \
+      || die "formatting Kafka storage failed; see $KAFKA_LOGS/kafka-format.log"
   fi
 }
 
 started() { port_open "$HOST" "$PORT" && grep -q "Kafka Server started" "$LOG" 2>/dev/null; }
+
+# The broker's command line, as an array (the class path's '*' is for java, not for the shell).
+BROKER=(java -Xms256m "-Xmx${KAFKA_HEAP:-768m}" -XX:+UseG1GC -Djava.awt.headless=true
+        "-Dlog4j2.configurationFile=$LOCAL_DIR/kafka/log4j2.properties" "-Dkafka.logs.dir=$KAFKA_LOGS"
+        -cp "$LIBS/*" kafka.Kafka "$CONFIG")
 
 start() {
   if pid_alive "$PIDFILE" && port_open "$HOST" "$PORT"; then say "already running on $HOST:$PORT"; return 0; fi
@@ -64,15 +73,22 @@ start() {
   configure
   : >"$LOG"
   say "starting Kafka on $HOST:$PORT (log: $LOG)"
-  nohup java -Xms256m -Xmx${KAFKA_HEAP:-768m} -XX:+UseG1GC -Djava.awt.headless=true \
-    -Dlog4j2.configurationFile="$LOCAL_DIR/kafka/log4j2.properties" -Dkafka.logs.dir="$LOG_DIR" \
-    -cp "$LIBS/*" kafka.Kafka "$CONFIG" >"$LOG_DIR/kafka.out" 2>&1 &
+  nohup "${BROKER[@]}" >"$KAFKA_LOGS/kafka.out" 2>&1 &
   echo $! >"$PIDFILE"
   if ! wait_until 90 "Kafka" started; then
-    tail -n 30 "$LOG" "$LOG_DIR/kafka.out" >&2 || true
+    tail -n 30 "$LOG" "$KAFKA_LOGS/kafka.out" >&2 || true
     die "Kafka did not start within 90 s"
   fi
   say "Kafka is up on $HOST:$PORT"
+}
+
+# In the foreground, replacing this shell, so that a supervisor signals the broker itself.
+run() {
+  port_open "$HOST" "$PORT" && die "something already answers on $HOST:$PORT"
+  provision
+  configure
+  echo $$ >"$PIDFILE"
+  exec "${BROKER[@]}"
 }
 
 stop() { stop_pidfile "$PIDFILE" "Kafka"; }

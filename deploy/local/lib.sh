@@ -64,7 +64,7 @@ status() {
 # Runs the sub-command named by the script's first argument (each server script defines them).
 dispatch() {
   case "${1:-}" in
-    provision|start|stop|status) "$1" ;;
-    *) echo "usage: $0 provision|start|stop|status" >&2; exit 2 ;;
+    provision|start|stop|status|run) "$1" ;;
+    *) echo "usage: $0 provision|start|stop|status|run" >&2; exit 2 ;;
   esac
 }

@@ -6,7 +6,8 @@
 # SecantusDB is beta and GPL-2.0-only: it runs as a separate local process and is never vendored,
 # linked or put into an image. docker compose and production use the official MongoDB image.
 #
-# Usage: deploy/local/mongo.sh provision|start|stop|status|binary
+# Usage: deploy/local/mongo.sh provision|start|stop|status|run|binary
+#   start: in the background (waits until it answers); run: in the foreground (for a supervisor).
 #   MONGO_PORT (default 27017) and MONGO_STATE (default .local/mongo) let fault tests run a server
 #   of their own beside the shared one.
 source "$(dirname "$0")/lib.sh"
@@ -48,27 +49,37 @@ provision() {
   say "SecantusDB built in $((SECONDS - started)) s"
 }
 
+# The server's command line, as an array.
+if [ "$(engine)" = mongod ]; then
+  SERVER=(mongod --bind_ip "$HOST" --port "$PORT" --dbpath "$MONGO_STATE/data")
+else
+  # --sync-on-commit: without it, the last acknowledged writes were lost on kill -9.
+  SERVER=("$SECANTUS_BIN" --host "$HOST" --port "$PORT" --storage-path "$MONGO_STATE/data" --sync-on-commit)
+fi
+
 start() {
   if pid_alive "$PIDFILE" && port_open "$HOST" "$PORT"; then say "already running on $HOST:$PORT"; return 0; fi
   if port_open "$HOST" "$PORT"; then say "a MongoDB-wire server already answers on $HOST:$PORT; using it"; return 0; fi
   provision
   mkdir -p "$MONGO_STATE/data"
   : >"$LOG"
-  if [ "$(engine)" = mongod ]; then
-    say "starting mongod on $HOST:$PORT (log: $LOG)"
-    nohup mongod --bind_ip "$HOST" --port "$PORT" --dbpath "$MONGO_STATE/data" >"$LOG" 2>&1 &
-  else
-    say "starting SecantusDB on $HOST:$PORT (log: $LOG)"
-    # --sync-on-commit: without it, the last acknowledged writes were lost on kill -9.
-    nohup "$SECANTUS_BIN" --host "$HOST" --port "$PORT" --storage-path "$MONGO_STATE/data" --sync-on-commit \
-      >"$LOG" 2>&1 &
-  fi
+  say "starting $(engine) on $HOST:$PORT (log: $LOG)"
+  nohup "${SERVER[@]}" >"$LOG" 2>&1 &
   echo $! >"$PIDFILE"
   if ! wait_until 60 "MongoDB" port_open "$HOST" "$PORT"; then
     tail -n 30 "$LOG" >&2 || true
     die "the MongoDB-wire server did not start within 60 s"
   fi
   say "$(engine) is up on $HOST:$PORT"
+}
+
+# In the foreground, replacing this shell, so that a supervisor signals the server itself.
+run() {
+  port_open "$HOST" "$PORT" && die "a MongoDB-wire server already answers on $HOST:$PORT"
+  provision
+  mkdir -p "$MONGO_STATE/data"
+  echo $$ >"$PIDFILE"
+  exec "${SERVER[@]}"
 }
 
 stop() { stop_pidfile "$PIDFILE" "MongoDB ($(engine))"; }

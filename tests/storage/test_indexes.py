@@ -13,8 +13,8 @@ from pymongo import monitoring
 
 from shared.events.consumer import HandlerRegistry
 from shared.events.envelope import Event
-from shared.outbox import OutboxRelay
-from shared.replicas.agencies import AgencyReplica, register_agency_replica
+from shared.replicas.agencies import AGENCY_REPLICA, AgencyReplica
+from shared.store.outbox import OutboxRelay
 from services.agencies.adapters import DOCUMENTS as AGENCY_DOCUMENTS
 from services.indicators.adapters import DOCUMENTS as INDICATOR_DOCUMENTS
 from services.reforms.adapters import DOCUMENTS as REFORM_DOCUMENTS
@@ -144,14 +144,18 @@ def test_every_query_of_the_agencies_service_uses_an_index(client, mongo_db):
     try:
         sample_ids = exercise_every_agencies_route(client, mongo_db)
         from services.agencies.adapters.documents import Agency
-        from services.agencies.commands.moves import repair_dirty_subtrees
+        from services.agencies.commands.common import SYSTEM, AgencyContext
+        from services.agencies.commands.paths import repair_dirty_subtrees
 
         relay = OutboxRelay([Agency._get_collection()], _AckingProducer(), "unused")
         while relay.relay_once():
             pass
-        repair_dirty_subtrees()
+        Agency._get_collection().update_one({"_id": sample_ids[0]}, {"$set": {"subtree_dirty": True}})
+        from datetime import timedelta
+        assert repair_dirty_subtrees(AgencyContext(SYSTEM, client.application.extensions["kinerja.agencies"]),
+                                     grace=timedelta(0)) == 0
         registry = HandlerRegistry()
-        register_agency_replica(registry)
+        AGENCY_REPLICA.register(registry)
         for raw in [{"_id": unit} for unit in sample_ids]:
             contract, handler = registry.handlers["kinerja.agency.registered.v1"]
             snapshot = {"id": raw["_id"], "code": "X", "name": "X", "type": "province", "parent_id": None,

@@ -8,13 +8,14 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import requests
+
+from tests.support.servers import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -28,16 +29,17 @@ def _die_with_parent() -> None:
     ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Stack:
-    def __init__(self, namespace: str, log_dir: Path | None = None):
+    WEB_WORKERS = "2"
+
+    def __init__(self, namespace: str, log_dir: Path | None = None, *, kafka: str = "127.0.0.1:9092",
+                 mongo: str = "mongodb://127.0.0.1:27017"):
         self.namespace = namespace
+        self.kafka, self.mongo = kafka, mongo
         self.ports = {service: free_port() for service in SERVICES}
+        self.worker_ports = {service: free_port() for service in SERVICES}
         self.log_dir = log_dir or REPO / ".local" / "logs" / "tests" / namespace.rstrip("_")
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.processes: dict[str, subprocess.Popen] = {}
@@ -49,6 +51,7 @@ class Stack:
         from tests.conftest import TEST_JWT_SECRET
 
         return {**os.environ, "KINERJA_NAMESPACE": self.namespace, "KINERJA_LOG_LEVEL": "INFO",
+                "KINERJA_KAFKA_BOOTSTRAP": self.kafka, "KINERJA_MONGO_URI": self.mongo,
                 "KINERJA_JWT_SECRET": TEST_JWT_SECRET,
                 "KINERJA_CONSUMER_BACKOFF_MS": "20", "PYTHONUNBUFFERED": "1"}
 
@@ -58,12 +61,16 @@ class Stack:
                                                 start_new_session=True, preexec_fn=_die_with_parent)
 
     def start_api(self, service: str) -> None:
-        env = {**self.env(), "KINERJA_BIND": f"127.0.0.1:{self.ports[service]}", "KINERJA_WEB_WORKERS": "2"}
+        env = {**self.env(), "KINERJA_BIND": f"127.0.0.1:{self.ports[service]}", "KINERJA_WEB_WORKERS": self.WEB_WORKERS}
         self._spawn(f"{service}-api", [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py",
                                        f"services.{service}.wsgi:app"], env)
 
     def start_worker(self, service: str) -> None:
-        self._spawn(f"{service}-worker", [sys.executable, "-m", f"services.{service}.worker"], self.env())
+        env = {**self.env(), "KINERJA_WORKER_BIND": f"127.0.0.1:{self.worker_ports[service]}"}
+        self._spawn(f"{service}-worker", [sys.executable, "-m", f"services.{service}.worker"], env)
+
+    def worker_url(self, service: str, path: str) -> str:
+        return f"http://127.0.0.1:{self.worker_ports[service]}{path}"
 
     def start(self) -> "Stack":
         for service in SERVICES:
@@ -104,3 +111,25 @@ class Stack:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
             self.processes.pop(name)
+
+    def drop_data(self) -> None:
+        """Remove this stack's databases and topics (test and bench runs leave nothing behind)."""
+        drop_namespace(self.namespace, kafka=self.kafka, mongo=self.mongo)
+
+
+def drop_namespace(namespace: str, *, kafka: str = "127.0.0.1:9092", mongo: str = "mongodb://127.0.0.1:27017") -> None:
+    from kafka import KafkaAdminClient
+    from pymongo import MongoClient
+
+    client = MongoClient(mongo)
+    for name in client.list_database_names():
+        if name.startswith(namespace):
+            client.drop_database(name)
+    client.close()
+    admin = KafkaAdminClient(bootstrap_servers=[kafka])
+    try:
+        topics = [t for t in admin.list_topics() if t.startswith(namespace)]
+        if topics:
+            admin.delete_topics(topics)
+    finally:
+        admin.close()
