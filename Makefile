@@ -51,9 +51,9 @@ status:
 test: venv infra compose-check
 	KINERJA_TEST_NAMESPACE=t$$(date +%s)_$$$$_ $(BIN)/pytest tests
 
-# Figures for the README: bulk import, write-to-visible latency through Kafka, reads under load.
+# Every performance budget against the raw limit measured in the same run (needs wrk: apt-get install wrk).
 bench: venv infra
-	$(BIN)/python -m tests.bench.run
+	$(BIN)/python -m tests.bench
 
 test-unit: venv
 	$(BIN)/pytest tests/unit tests/contract

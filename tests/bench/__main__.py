@@ -1,0 +1,61 @@
+"""`make bench`: every performance budget of DESIGN.md measured against the raw limit in the same run.
+
+Each row: scenario, our figure, the ceiling measured in the same run on the same machine, the ratio,
+the budget, pass/fail. HTTP load comes from wrk (a real load generator, 32 connections); the event
+pipeline drains a real backlog through outbox -> relay -> Kafka -> another service's projection; the
+ceiling of the pipeline is raw kafka-python produce -> consume of the same envelopes on the same broker.
+Everything runs on loopback, is bounded in time and cleans up after itself.
+
+    python -m tests.bench [--seconds 10] [--events 20000] [--rate 200] [--steady-seconds 20]
+"""
+from __future__ import annotations
+
+import argparse
+import uuid
+
+from tests.bench import pipeline, report
+from tests.bench.http import BaselineServer, create_row, read_row, seed_agencies
+from tests.bench.report import Row
+from tests.support.stack import Stack
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=10, help="duration of each wrk run")
+    parser.add_argument("--events", type=int, default=20000, help="backlog size of the pipeline run")
+    parser.add_argument("--rate", type=int, default=200, help="writes/s of the steady write-to-visible run")
+    parser.add_argument("--steady-seconds", type=int, default=20)
+    args = parser.parse_args()
+
+    namespace = f"bench{uuid.uuid4().hex[:6]}_"
+    stack = Stack(namespace).start()
+    baseline = BaselineServer(f"{namespace}baseline").start()
+    rows: list[Row] = []
+    try:
+        print(f"bench namespace {namespace}; wrk runs of {args.seconds} s at 32 connections", flush=True)
+        small = seed_agencies(stack, 100)
+        rows.append(read_row(stack, baseline, small, args.seconds, "GET agency by id, 100 agencies"))
+        rows.append(create_row(stack, baseline, args.seconds))
+        pipeline.wait_drained(stack)
+        rows.append(pipeline.backlog_row(stack, args.events))
+        pipeline.wait_drained(stack)
+        rows.append(read_row(stack, baseline, small, args.seconds,
+                             f"GET agency by id, {pipeline.agency_count(stack):,} agencies"))
+        pipeline.wait_drained(stack)
+        rows.append(pipeline.steady_row(stack, args.rate, args.steady_seconds))
+        rows += report.rss_rows(stack)
+    finally:
+        baseline.stop()
+        stack.stop()
+        stack.drop_data()
+        baseline.drop_data()
+    table = report.render(rows)
+    print(table)
+    path = report.save(table)
+    missed = [row.scenario for row in rows if row.passed is False]
+    print(f"written to {path}; " + (f"{len(missed)} budget(s) missed: {', '.join(missed)}" if missed
+                                    else "every budget met"))
+
+
+if __name__ == "__main__":
+    main()
