@@ -5,12 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 LOCAL := deploy/local
 
-.PHONY: help venv infra run start stop status token test test-unit bench compose-check lock clean
+.PHONY: help venv infra run start stop status logs token test test-unit bench compose-check lock clean
 
 help:
-	@echo "make run     provision Kafka + MongoDB, start the three APIs and workers (Ctrl-C stops)"
-	@echo "make test    provision what the tests need and run unit, contract, integration, e2e and reliability tests"
-	@echo "make stop    stop services, Kafka and MongoDB     make status   show what runs"
+	@echo "make run     provision Kafka + MongoDB, run them and the three APIs and workers under supervisord (Ctrl-C stops all)"
+	@echo "make test    provision what the tests need and run storage, unit, contract, integration, e2e and reliability tests"
+	@echo "make bench   measure every performance budget against the raw limit (needs wrk)"
+	@echo "make status  every process and its state     make logs   follow the logs     make stop   stop everything"
 	@echo "make token ROLE=operator AGENCY=<id>   a development bearer token for the local stack"
 
 venv: $(VENV)/.installed
@@ -26,25 +27,28 @@ infra:
 	$(LOCAL)/kafka.sh start
 	$(LOCAL)/mongo.sh start
 
-run: venv infra
-	$(LOCAL)/services.sh run
+run: venv
+	@$(LOCAL)/services.sh run
 
-start: venv infra
-	$(LOCAL)/services.sh start
+start: venv
+	@$(LOCAL)/services.sh start
 
 stop:
-	-$(LOCAL)/services.sh stop
-	-$(LOCAL)/kafka.sh stop
-	-$(LOCAL)/mongo.sh stop
+	-@$(LOCAL)/services.sh stop
+	-@$(LOCAL)/kafka.sh stop
+	-@$(LOCAL)/mongo.sh stop
+
+logs: venv
+	@$(LOCAL)/services.sh logs
 
 # A development token for the local stack: make token ROLE=operator AGENCY=<agency id> [SUB=name]
 token: venv
 	@$(LOCAL)/services.sh token "$(ROLE)" "$(AGENCY)" "$(SUB)"
 
-status:
-	-$(LOCAL)/kafka.sh status
-	-$(LOCAL)/mongo.sh status
-	-$(LOCAL)/services.sh status
+status: venv
+	-@$(LOCAL)/services.sh status
+	-@$(LOCAL)/kafka.sh status
+	-@$(LOCAL)/mongo.sh status
 
 # Every run uses its own namespace (database names, topics, consumer groups), so runs never see
 # each other's data, and a `make run` on the same machine is left alone.

@@ -1,14 +1,19 @@
 """The MongoDB connection of a process (mongoengine's default alias)."""
 from __future__ import annotations
 
+import logging
+import time
 from typing import Iterable
 
 import mongoengine
 from mongoengine import Document
 from mongoengine.base import _document_registry
 from mongoengine.connection import get_db
+from pymongo.errors import ConnectionFailure
 
 from shared.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 def connect_mongo(settings: Settings, documents: Iterable[type[Document]] = ()):
@@ -34,9 +39,22 @@ def connect_mongo(settings: Settings, documents: Iterable[type[Document]] = ()):
     return get_db()
 
 
-def ensure_indexes(documents: Iterable[type[Document]]) -> None:
+def ensure_indexes(documents: Iterable[type[Document]], wait_s: float = 60.0) -> None:
     """Create the indexes the documents declare. Idempotent: mongoengine creates each index with the
     same options every time, and the server treats an identical index as already there. Nothing else
-    may create these indexes (with other options, a server may refuse the second definition)."""
-    for document in documents:
-        document.ensure_indexes()
+    may create these indexes (with other options, a server may refuse the second definition).
+
+    A process may start before its database does (a supervisor starts everything at once): wait for it
+    up to `wait_s`, saying so, rather than crash and be restarted."""
+    documents = list(documents)
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            for document in documents:
+                document.ensure_indexes()
+            return
+        except ConnectionFailure as err:
+            if time.monotonic() > deadline:
+                raise
+            log.warning("MongoDB not reachable yet; waiting", extra={"error": str(err)[:200]})
+            time.sleep(1.0)

@@ -87,7 +87,7 @@ run() {
   port_open "$HOST" "$PORT" && die "something already answers on $HOST:$PORT"
   provision
   configure
-  echo $$ >"$PIDFILE"
+  # No pid file: the supervisor knows the pid, and `stop` is only for servers `start` started.
   exec "${BROKER[@]}"
 }
 

@@ -8,8 +8,7 @@ LOCAL_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CACHE_DIR="${KINERJA_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kinerja}"
 STATE_DIR="${KINERJA_STATE_DIR:-$REPO_ROOT/.local}"
 LOG_DIR="$STATE_DIR/logs"
-RUN_DIR="$STATE_DIR/run"
-mkdir -p "$CACHE_DIR" "$LOG_DIR" "$RUN_DIR"
+mkdir -p "$CACHE_DIR" "$LOG_DIR"
 
 say() { printf '[%s] %s\n' "$(basename "$0" .sh)" "$*"; }
 die() { printf '[%s] ERROR: %s\n' "$(basename "$0" .sh)" "$*" >&2; exit 1; }

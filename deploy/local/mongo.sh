@@ -78,7 +78,7 @@ run() {
   port_open "$HOST" "$PORT" && die "a MongoDB-wire server already answers on $HOST:$PORT"
   provision
   mkdir -p "$MONGO_STATE/data"
-  echo $$ >"$PIDFILE"
+  # No pid file: the supervisor knows the pid, and `stop` is only for servers `start` started.
   exec "${SERVER[@]}"
 }
 

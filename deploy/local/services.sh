@@ -1,21 +1,30 @@
 #!/usr/bin/env bash
-# The three APIs (gunicorn) and the three workers (outbox relay + consumer) on this machine.
-# Usage: deploy/local/services.sh start|stop|status|run   (run = start, wait, stop on Ctrl-C)
+# The local stack under supervisord: MongoDB and Kafka (unless they already run), and each service's API
+# (gunicorn) and worker, as listed by shared/services.py.
+# Usage: deploy/local/services.sh run|start|stop|status|logs|token ROLE AGENCY [SUB]
+#   run: start, load the demo data, print how to use it, and stop everything on Ctrl-C.
 source "$(dirname "$0")/lib.sh"
 
 VENV="${KINERJA_VENV:-$REPO_ROOT/.venv}"
-SERVICES=(agencies indicators reforms)
-declare -A PORTS=([agencies]="${KINERJA_AGENCIES_PORT:-8001}" [indicators]="${KINERJA_INDICATORS_PORT:-8002}" [reforms]="${KINERJA_REFORMS_PORT:-8003}")
-
+PY="$VENV/bin/python"
+SUPERVISOR_DIR="$STATE_DIR/supervisor"
+CONF="$SUPERVISOR_DIR/supervisord.conf"
 SECRET_FILE="$STATE_DIR/jwt-secret"
 
+[ -x "$PY" ] || die "no virtualenv at $VENV; run 'make venv' first"
+# name api_port worker_port, one line per service
+mapfile -t SPECS < <(cd "$REPO_ROOT" && "$PY" -m shared.services)
+
+api_port() { local name=$1 var="KINERJA_${1^^}_PORT"; for s in "${SPECS[@]}"; do set -- $s; [ "$1" = "$name" ] && echo "${!var:-$2}"; done; }
 ready() { curl -fs -o /dev/null "http://127.0.0.1:$1/readyz"; }
+ctl() { "$VENV/bin/supervisorctl" -c "$CONF" "$@"; }
+supervised() { [ -f "$CONF" ] && pid_alive "$SUPERVISOR_DIR/supervisord.pid"; }
 
 # The development token secret: KINERJA_JWT_SECRET if set, else one generated once per checkout
 # into the ignored .local/ folder (never committed).
 ensure_secret() {
   if [ -z "${KINERJA_JWT_SECRET:-}" ]; then
-    [ -s "$SECRET_FILE" ] || (umask 077 && "$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(48))' >"$SECRET_FILE")
+    [ -s "$SECRET_FILE" ] || (umask 077 && "$PY" -c 'import secrets; print(secrets.token_urlsafe(48))' >"$SECRET_FILE")
     KINERJA_JWT_SECRET=$(cat "$SECRET_FILE")
   fi
   export KINERJA_JWT_SECRET
@@ -27,57 +36,49 @@ token() { # token ROLE AGENCY [SUB]
 }
 
 start() {
-  [ -x "$VENV/bin/gunicorn" ] || die "no virtualenv at $VENV; run 'make venv' first"
+  if supervised; then say "already running (make status)"; return 0; fi
   ensure_secret
-  cd "$REPO_ROOT"
-  for svc in "${SERVICES[@]}"; do
-    local port=${PORTS[$svc]}
-    if pid_alive "$RUN_DIR/$svc-api.pid"; then say "$svc API already running"; else
-      port_open 127.0.0.1 "$port" && die "port $port is taken by another process; stop it or set KINERJA_${svc^^}_PORT"
-      local prom="$STATE_DIR/prometheus/$svc"; rm -rf "$prom"; mkdir -p "$prom"
-      PROMETHEUS_MULTIPROC_DIR="$prom" KINERJA_BIND="127.0.0.1:$port" \
-        nohup "$VENV/bin/gunicorn" -c deploy/gunicorn.conf.py "services.$svc.wsgi:app" \
-        >"$LOG_DIR/$svc-api.log" 2>&1 &
-      echo $! >"$RUN_DIR/$svc-api.pid"
-    fi
-    if pid_alive "$RUN_DIR/$svc-worker.pid"; then say "$svc worker already running"; else
-      nohup "$VENV/bin/python" -m "services.$svc.worker" >"$LOG_DIR/$svc-worker.log" 2>&1 &
-      echo $! >"$RUN_DIR/$svc-worker.pid"
-    fi
+  for s in "${SPECS[@]}"; do
+    set -- $s
+    port_open 127.0.0.1 "$(api_port "$1")" && die "port $(api_port "$1") is taken; stop what uses it or set KINERJA_${1^^}_PORT"
   done
-  for svc in "${SERVICES[@]}"; do
-    wait_until 60 "$svc" ready "${PORTS[$svc]}" || { tail -n 20 "$LOG_DIR/$svc-api.log" >&2; die "$svc API is not ready"; }
+  "$LOCAL_DIR/mongo.sh" provision
+  "$LOCAL_DIR/kafka.sh" provision
+  "$PY" "$LOCAL_DIR/supervisor.py" "$STATE_DIR" >/dev/null
+  say "starting the stack under supervisord (logs: $LOG_DIR; make status, make logs)"
+  (cd "$REPO_ROOT" && "$VENV/bin/supervisord" -c "$CONF")
+  for s in "${SPECS[@]}"; do
+    set -- $s
+    wait_until 120 "$1" ready "$(api_port "$1")" || { ctl status; die "$1 API is not ready; see $LOG_DIR/$1-api.log"; }
   done
   say "all services ready"
 }
 
 stop() {
-  for svc in "${SERVICES[@]}"; do
-    stop_pidfile "$RUN_DIR/$svc-api.pid" "$svc API"
-    stop_pidfile "$RUN_DIR/$svc-worker.pid" "$svc worker"
-  done
+  if supervised; then
+    local pid; pid=$(cat "$SUPERVISOR_DIR/supervisord.pid")
+    say "stopping every process the stack started"
+    ctl shutdown >/dev/null || kill "$pid" 2>/dev/null || true
+    local deadline=$((SECONDS + 60))
+    while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.3; done
+  fi
+  rm -f "$SUPERVISOR_DIR/supervisord.pid"
 }
 
 status() {
-  local rc=0
-  for svc in "${SERVICES[@]}"; do
-    local api=down worker=down
-    ready "${PORTS[$svc]}" && api="ready on http://127.0.0.1:${PORTS[$svc]}"
-    pid_alive "$RUN_DIR/$svc-worker.pid" && worker=running
-    say "$svc: API $api, worker $worker"
-    [ "$api" != down ] && [ "$worker" = running ] || rc=1
-  done
-  return $rc
+  if supervised; then ctl status; else say "the stack is not running (make run)"; return 1; fi
 }
+
+logs() { exec tail -n 20 -F "$LOG_DIR"/*-api.log "$LOG_DIR"/*-worker.log "$LOG_DIR"/kafka.log "$LOG_DIR"/mongo.log 2>/dev/null; }
 
 # Demo data (LAN, Provinsi Jambi, Kabupaten Tanjung Jabung Barat and its 22 work units), loaded
 # through the import endpoint: idempotent, so every `make run` may do it.
 load_demo() {
   local report
-  report=$(curl -fsS -XPOST "http://127.0.0.1:${PORTS[agencies]}/api/v1/agencies/import" \
+  report=$(curl -fsS -XPOST "http://127.0.0.1:$(api_port agencies)/api/v1/agencies/import" \
     -H "Authorization: Bearer $(token admin '*' demo-loader)" -H 'Content-Type: text/csv' \
     --data-binary @"$LOCAL_DIR/demo/tanjabbar.csv") || { say "demo data could not be loaded"; return 0; }
-  say "demo data: $(echo "$report" | "$VENV/bin/python" -c 'import json, sys; r = json.load(sys.stdin); print(r["created"], "created,", r["updated"], "updated,", r["unchanged"], "unchanged")')"
+  say "demo data: $(echo "$report" | "$PY" -c 'import json, sys; r = json.load(sys.stdin); print(r["created"], "created,", r["updated"], "updated,", r["unchanged"], "unchanged")')"
 }
 
 run() {
@@ -86,33 +87,29 @@ run() {
   load_demo
   cat <<INFO
 
-Kinerja is running:
-  agencies    http://127.0.0.1:${PORTS[agencies]}/api/v1/agencies     (OpenAPI: /api/v1/openapi.json)
-  indicators  http://127.0.0.1:${PORTS[indicators]}/api/v1
-  reforms     http://127.0.0.1:${PORTS[reforms]}/api/v1
-  health      /healthz  /readyz  /metrics on each port
-  Kafka       127.0.0.1:9092        MongoDB  127.0.0.1:27017
-  logs        $LOG_DIR
+Kinerja is running (every process under supervisord; one that dies is restarted):
+  agencies    http://127.0.0.1:$(api_port agencies)/api/v1/agencies     (OpenAPI: /api/v1/openapi.json)
+  indicators  http://127.0.0.1:$(api_port indicators)/api/v1
+  reforms     http://127.0.0.1:$(api_port reforms)/api/v1
+  health      /healthz  /readyz  /metrics on each API port; workers: /healthz /metrics on 8101-8103
+  Kafka       127.0.0.1:${KAFKA_PORT:-9092}        MongoDB  127.0.0.1:${MONGO_PORT:-27017}
+  logs        $LOG_DIR   (make logs)      processes: make status
 An admin token for curl (Authorization: Bearer ...), valid 8 hours:
   $(token admin '*' local-admin)
 Other tokens: make token ROLE=operator AGENCY=<agency id>
-Press Ctrl-C to stop the services (make stop also stops Kafka and MongoDB).
+Press Ctrl-C to stop everything this command started.
 INFO
-  while :; do
-    for svc in "${SERVICES[@]}"; do
-      for kind in api worker; do
-        pid_alive "$RUN_DIR/$svc-$kind.pid" || { say "$svc $kind exited; see $LOG_DIR/$svc-$kind.log"; stop; exit 1; }
-      done
-    done
-    sleep 2
-  done
+  while supervised; do sleep 1; done
+  say "supervisord exited"
 }
 
 case "${1:-}" in
-  start) start ;;
-  stop) stop ;;
-  status) status ;;
-  run) run ;;
-  token) token "${2:?role}" "${3:?agency id}" "${4:-}" ;;
-  *) echo "usage: $0 start|stop|status|run|token ROLE AGENCY [SUB]" >&2; exit 2 ;;
+  start|stop|status|run|logs) "$1" ;;
+  token)
+    if [ -z "${2:-}" ] || [ -z "${3:-}" ]; then
+      echo "usage: make token ROLE=admin|evaluator|operator|viewer AGENCY=<agency id, or '*' for admin> [SUB=name]" >&2
+      exit 2
+    fi
+    token "$2" "$3" "${4:-}" ;;
+  *) echo "usage: $0 start|stop|status|run|logs|token ROLE AGENCY [SUB]" >&2; exit 2 ;;
 esac
