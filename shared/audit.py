@@ -25,6 +25,7 @@ from shared.auth.tokens import Principal
 from shared.auth.policy import Action, scope_filter
 from shared.http.pagination import PageQuerySchema, fetch_page, page_schema
 from shared.logging import get_correlation_id
+from shared.text import Text
 
 DUPLICATE_KEY = 11000
 
@@ -81,10 +82,10 @@ def move_pending_audit(source: Collection, docs: list[dict]) -> None:
 
 
 class AuditQuerySchema(PageQuerySchema):
-    entity_id = fields.String()
-    entity_type = fields.String()
-    agency_id = fields.String(metadata={"description": "Records about this agency (not its subtree)"})
-    actor = fields.String()
+    entity_id = Text()
+    entity_type = Text()
+    agency_id = Text(metadata={"description": "Records about this agency (not its subtree)"})
+    actor = Text()
     since = fields.AwareDateTime(metadata={"description": "ISO 8601 with offset, inclusive"})
     until = fields.AwareDateTime(metadata={"description": "ISO 8601 with offset, exclusive"})
 

@@ -16,8 +16,10 @@ import re
 from typing import Any, Iterator
 
 from flask import request
+from marshmallow import ValidationError
 
 from shared.http.problems import Problem
+from shared.text import storable
 
 MAX_DEPTH = 32
 MAX_URL_LENGTH = 4096
@@ -25,7 +27,6 @@ MAX_INT = 2 ** 63 - 1
 
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
 _BRACKETS = re.compile(rb"[\[\]{}]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def check_url() -> None:
@@ -59,11 +60,9 @@ def _walk(value: Any, path: str) -> Iterator[tuple[str, Any]]:
 def _problem(value: Any) -> str | None:
     if isinstance(value, str):
         try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return "contains a lone UTF-16 surrogate, which is not text"
-        if _CONTROL.search(value):
-            return "contains control characters (such as NUL), which are not allowed"
+            storable(value)
+        except ValidationError as err:
+            return err.messages[0]
     elif isinstance(value, bool):
         return None
     elif isinstance(value, int) and abs(value) > MAX_INT:

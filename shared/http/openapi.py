@@ -13,13 +13,16 @@ import http
 from apispec import BasePlugin
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
-from marshmallow import Schema, fields
+from marshmallow import INCLUDE, Schema, fields
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 
 class ProblemSchema(Schema):
-    """RFC 9457 problem details."""
+    """RFC 9457 problem details; extension members (e.g. `rows` of an import, `required_action`) may follow."""
+
+    class Meta:
+        unknown = INCLUDE
 
     type = fields.String(required=True, metadata={"description": "URI naming the kind of problem"})
     title = fields.String(required=True)
@@ -51,12 +54,15 @@ class ProblemResponsesPlugin(BasePlugin):
 
     def operation_helper(self, path=None, operations=None, **kwargs):
         for method, operation in (operations or {}).items():
-            responses = operation.setdefault("responses", {})
+            # Status codes as strings, as the document has them (flask-smorest may use ints).
+            responses = {str(status): response for status, response in operation.get("responses", {}).items()}
             for status in _shared_errors(path or "", method, operation):
-                responses.setdefault(str(status), {"$ref": f"#/components/responses/{http.HTTPStatus(status).name}"})
+                # A component's name: apispec then registers the (lazy) component and refers to it.
+                responses.setdefault(str(status), http.HTTPStatus(status).name)
             for status, response in responses.items():
                 if isinstance(response, dict) and (status == "default" or int(status) >= 400) and "$ref" not in response:
                     response["content"] = dict(_PROBLEM_CONTENT)
+            operation["responses"] = responses
 
 
 class KinerjaApi(Api):

@@ -50,11 +50,12 @@ def outbox_blueprint(documents: Iterable[type[Document]]) -> Blueprint:
 
     @blp.route("/failed/retry")
     class RetryFailedEvents(MethodView):
-        @blp.arguments(RetrySchema)
+        @blp.arguments(RetrySchema, required=False)
         @blp.response(200, RetryReportSchema)
         def post(self, body):
             """Make failed events due again (after fixing their cause)"""
             authorize(current_principal(), Action.WRITE, None)
-            return {"retried": sum(retry_failed(d._get_collection(), body["aggregate_ids"]) for d in documents)}
+            selected = (body or {}).get("aggregate_ids")
+            return {"retried": sum(retry_failed(d._get_collection(), selected) for d in documents)}
 
     return blp

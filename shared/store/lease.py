@@ -99,12 +99,18 @@ class LocalLease:
 
         self._lock = threading.Lock()
 
+    def acquire(self, wait_s: float | None = None) -> bool:
+        return self._lock.acquire(timeout=-1 if wait_s is None else wait_s)
+
+    def release(self) -> None:
+        self._lock.release()
+
     def __enter__(self) -> "LocalLease":
-        self._lock.acquire()
+        self.acquire()
         return self
 
     def __exit__(self, *exc) -> None:
-        self._lock.release()
+        self.release()
 
     def renew(self) -> None:
         pass

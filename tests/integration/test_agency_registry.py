@@ -51,9 +51,11 @@ def test_update_needs_if_match_and_refuses_a_stale_one(client):
     assert updated.get_json()["name"] == "Provinsi Jambi"
     stale = client.patch(url, json={"name": "Another"}, headers={"If-Match": '"1"'})
     assert stale.status_code == 412 and stale.mimetype == PROBLEM
-    assert client.patch(url, json={"name": "x"}, headers={"If-Match": "yesterday"}).status_code == 400
+    assert client.patch(url, json={"name": "x"}, headers={"If-Match": "yesterday"}).status_code == 412  # RFC 9110
+    any_version = client.patch(url, json={"short_name": "Jambi"}, headers={"If-Match": "*"})
+    assert any_version.status_code == 200 and any_version.headers["ETag"] == '"3"'
     assert client.get(url).get_json()["name"] == "Provinsi Jambi"
-    assert events_of(agency["id"]) == [("registered", 1), ("updated", 2)]
+    assert events_of(agency["id"]) == [("registered", 1), ("updated", 2), ("updated", 3)]
     doc = Agency._get_collection().find_one({"_id": agency["id"]})
     assert doc["outbox"][1]["event"]["data"]["changed"] == ["name"]
 

@@ -24,3 +24,35 @@ def test_write_bodies_carry_examples(spec):
     schemas = spec["components"]["schemas"]
     assert schemas["Head"]["properties"]["title"]["example"] == "Sekretaris Daerah"
     assert "example" in schemas["StatusChange"]["properties"]["reason"]
+
+
+def test_every_error_response_is_documented_as_problem_json(spec):
+    responses = spec["components"]["responses"]
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            if method not in ("get", "post", "patch", "put", "delete"):
+                continue
+            for status, response in op["responses"].items():
+                if status != "default" and int(status) < 400:
+                    continue
+                if "$ref" in response:
+                    response = responses[response["$ref"].rsplit("/", 1)[-1]]
+                assert list(response["content"]) == ["application/problem+json"], (method, path, status)
+                assert response["content"]["application/problem+json"]["schema"] == {
+                    "$ref": "#/components/schemas/Problem"}
+            assert {"401", "403", "422"} <= set(op["responses"]), (method, path)
+
+
+def test_the_bearer_scheme_is_declared_for_every_operation(spec):
+    assert spec["components"]["securitySchemes"]["bearer"] == {"type": "http", "scheme": "bearer",
+                                                               "bearerFormat": "JWT"}
+    assert spec["security"] == [{"bearer": []}]
+
+
+def test_if_match_is_declared_where_it_is_required_with_its_428(spec):
+    patch = spec["paths"]["/api/v1/agencies/{agency_id}"]["patch"]
+    [if_match] = [p for p in patch["parameters"] if p["name"] == "If-Match"]
+    assert if_match["in"] == "header" and if_match["required"] is True
+    assert {"412", "428"} <= set(patch["responses"])
+    move = spec["paths"]["/api/v1/agencies/{agency_id}/move"]["post"]
+    assert [p["required"] for p in move["parameters"] if p["name"] == "If-Match"] == [False]

@@ -227,3 +227,52 @@ def test_registry_write_matrix(client, tree, kind, role, in_scope, expected):
     assert response.status_code == expected, response.get_json()
     if expected == 403:
         assert response.mimetype == PROBLEM
+
+
+# --- every read route × scope ------------------------------------------------------------------
+
+READ_ROUTES = ["", "/children", "/ancestors", "/descendants", "/tree"]
+
+
+@pytest.mark.parametrize("route", READ_ROUTES)
+@pytest.mark.parametrize("target, expected", [("regency_a", 200), ("unit_a", 200), ("unit_b", 403),
+                                              ("regency_b", 403), ("province", 403)])
+def test_every_tree_read_is_scoped(client, tree, route, target, expected):
+    response = client.get(f"/api/v1/agencies/{tree[target]}{route}", headers=auth_header("viewer", tree["regency_a"]))
+    assert response.status_code == expected, response.get_json()
+    if expected == 403:
+        assert response.mimetype == PROBLEM and response.get_json()["required_action"] == "read"
+
+
+def test_ancestors_above_the_scope_are_breadcrumbs_only(client, tree):
+    client.patch(f"/api/v1/agencies/{tree['province']}", json={"head": {"name": "Dr. H. Al Haris", "title": "Gubernur"}},
+                 headers={"If-Match": '"1"'})
+    viewer = auth_header("viewer", tree["regency_a"])
+    refused = client.get(f"/api/v1/agencies/{tree['province']}", headers=viewer)
+    assert refused.status_code == 403
+    province, regency = client.get(f"/api/v1/agencies/{tree['unit_a']}/ancestors", headers=viewer).get_json()
+    assert set(province) == {"id", "code", "name", "type", "restricted"} and province["restricted"] is True
+    assert province["id"] == tree["province"]
+    assert regency["id"] == tree["regency_a"] and "restricted" not in regency and "version" in regency
+    full = client.get(f"/api/v1/agencies/{tree['unit_a']}/ancestors").get_json()  # an admin sees everything
+    assert full[0]["head"] == {"name": "Dr. H. Al Haris", "title": "Gubernur"} and "restricted" not in full[0]
+
+
+def test_descendants_children_and_lists_never_leave_the_scope(client, tree):
+    viewer = auth_header("viewer", tree["regency_a"])
+    descendants = client.get(f"/api/v1/agencies/{tree['regency_a']}/descendants", headers=viewer).get_json()
+    assert [d["id"] for d in descendants["items"]] == [tree["unit_a"]] and descendants["total"] == 1
+    children = client.get(f"/api/v1/agencies/{tree['regency_a']}/children", headers=viewer).get_json()
+    assert [c["id"] for c in children["items"]] == [tree["unit_a"]]
+    tree_view = client.get(f"/api/v1/agencies/{tree['regency_a']}/tree", headers=viewer).get_json()
+    assert [c["id"] for c in tree_view["children"]] == [tree["unit_a"]]
+    listed = client.get(f"/api/v1/agencies?parent_id={tree['province']}&page_size=100", headers=viewer).get_json()
+    assert [i["id"] for i in listed["items"]] == [tree["regency_a"]]
+
+
+@pytest.mark.parametrize("role", ["operator", "evaluator", "viewer"])
+def test_only_admins_see_or_retry_failed_events(client, tree, role):
+    headers = auth_header(role, tree["province"])
+    assert client.get("/api/v1/outbox/failed", headers=headers).status_code == 403
+    assert client.post("/api/v1/outbox/failed/retry", json={}, headers=headers).status_code == 403
+    assert client.get("/api/v1/outbox/failed").status_code == 200

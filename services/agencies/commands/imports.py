@@ -12,6 +12,8 @@ import io
 from dataclasses import dataclass, field
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+
+from shared.text import Text
 from shared.auth.directory import ref_of
 from shared.auth.policy import Action, authorize
 from shared.contracts.agencies import AGENCY_UPDATED
@@ -31,15 +33,15 @@ class ImportRowSchema(Schema):
     class Meta:
         unknown = EXCLUDE  # spreadsheets carry extra columns (notes, numbering); they are ignored
 
-    code = fields.String(required=True, validate=validate.Regexp(CODE_PATTERN, error="1-50 letters, digits, '.', '_' or '-'"))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    type = fields.String(required=True, validate=validate.Regexp(TYPE_PATTERN))
-    parent_code = fields.String(load_default=None, allow_none=True)
-    short_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=60))
-    head_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
-    head_title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
-    address = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
-    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=50))
+    code = Text(required=True, validate=validate.Regexp(CODE_PATTERN, error="1-50 letters, digits, '.', '_' or '-'"))
+    name = Text(required=True, validate=validate.Length(min=1, max=200))
+    type = Text(required=True, validate=validate.Regexp(TYPE_PATTERN))
+    parent_code = Text(load_default=None, allow_none=True)
+    short_name = Text(load_default=None, allow_none=True, validate=validate.Length(max=60))
+    head_name = Text(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    head_title = Text(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    address = Text(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    phone = Text(load_default=None, allow_none=True, validate=validate.Length(max=50))
     email = fields.Email(load_default=None, allow_none=True)
     website = fields.Url(load_default=None, allow_none=True)
 

@@ -3,66 +3,67 @@ from marshmallow import Schema, fields, validate
 
 from shared.contracts.agencies import AgencySnapshot
 from shared.http.pagination import PageQuerySchema, page_schema
+from shared.text import Text
 from services.agencies.domain.agency import CODE_PATTERN, TYPE_PATTERN
 
 
 
 class HeadSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200),
+    name = Text(required=True, validate=validate.Length(min=1, max=200),
                          metadata={"example": "H. Mukhlis"})
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200),
+    title = Text(required=True, validate=validate.Length(min=1, max=200),
                           metadata={"example": "Sekretaris Daerah"})
 
 
 class ContactSchema(Schema):
-    address = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500),
+    address = Text(load_default=None, allow_none=True, validate=validate.Length(max=500),
                             metadata={"example": "Jl. Jend. Sudirman No. 1, Kuala Tungkal"})
-    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=50))
+    phone = Text(load_default=None, allow_none=True, validate=validate.Length(max=50))
     email = fields.Email(load_default=None, allow_none=True)
     website = fields.Url(load_default=None, allow_none=True)
 
 
 class AgencyCreateSchema(Schema):
-    code = fields.String(required=True, validate=validate.Regexp(CODE_PATTERN, error="1-50 letters, digits, '.', '_' or '-'"),
+    code = Text(required=True, validate=validate.Regexp(CODE_PATTERN, error="1-50 letters, digits, '.', '_' or '-'"),
                          metadata={"example": "1506"})
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200),
+    name = Text(required=True, validate=validate.Length(min=1, max=200),
                          metadata={"example": "Pemerintah Kabupaten Tanjung Jabung Barat"})
-    short_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=60),
+    short_name = Text(load_default=None, allow_none=True, validate=validate.Length(max=60),
                                metadata={"example": "Pemkab Tanjabbar"})
-    type = fields.String(required=True, validate=validate.Regexp(TYPE_PATTERN),
+    type = Text(required=True, validate=validate.Regexp(TYPE_PATTERN),
                          metadata={"example": "regency", "description": "One of the configured agency types"})
-    parent_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
+    parent_id = Text(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
     head = fields.Nested(HeadSchema, load_default=None, allow_none=True)
     contact = fields.Nested(ContactSchema, load_default=None, allow_none=True)
 
 
 class AgencyUpdateSchema(Schema):
     """Descriptive fields only; code, type and place in the tree change through their own endpoints."""
-    name = fields.String(validate=validate.Length(min=1, max=200))
-    short_name = fields.String(allow_none=True, validate=validate.Length(max=60))
+    name = Text(validate=validate.Length(min=1, max=200))
+    short_name = Text(allow_none=True, validate=validate.Length(max=60))
     head = fields.Nested(HeadSchema, allow_none=True)
     contact = fields.Nested(ContactSchema, allow_none=True)
-    reason = fields.String(validate=validate.Length(max=500), metadata={"description": "Kept in the audit trail"})
+    reason = Text(validate=validate.Length(max=500), metadata={"description": "Kept in the audit trail"})
 
 
 class MoveSchema(Schema):
-    parent_id = fields.String(required=True, allow_none=True, validate=validate.Length(min=1, max=64),
+    parent_id = Text(required=True, allow_none=True, validate=validate.Length(min=1, max=64),
                               metadata={"description": "The new parent; null makes the agency a root"})
-    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    reason = Text(load_default=None, allow_none=True, validate=validate.Length(max=500))
 
 
 class StatusChangeSchema(Schema):
-    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500),
+    reason = Text(load_default=None, allow_none=True, validate=validate.Length(max=500),
                            metadata={"example": "Merged into Dinas Kominfo (Perda 5/2026)"})
 
 
 class AgencyListQuerySchema(PageQuerySchema):
-    type = fields.String()
-    status = fields.String(validate=validate.OneOf(("active", "inactive")))
-    parent_id = fields.String()
+    type = Text()
+    status = Text(validate=validate.OneOf(("active", "inactive")))
+    parent_id = Text()
     root_only = fields.Boolean(metadata={"description": "Only agencies without a parent"})
-    q = fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "Text in name or code"})
-    sort = fields.String(load_default="code", validate=validate.OneOf(
+    q = Text(validate=validate.Length(min=1, max=100), metadata={"description": "Text in name or code"})
+    sort = Text(load_default="code", validate=validate.OneOf(
         [f"{sign}{f}" for f in ("code", "name", "type", "created_at", "updated_at") for sign in ("", "-")]))
 
 
