@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 LOCAL := deploy/local
 
-.PHONY: help venv infra run start stop status logs token test test-unit bench compose-check lock clean
+.PHONY: help venv infra run start stop status logs token test test-unit bench catalogue compose-check lock clean
 
 help:
 	@echo "make run     provision Kafka + MongoDB, run them and the three APIs and workers under supervisord (Ctrl-C stops all)"
@@ -18,6 +18,7 @@ venv: $(VENV)/.installed
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11+ is required (apt-get install python3 python3-venv)"; exit 1; }
+	@echo "[venv] creating .venv with the pinned dependencies of requirements.lock (about a minute the first time)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements.lock
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
@@ -58,6 +59,10 @@ test: venv infra compose-check
 # Every performance budget against the raw limit measured in the same run (needs wrk: apt-get install wrk).
 bench: venv infra
 	$(BIN)/python -m tests.bench
+
+# The README's event catalogue, generated from the contracts (a test fails when it is stale).
+catalogue: venv
+	$(BIN)/python -c "import pathlib, shared.catalogue as c; p = pathlib.Path('README.md'); p.write_text(c.with_catalogue(p.read_text()))"
 
 test-unit: venv
 	$(BIN)/pytest tests/unit tests/contract

@@ -65,18 +65,23 @@ def audit_entry(principal: Principal, *, action: str, entity_type: str, entity_i
 
 
 def move_pending_audit(source: Collection, docs: list[dict]) -> None:
-    """Store the `audit_pending` entries of `docs` in the audit collection.
+    """Store the `audit_pending` entries of `docs` in the audit collection, the ones not there yet.
 
-    Idempotent (keyed by record id). The entries stay in the aggregate documents until the relay
-    removes them in the same update that removes the published events, so storing them costs no
-    extra update of the aggregate."""
+    Idempotent (keyed by record id). The request that wrote a record normally stored it already, so
+    one indexed read finds those and only the others are inserted (a crashed request's). The entries
+    stay in the aggregate documents until the relay removes them with the published events."""
     entries = [entry for doc in docs for entry in doc.get("audit_pending") or ()]
     if not entries:
         return
+    audit = AuditRecord._get_collection()
+    stored = {doc["_id"] for doc in audit.find({"_id": {"$in": [e["_id"] for e in entries]}}, {"_id": 1})}
+    missing = [entry for entry in entries if entry["_id"] not in stored]
+    if not missing:
+        return
     try:
-        AuditRecord._get_collection().insert_many(entries, ordered=False)
+        audit.insert_many(missing, ordered=False)
     except BulkWriteError as err:
-        # Already stored by someone else (request and relay raced): fine; anything else is not.
+        # Stored meanwhile by someone else (request and relay raced): fine; anything else is not.
         if any(e["code"] != DUPLICATE_KEY for e in err.details.get("writeErrors", [])):
             raise
 

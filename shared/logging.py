@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import sys
-import uuid
+import random
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -17,7 +17,8 @@ _correlation_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("co
 
 
 def new_correlation_id() -> str:
-    return uuid.uuid4().hex
+    # Unique enough to follow one piece of work, without a system call per request (uuid4 reads urandom).
+    return f"{random.getrandbits(128):032x}"
 
 
 def get_correlation_id() -> str | None:

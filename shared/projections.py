@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from pymongo import UpdateOne
 from pymongo.collection import Collection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
+
+DUPLICATE_KEY = 11000
 
 
 # events_applied counts the events a read model was built from: it makes a double application
@@ -28,3 +31,21 @@ def apply_if_newer(collection: Collection, key: Any, sequence: int, fields: dict
     except DuplicateKeyError:
         return False
     return True
+
+
+def apply_many_if_newer(collection: Collection, items: list[tuple[Any, int, dict[str, Any]]]) -> int:
+    """`apply_if_newer` for many read models in one unordered bulk (keys must be distinct); returns how
+    many were applied. A refusal by the `_id` index means "stale" there too; any other error is raised."""
+    if not items:
+        return 0
+    operations = [UpdateOne({"_id": key, "sequence": {"$lt": sequence}},
+                            {"$set": {**fields, "sequence": sequence}, **_COUNT}, upsert=True)
+                  for key, sequence, fields in items]
+    try:
+        collection.bulk_write(operations, ordered=False)
+    except BulkWriteError as err:
+        errors = err.details.get("writeErrors", [])
+        if any(e.get("code") != DUPLICATE_KEY for e in errors):
+            raise
+        return len(items) - len(errors)
+    return len(items)

@@ -7,8 +7,10 @@ HMAC secret (algorithm switching).
 """
 from __future__ import annotations
 
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import jwt
@@ -35,6 +37,12 @@ class Principal:
 
 
 class TokenVerifier:
+    """Verifies bearer tokens. A dashboard sends the same token with every request, so a verified token
+    is remembered (bounded, per process) with its expiry: its signature and claims cannot change, and
+    the expiry is checked again on every use."""
+
+    CACHE_SIZE = 4096
+
     def __init__(self, *, key, algorithms: list[str], issuer: str | None = None, audience: str | None = None,
                  leeway_s: int = 30):
         self.key = key
@@ -42,6 +50,8 @@ class TokenVerifier:
         self.issuer = issuer
         self.audience = audience
         self.leeway_s = leeway_s
+        self._verified: OrderedDict[str, tuple[Principal, int]] = OrderedDict()
+        self._lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "TokenVerifier":
@@ -64,6 +74,23 @@ class TokenVerifier:
                             "or KINERJA_JWT_PUBLIC_KEY / KINERJA_JWT_PUBLIC_KEY_FILE")
 
     def verify(self, token: str) -> Principal:
+        with self._lock:
+            known = self._verified.get(token)
+            if known is not None:
+                self._verified.move_to_end(token)
+        if known is not None:
+            principal, expires = known
+            if time.time() > expires + self.leeway_s:
+                raise InvalidToken("the token has expired")
+            return principal
+        principal, expires = self._verify(token)
+        with self._lock:
+            self._verified[token] = (principal, expires)
+            if len(self._verified) > self.CACHE_SIZE:
+                self._verified.popitem(last=False)
+        return principal
+
+    def _verify(self, token: str) -> tuple[Principal, int]:
         options = {"require": list(REQUIRED_CLAIMS) + (["iss"] if self.issuer else []) + (["aud"] if self.audience else [])}
         try:
             claims = jwt.decode(token, self.key, algorithms=self.algorithms, issuer=self.issuer,
@@ -85,7 +112,7 @@ class TokenVerifier:
             raise InvalidToken(f"the token's role must be one of {', '.join(ROLES)}")
         if not all(isinstance(v, str) and v for v in (sub, agency_id)):
             raise InvalidToken("the token's sub and agency_id must be non-empty strings")
-        return Principal(sub=sub, role=role, agency_id=agency_id)
+        return Principal(sub=sub, role=role, agency_id=agency_id), int(claims["exp"])
 
 
 def mint_token(*, key, algorithm: str = "HS256", sub: str, role: str, agency_id: str, ttl_s: int = 8 * 3600,

@@ -51,14 +51,23 @@ def is_infrastructure_error(error: BaseException) -> bool:
 
 @dataclass
 class HandlerRegistry:
-    """Maps an event type to its contract and the handler that receives (event, validated data)."""
+    """Maps an event type to its contract and the handler that receives (event, validated data).
+
+    A handler may buffer its writes (a snapshot replica keeps the newest snapshot per aggregate) if it
+    registers a flush with `after_each_batch`: the runner calls every flush after a partition's run of
+    messages and before committing their offsets, so one database round trip serves the whole run and
+    nothing is committed that was not written."""
 
     handlers: dict[str, tuple[EventContract, Handler]] = field(default_factory=dict)
+    flushes: list[Callable[[], None]] = field(default_factory=list)
 
     def on(self, contract: EventContract, handler: Handler) -> None:
         if contract.type in self.handlers:
             raise ValueError(f"a handler for {contract.type} is already registered")
         self.handlers[contract.type] = (contract, handler)
+
+    def after_each_batch(self, flush: Callable[[], None]) -> None:
+        self.flushes.append(flush)
 
     def topics(self) -> set[str]:
         return {contract.topic for contract, _ in self.handlers.values()}
@@ -138,6 +147,11 @@ class MessageProcessor:
 
     def _retry(self, attempt: int, reason: str) -> RetryLater:
         return RetryLater(self.backoff(attempt), reason)
+
+    def flush(self) -> None:
+        """Write what the handlers buffered (raises what the database raises)."""
+        for flush in self.registry.flushes:
+            flush()
 
     def _dispatch(self, message, attempt: int) -> str | RetryLater:
         try:
@@ -267,25 +281,43 @@ class ConsumerRunner:
         for partition, messages in batch.items():
             if partition in self.resume_at:  # paused after this batch was fetched
                 continue
-            done = None
-            for message in messages:
-                key = (partition, message.offset)
-                outcome = self.processor.process(message, self.attempts.get(key, 0))
-                if isinstance(outcome, RetryLater):
-                    # Rewind to the failing message and stop fetching this partition until its back-off is
-                    # over. The fetch position, not memory, holds the work: a rebalance cannot lose it.
-                    self.attempts[key] = self.attempts.get(key, 0) + 1
-                    consumer.seek(partition, message.offset)
-                    consumer.pause(partition)
-                    self.resume_at[partition] = self.clock() + outcome.delay_s
-                    break
-                self.attempts.pop(key, None)
-                done = message.offset + 1
-                count += 1
-            if done is not None:
-                # Commit per partition what is finished: at-least-once, never lost.
-                consumer.commit({partition: OffsetAndMetadata(done, "", -1)})
+            count += self._process_run(consumer, partition, messages)
         return count
+
+    def _process_run(self, consumer: KafkaConsumer, partition: TopicPartition, messages: list) -> int:
+        done = None
+        count = 0
+        for message in messages:
+            key = (partition, message.offset)
+            outcome = self.processor.process(message, self.attempts.get(key, 0))
+            if isinstance(outcome, RetryLater):
+                self.attempts[key] = self.attempts.get(key, 0) + 1
+                self._retry_from(consumer, partition, message.offset, outcome.delay_s)
+                break
+            self.attempts.pop(key, None)
+            done = message.offset + 1
+            count += 1
+        if done is None:
+            return 0
+        try:
+            self.processor.flush()
+        except Exception as err:  # noqa: BLE001 - nothing of the run is committed; it is seen again
+            log.warning("writing a batch failed; the batch will be handled again",
+                        extra={"error": f"{type(err).__name__}: {err}", "partition": str(partition)})
+            key = (partition, messages[0].offset)
+            self.attempts[key] = self.attempts.get(key, 0) + 1
+            self._retry_from(consumer, partition, messages[0].offset, self.processor.backoff(self.attempts[key]))
+            return 0
+        # Commit per partition what is finished and written: at-least-once, never lost.
+        consumer.commit({partition: OffsetAndMetadata(done, "", -1)})
+        return count
+
+    def _retry_from(self, consumer: KafkaConsumer, partition: TopicPartition, offset: int, delay_s: float) -> None:
+        """Rewind to `offset` and stop fetching the partition until the back-off is over. The fetch
+        position, not memory, holds the work: a rebalance cannot lose it."""
+        consumer.seek(partition, offset)
+        consumer.pause(partition)
+        self.resume_at[partition] = self.clock() + delay_s
 
     def _resume_due(self, consumer: KafkaConsumer) -> None:
         now = self.clock()

@@ -8,6 +8,7 @@ contract schemas exclude unknown fields so an older consumer keeps working.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError
@@ -35,7 +36,7 @@ class EventContract:
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         try:
-            return self.schema().load(data)
+            return _loader(self.schema).load(data)
         except ValidationError as err:
             raise ContractViolation(f"{self.type}: {err.messages}") from None
 
@@ -43,6 +44,13 @@ class EventContract:
         """A new event of this type; the data is checked against the contract first."""
         self.validate(data)
         return new_event(type=self.type, source=source, subject=subject, sequence=sequence, data=data)
+
+
+@lru_cache(maxsize=None)
+def _loader(schema: type[Schema]) -> Schema:
+    """One instance per schema: building a marshmallow schema costs more than loading with it, and a
+    schema instance is safe to share for loading."""
+    return schema()
 
 
 _REGISTRY: dict[str, EventContract] = {}

@@ -4,6 +4,10 @@ Every event on a replicated topic carries the aggregate's full snapshot after th
 stays exact by applying any event whose sequence is newer than what it holds (shared.projections). The
 events a replica applies are derived from the contract registry: every contract of the topic must carry
 the snapshot field, or the replica refuses to start — a new event type can never be skipped silently.
+
+The consumer hands a replica a run of messages at a time: it keeps the newest snapshot per aggregate and
+writes them all in one unordered bulk of guarded upserts when the run ends (one round trip, not one per
+event; a stale snapshot is refused by the same sequence guard, in bulk).
 """
 from __future__ import annotations
 
@@ -14,12 +18,13 @@ from mongoengine import Document
 from shared.events.consumer import HandlerRegistry
 from shared.events.contracts import EventContract, all_contracts
 from shared.events.envelope import Event
-from shared.projections import apply_if_newer
+from shared.projections import apply_many_if_newer
 
 
 class SnapshotReplica:
     def __init__(self, document: type[Document], topic: str, snapshot_field: str,
                  contracts: Callable[[], list[EventContract]] = all_contracts):
+        self._pending: dict[str, tuple[int, dict]] = {}
         self.document = document
         self.topic = topic
         self.snapshot_field = snapshot_field
@@ -39,9 +44,18 @@ class SnapshotReplica:
     def register(self, registry: HandlerRegistry) -> None:
         for contract in self.contracts():
             registry.on(contract, self.apply)
+        registry.after_each_batch(self.flush)
 
-    def apply(self, event: Event, data: dict) -> bool:
+    def apply(self, event: Event, data: dict) -> None:
+        """Buffer the snapshot (the newest per aggregate wins); `flush` writes it."""
         snapshot = dict(data[self.snapshot_field])
         key = snapshot.pop("id")
-        return apply_if_newer(self.document._get_collection(), key, event.sequence,
-                              {**snapshot, "updated_at": event.time})
+        held = self._pending.get(key)
+        if held is None or held[0] < event.sequence:
+            self._pending[key] = (event.sequence, {**snapshot, "updated_at": event.time})
+
+    def flush(self) -> int:
+        """Write the buffered snapshots; returns how many were newer than what the replica held."""
+        pending, self._pending = self._pending, {}
+        return apply_many_if_newer(self.document._get_collection(),
+                                   [(key, sequence, fields) for key, (sequence, fields) in pending.items()])

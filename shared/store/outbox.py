@@ -24,7 +24,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable
 
 from mongoengine import BooleanField, DateTimeField, DictField, Document, IntField, ListField
-from pymongo import UpdateOne
+from pymongo import UpdateMany, UpdateOne
 from pymongo.collection import Collection
 
 from shared.events.envelope import Event
@@ -115,8 +115,8 @@ class OutboxRelay:
 
     One pass (`relay_once`) reads a batch of due documents in due order, sends their events (key =
     aggregate id, so an aggregate's events stay in order on one partition), waits for the broker's
-    acknowledgements, then in one ordered bulk write removes each document's acknowledged prefix and
-    records the outcome of its first unacknowledged event. A crash between publishing and removing
+    acknowledgements, then in one ordered bulk write removes the acknowledged events of the whole batch
+    and records the outcome of each document's first unacknowledged event. A crash between publishing and removing
     means the events are published again: consumers are idempotent.
     """
 
@@ -146,16 +146,30 @@ class OutboxRelay:
             self.before_publish(collection, docs)
         sends = [(doc, self._send_all(doc)) for doc in docs]
         self.producer.flush(timeout=self.send_timeout_s)
-        updates: list[UpdateOne] = []
-        published = 0
+        acked_ids: list[str] = []
+        clean: list = []  # documents whose every sent event was acknowledged
+        failures: list[UpdateOne] = []
         for doc, attempts in sends:
             acked, failure = self._outcome(attempts)
-            published += len(acked)
-            updates += self._record(doc, acked, failure)
-        if updates:
-            collection.bulk_write(updates, ordered=True)
-        EVENTS_RELAYED.inc(published)
-        return published
+            acked_ids += [entry["id"] for entry in acked]
+            if failure is None:
+                clean.append(doc["_id"])
+            else:
+                failures.append(self._failed(doc["_id"], *failure))
+        collection.bulk_write(self._removals(docs, acked_ids, clean) + failures, ordered=True)
+        EVENTS_RELAYED.inc(len(acked_ids))
+        return len(acked_ids)
+
+    @staticmethod
+    def _removals(docs: list[dict], acked_ids: list[str], clean: list) -> list[UpdateMany]:
+        """Two updates for the whole batch: remove the acknowledged events and the audit records moved
+        (event and record ids are unique, so one condition serves every document), then clear the due
+        time of the documents that have nothing left, unless something was appended meanwhile."""
+        audit_ids = [record["_id"] for doc in docs for record in doc.get("audit_pending") or ()]
+        return [UpdateMany({"_id": {"$in": [doc["_id"] for doc in docs]}},
+                           {"$pull": {"outbox": {"id": {"$in": acked_ids}},
+                                      "audit_pending": {"_id": {"$in": audit_ids}}}}),
+                UpdateMany({"_id": {"$in": clean}, "outbox.0": {"$exists": False}}, {"$unset": {"outbox_due": ""}})]
 
     def _send_all(self, doc: dict) -> list[tuple[dict, Any]]:
         """Send the document's events in order. An event that failed before is sent alone: the ones
@@ -182,25 +196,15 @@ class OutboxRelay:
             acked.append(entry)
         return acked, None
 
-    def _record(self, doc: dict, acked: list[dict], failure: tuple[dict, BaseException | None] | None) -> list[UpdateOne]:
-        doc_id = doc["_id"]
-        audits = doc.get("audit_pending") or []
-        updates = []
-        if acked or audits:
-            updates.append(UpdateOne({"_id": doc_id}, {"$pull": {"outbox": {"id": {"$in": [e["id"] for e in acked]}}},
-                                                       "$pullAll": {"audit_pending": audits}}))
-        if failure is None:
-            # Clears the due time only if nothing was appended meanwhile.
-            updates.append(UpdateOne({"_id": doc_id, "outbox.0": {"$exists": False}}, {"$unset": {"outbox_due": ""}}))
-            return updates
-        entry, error = failure
+    def _failed(self, doc_id: Any, entry: dict, error: BaseException | None) -> UpdateOne:
+        """The outcome of a document's first unacknowledged event (after the removals, it is first)."""
         message = f"{type(error).__name__}: {error}" if error else "not acknowledged in time"
         RELAY_SEND_ERRORS.inc()
         if error is None or _is_transient(error):
             log.warning("event not acknowledged; retrying", extra={"event_id": entry["id"], "error": message})
             due = now() + timedelta(seconds=self.policy.transient_backoff_s)
-            return updates + [UpdateOne({"_id": doc_id, "outbox.0.id": entry["id"]},
-                                        {"$set": {"outbox.0.error": message, "outbox_due": due}})]
+            return UpdateOne({"_id": doc_id, "outbox.0.id": entry["id"]},
+                             {"$set": {"outbox.0.error": message, "outbox_due": due}})
         attempts = entry.get("attempts", 0) + 1
         if attempts >= self.policy.max_attempts:
             log.error("event failed for good; its aggregate's later events wait for a retry",
@@ -213,7 +217,7 @@ class OutboxRelay:
                                                                  "error": message})
             change = {"outbox.0.attempts": attempts, "outbox.0.error": message,
                       "outbox_due": now() + self.policy.backoff(attempts)}
-        return updates + [UpdateOne({"_id": doc_id, "outbox.0.id": entry["id"]}, {"$set": change})]
+        return UpdateOne({"_id": doc_id, "outbox.0.id": entry["id"]}, {"$set": change})
 
     def run(self, should_stop: Callable[[], bool], idle_s: float = 0.05, error_backoff_s: float = 1.0) -> None:
         """Relay until `should_stop()`; sleep when idle, back off when Kafka or MongoDB fails."""

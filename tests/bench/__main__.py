@@ -25,7 +25,10 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=20000, help="backlog size of the pipeline run")
     parser.add_argument("--rate", type=int, default=200, help="writes/s of the steady write-to-visible run")
     parser.add_argument("--steady-seconds", type=int, default=20)
+    parser.add_argument("--only", choices=("reads", "writes", "pipeline", "steady"), action="append",
+                        help="run only these rows (repeatable); default: all")
     args = parser.parse_args()
+    wanted = set(args.only or ("reads", "writes", "pipeline", "steady"))
 
     namespace = f"bench{uuid.uuid4().hex[:6]}_"
     stack = Stack(namespace).start()
@@ -34,15 +37,22 @@ def main() -> None:
     try:
         print(f"bench namespace {namespace}; wrk runs of {args.seconds} s at 32 connections", flush=True)
         small = seed_agencies(stack, 100)
-        rows.append(read_row(stack, baseline, small, args.seconds, "GET agency by id, 100 agencies"))
-        rows.append(create_row(stack, baseline, args.seconds))
-        pipeline.wait_drained(stack)
-        rows.append(pipeline.backlog_row(stack, args.events))
-        pipeline.wait_drained(stack)
-        rows.append(read_row(stack, baseline, small, args.seconds,
-                             f"GET agency by id, {pipeline.agency_count(stack):,} agencies"))
-        pipeline.wait_drained(stack)
-        rows.append(pipeline.steady_row(stack, args.rate, args.steady_seconds))
+        if "reads" in wanted:
+            rows.append(read_row(stack, baseline, small, args.seconds, "GET agency by id, 100 agencies"))
+        if "writes" in wanted:
+            rows.append(create_row(stack, baseline, args.seconds))
+        if "pipeline" in wanted:
+            pipeline.wait_drained(stack)
+            rows.append(pipeline.backlog_row(stack, args.events, with_reforms=False))
+            pipeline.wait_drained(stack)
+            rows.append(pipeline.backlog_row(stack, args.events, with_reforms=True))
+        if "reads" in wanted and "pipeline" in wanted:
+            pipeline.wait_drained(stack)
+            rows.append(read_row(stack, baseline, small, args.seconds,
+                                 f"GET agency by id, {pipeline.agency_count(stack):,} agencies"))
+        if "steady" in wanted:
+            pipeline.wait_drained(stack)
+            rows.append(pipeline.steady_row(stack, args.rate, args.steady_seconds))
         rows += report.rss_rows(stack)
     finally:
         baseline.stop()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from shared.services import SPECS
 from shared.settings import _EnvSchema
 
 REPO = Path(__file__).resolve().parents[2]
@@ -25,10 +26,10 @@ def module_of(command: list[str]) -> str:
     return command[2]
 
 
-def test_every_service_has_its_api_worker_and_database():
-    for service in ("agencies", "indicators", "reforms"):
-        assert {f"{service}-api", f"{service}-worker", f"mongo-{service}"} <= set(SERVICES)
-    assert "kafka" in SERVICES
+def test_every_service_of_the_specs_has_its_api_worker_and_database_and_nothing_else_runs():
+    expected = {f"{name}-{kind}" for name in SPECS for kind in ("api", "worker")}
+    assert set(APPS) == expected
+    assert {f"mongo-{name}" for name in SPECS} | {"kafka"} | expected == set(SERVICES)
 
 
 @pytest.mark.parametrize("name", sorted(APPS))
@@ -55,13 +56,21 @@ def test_dependencies_wait_for_health():
             assert "healthcheck" in SERVICES[dependency], f"{dependency} has no healthcheck"
 
 
-def test_published_ports_bind_to_loopback_and_match_the_defaults():
+def test_published_ports_bind_to_loopback_and_match_the_specs():
     published = {name: spec["ports"] for name, spec in SERVICES.items() if "ports" in spec}
-    assert published["agencies-api"] == ["127.0.0.1:8001:8001"]
-    assert published["indicators-api"] == ["127.0.0.1:8002:8002"]
-    assert published["reforms-api"] == ["127.0.0.1:8003:8003"]
+    for name, spec in SPECS.items():
+        assert published[f"{name}-api"] == [f"127.0.0.1:{spec.api_port}:{spec.api_port}"]
+        assert SERVICES[f"{name}-api"]["environment"]["KINERJA_BIND"] == f"0.0.0.0:{spec.api_port}"
+        assert SERVICES[f"{name}-worker"]["environment"]["KINERJA_WORKER_BIND"] == f"0.0.0.0:{spec.worker_port}"
     for ports in published.values():
         assert all(re.match(r"^127\.0\.0\.1:", p) for p in ports)
+
+
+def test_every_app_process_has_a_healthcheck_on_its_own_health_endpoint():
+    for name in SPECS:
+        assert "readyz" in " ".join(SERVICES[f"{name}-api"]["healthcheck"]["test"])
+        worker_check = " ".join(SERVICES[f"{name}-worker"]["healthcheck"]["test"])
+        assert "healthz" in worker_check and "KINERJA_WORKER_BIND" in worker_check
 
 
 def test_the_dockerfile_exists_and_copies_the_code():

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import requests
 
+from shared.services import SPECS
 from tests.support.servers import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-SERVICES = ("agencies", "indicators", "reforms")
+SERVICES = tuple(SPECS)
 
 
 def _die_with_parent() -> None:

@@ -54,15 +54,30 @@ class FakeConsumer:
 class ScriptedProcessor:
     """Fails (offset -> number of failures) before handling; records what it handled."""
 
-    def __init__(self, failures: dict[tuple[int, int], int]):
+    def __init__(self, failures: dict[tuple[int, int], int], flush_failures: int = 0):
         self.failures = dict(failures)
+        self.flush_failures = flush_failures
         self.handled: list[tuple[int, int]] = []
+        self.flushed: list[list[tuple[int, int]]] = []
+        self._since_flush: list[tuple[int, int]] = []
+
+    def backoff(self, attempt):
+        return 1.0
+
+    def flush(self):
+        if self.flush_failures:
+            self.flush_failures -= 1
+            self._since_flush = []
+            raise ConnectionError("database unreachable")
+        self.flushed.append(self._since_flush)
+        self._since_flush = []
 
     def process(self, message, attempt=0):
         key = (message.partition, message.offset)
         if self.failures.get(key, 0) > attempt:
             return RetryLater(1.0, "handler failed")
         self.handled.append(key)
+        self._since_flush.append(key)
         return "handled"
 
 
@@ -125,3 +140,15 @@ def test_a_rebalance_drops_held_work_and_unpauses_what_it_paused():
     assert consumer.paused == set() and runner.resume_at == {} and runner.attempts == {(P0, 1): 1}
     runner.poll_once(consumer)
     assert processor.handled[-1] != (0, 1) and consumer.paused == {P0}  # seen again at once, still failing
+
+
+def test_a_batch_whose_write_fails_is_not_committed_and_is_handled_again():
+    clock = [0.0]
+    processor = ScriptedProcessor({}, flush_failures=1)
+    consumer = FakeConsumer({P0: [0, 1, 2]})
+    runner = runner_with(processor, clock)
+    assert runner.poll_once(consumer) == 0
+    assert consumer.commits == [] and consumer.paused == {P0} and consumer.position[P0] == 0
+    clock[0] = 5.0
+    assert runner.poll_once(consumer) == 3
+    assert consumer.commits == [(P0, 3)] and processor.flushed == [[(0, 0), (0, 1), (0, 2)]]

@@ -94,3 +94,22 @@ def test_settings_need_exactly_one_kind_of_key():
         load_settings("agencies", {"KINERJA_JWT_SECRET": "short"})
     with pytest.raises(SettingsError, match="PEM"):
         TokenVerifier.from_settings(load_settings("agencies", {"KINERJA_JWT_PUBLIC_KEY": "not a key"}))
+
+
+def test_a_remembered_token_is_still_refused_once_it_expires(monkeypatch):
+    verifier = TokenVerifier(key=SECRET, algorithms=["HS256"], leeway_s=0)
+    token = mint_token(key=SECRET, sub="siti", role="viewer", agency_id="a", ttl_s=60)
+    assert verifier.verify(token) == verifier.verify(token)  # the second answer comes from memory
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() + 120)
+    with pytest.raises(InvalidToken, match="expired"):
+        verifier.verify(token)
+
+
+def test_a_forged_variant_of_a_remembered_token_is_verified_on_its_own():
+    verifier = TokenVerifier(key=SECRET, algorithms=["HS256"])
+    token = mint_token(key=SECRET, sub="siti", role="viewer", agency_id="a")
+    verifier.verify(token)
+    header, claims, signature = token.split(".")
+    with pytest.raises(InvalidToken):
+        verifier.verify(f"{header}.{claims}.{signature[:-2]}xx")
