@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields as dataclass_fields
 from datetime import datetime, timezone
 from typing import Any
 
@@ -56,8 +56,8 @@ class Event:
     datacontenttype: str = "application/json"
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-native form, as stored in an outbox and sent to Kafka."""
-        return asdict(self)
+        """JSON-native form, as stored in an outbox and sent to Kafka. Shallow: the data is the event's own."""
+        return {name: getattr(self, name) for name in _FIELDS}
 
     def to_json(self) -> bytes:
         return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False).encode()
@@ -83,6 +83,9 @@ class Event:
         except (UnicodeDecodeError, json.JSONDecodeError) as err:
             raise MalformedEvent(f"not JSON: {err}") from None
         return cls.from_dict(raw)
+
+
+_FIELDS = tuple(f.name for f in dataclass_fields(Event))
 
 
 def new_event(*, type: str, source: str, subject: str, sequence: int, data: dict[str, Any]) -> Event:

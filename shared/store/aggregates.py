@@ -3,31 +3,26 @@
 A change writes the new state, the event that tells others about it and the audit record in ONE
 single-document atomic write, with the expected version as its condition (optimistic concurrency, the
 ETag clients see). Commands speak in public states (`id`, fields, `version`) and never name the outbox
-or audit fields; the store knows the document format (shared.store.outbox) and the few round trips a
-write costs:
+or audit fields; the store knows the document format (shared.store.outbox), and a write costs one round
+trip: the insert, or a `find_one_and_update` guarded by the version that returns the new state.
 
-- create: the insert (1), then the audit record into the audit collection (1);
-- change: `find_one_and_update` guarded by the version, returning the new state (1), then the audit (1).
-
-The audit record is also stored inside the aggregate's own write, so it is never lost: if the process
-dies before its separate insert, the relay moves it (shared.audit).
+Event and audit record leave the document through the worker's relay: the event to Kafka, the audit
+record to the audit collection (shared.audit), where it is readable within a relay pass. Neither can
+be lost, and the request pays for one durable commit, not three.
 """
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
 from pymongo import ReturnDocument
 from pymongo.collection import Collection
-from pymongo.errors import BulkWriteError, DuplicateKeyError, PyMongoError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from shared.errors import Conflict, NotFound, StaleVersion, Unavailable
 from shared.events.contracts import EventContract
 from shared.events.envelope import Event
 from shared.store import outbox
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -42,14 +37,12 @@ class NewEvent:
 class AggregateStore:
     """Aggregates of one collection, written with their events and audit records."""
 
-    def __init__(self, collection: Callable[[], Collection], *, source: str,
-                 audit: Callable[[], Collection] | None = None, max_pending: int = 100,
+    def __init__(self, collection: Callable[[], Collection], *, source: str, max_pending: int = 100,
                  internal_fields: Iterable[str] = ()):
         """`source` is the producing service; `internal_fields` are stored but never shown to clients;
         `max_pending` bounds the events waiting in one document (a write past it is refused with 503)."""
         self._collection = collection
         self.source = source
-        self._audit = audit
         self.max_pending = max_pending
         self.hidden = {name: 0 for name in (*outbox.BOOKKEEPING_FIELDS, *internal_fields)}
 
@@ -101,7 +94,6 @@ class AggregateStore:
             self.collection.insert_one(doc)
         except DuplicateKeyError as err:
             raise _duplicate(err.details or {}) from None
-        self._store_audit([audit] if audit else [])
         return self.public(doc)
 
     def create_many(self, docs: list[dict[str, Any]]) -> None:
@@ -115,7 +107,6 @@ class AggregateStore:
             if len(duplicates) != len(err.details.get("writeErrors", [])):
                 raise
             raise _duplicate(duplicates[0], count=len(duplicates)) from None
-        self._store_audit([a for doc in docs for a in doc.get("audit_pending", [])])
 
     def change(self, aggregate_id: Any, expected_version: int, changes: Mapping[str, Any], event: NewEvent | None,
                audit: dict | None = None, *, unset: Iterable[str] = ()) -> dict[str, Any]:
@@ -134,7 +125,6 @@ class AggregateStore:
                                                   return_document=ReturnDocument.AFTER)
         if doc is None:
             raise self._why_not_written(aggregate_id, expected_version)
-        self._store_audit([audit] if audit else [])
         return self.public(doc)
 
     def _why_not_written(self, aggregate_id: Any, expected_version: int) -> Exception:
@@ -146,19 +136,6 @@ class AggregateStore:
                                 current_version=current["version"])
         return Unavailable(f"{len(current.get('outbox', []))} events of this record are waiting to be published; "
                            "try again once the event bus has taken them.", retry_after_s=30)
-
-    def _store_audit(self, records: list[dict]) -> None:
-        """Make the audit records visible now. They are also in the aggregate's document, so a failure
-        here loses nothing: the relay moves them later (and a second move is a no-op)."""
-        if not records or self._audit is None:
-            return
-        try:
-            self._audit().insert_many(records, ordered=False)
-        except BulkWriteError as err:
-            if any(e.get("code") != 11000 for e in err.details.get("writeErrors", [])):
-                log.warning("audit records left for the relay", extra={"error": str(err)})
-        except PyMongoError as err:
-            log.warning("audit records left for the relay", extra={"error": str(err)})
 
 
 def _duplicate(details: Mapping[str, Any], count: int = 1) -> Conflict:

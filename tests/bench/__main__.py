@@ -38,9 +38,10 @@ def main() -> None:
         print(f"bench namespace {namespace}; wrk runs of {args.seconds} s at 32 connections", flush=True)
         small = seed_agencies(stack, 100)
         if "reads" in wanted:
+            pipeline.wait_drained(stack)
             rows.append(read_row(stack, baseline, small, args.seconds, "GET agency by id, 100 agencies"))
         if "writes" in wanted:
-            rows.append(create_row(stack, baseline, args.seconds))
+            rows.append(create_row(stack, baseline, args.seconds, pipeline.wait_drained))
         if "pipeline" in wanted:
             pipeline.wait_drained(stack)
             rows.append(pipeline.backlog_row(stack, args.events, with_reforms=False))

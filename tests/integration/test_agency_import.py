@@ -11,6 +11,7 @@ from services.agencies.adapters.documents import Agency
 from shared.audit import AuditRecord
 from tests.conftest import auth_header
 from tests.support.kafka_tools import unique
+from tests.support.relay import relay_audit_records
 
 DEMO = Path(__file__).resolve().parents[2] / "deploy" / "local" / "demo" / "tanjabbar.csv"
 
@@ -50,6 +51,7 @@ def test_a_regency_with_22_units_listed_before_their_parents(client):
     unit = Agency._get_collection().find_one({"code": f"{prefix}.07"})
     assert unit["path"] == [province["_id"], regency["_id"]] and unit["parent_id"] == regency["_id"]
     assert pending_events(prefix) == 24  # one `registered` event each
+    relay_audit_records()
     assert AuditRecord._get_collection().count_documents({"entity_id": unit["_id"], "action": "register"}) == 1
 
 

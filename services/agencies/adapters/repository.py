@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable
 
-from shared.audit import AuditRecord
 from shared.settings import Settings
 from shared.store.aggregates import AggregateStore
 from shared.store.lease import Lease, LeaseDocument
@@ -53,5 +52,5 @@ class AgencyRepository:
 
 
 def agency_repository(settings: Settings) -> AgencyRepository:
-    return AgencyRepository(AggregateStore(Agency._get_collection, source=SERVICE, audit=AuditRecord._get_collection,
+    return AgencyRepository(AggregateStore(Agency._get_collection, source=SERVICE,
                                            max_pending=settings.outbox_max_pending, internal_fields=INTERNAL_FIELDS))
