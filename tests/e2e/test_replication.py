@@ -87,7 +87,9 @@ def test_replica_reads_are_scoped_by_the_replicated_tree(stack):
     regency_a = register(stack, type="regency", parent_id=province["id"])
     regency_b = register(stack, type="regency", parent_id=province["id"])
     for service in REPLICAS:
-        wait_for(lambda: replica(stack, service, regency_b["id"]), timeout=5, message=f"{service} replica")
+        # Both regencies: the token's own agency must be known to the service, and the sibling too.
+        for agency in (regency_a, regency_b):
+            wait_for(lambda: replica(stack, service, agency["id"]), timeout=5, message=f"{service} replica")
         viewer_a = auth_header("viewer", regency_a["id"])
         own = requests.get(stack.url(service, f"/api/v1/agencies/{regency_a['id']}"), headers=viewer_a, timeout=5)
         sibling = requests.get(stack.url(service, f"/api/v1/agencies/{regency_b['id']}"), headers=viewer_a, timeout=5)
