@@ -81,6 +81,11 @@ class RetryLater:
     reason: str
 
 
+class Unassigned(RuntimeError):
+    """The consumer joined its group but was given no partition: start over with a new member. (Seen once
+    right after a broker restart: a member that never received its assignment consumed nothing.)"""
+
+
 class DeadLetterStorm(RuntimeError):
     """Too large a share of recent messages went to the dead-letter topic: stop and let a human look."""
 
@@ -201,9 +206,11 @@ class _ForgetRevoked(ConsumerRebalanceListener):
         if paused and self.runner.consumer is not None:
             self.runner.consumer.resume(*paused)
         # Attempts are kept: if the partition comes back, a failing message still reaches its last retry.
+        if revoked:
+            log.info("partitions revoked", extra={"partitions": sorted(str(tp) for tp in revoked)})
 
     def on_partitions_assigned(self, assigned):
-        pass
+        log.info("partitions assigned", extra={"partitions": sorted(str(tp) for tp in assigned)})
 
 
 class ConsumerRunner:
@@ -211,8 +218,12 @@ class ConsumerRunner:
 
     def __init__(self, *, bootstrap_servers: list[str], group_id: str, topics: list[str],
                  processor: MessageProcessor, max_poll_records: int = 500, max_poll_interval_ms: int = 300000,
-                 clock: Callable[[], float] = time.monotonic, on_revoke: Callable[[list], None] | None = None):
-        """`on_revoke` is told about every partition taken away by a rebalance (tests, metrics)."""
+                 clock: Callable[[], float] = time.monotonic, on_revoke: Callable[[list], None] | None = None,
+                 assignment_timeout_s: float = 60.0):
+        """`on_revoke` is told about every partition taken away by a rebalance (tests, metrics). A member
+        still without partitions `assignment_timeout_s` after joining reconnects. (With more members than
+        partitions some members rightly get none: raise the topics' partitions with the replicas.)"""
+        self.assignment_timeout_s = assignment_timeout_s
         self.bootstrap_servers = bootstrap_servers
         self.max_poll_interval_ms = max_poll_interval_ms
         self.on_revoke = on_revoke
@@ -258,9 +269,12 @@ class ConsumerRunner:
             consumer = None
             try:
                 consumer = self._connect()
+                connected = self.clock()
                 while not should_stop():
                     self.poll_once(consumer)
                     backoff = error_backoff_s
+                    if not consumer.assignment() and self.clock() - connected > self.assignment_timeout_s:
+                        raise Unassigned(f"no partition was assigned within {self.assignment_timeout_s:.0f} s")
             except DeadLetterStorm:
                 raise
             except Exception:  # noqa: BLE001 - reconnect and resume from the committed offsets

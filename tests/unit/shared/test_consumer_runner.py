@@ -152,3 +152,31 @@ def test_a_batch_whose_write_fails_is_not_committed_and_is_handled_again():
     clock[0] = 5.0
     assert runner.poll_once(consumer) == 3
     assert consumer.commits == [(P0, 3)] and processor.flushed == [[(0, 0), (0, 1), (0, 2)]]
+
+
+def test_a_member_that_is_never_assigned_a_partition_reconnects():
+    clock = [0.0]
+    connects = []
+
+    class NeverAssigned(FakeConsumer):
+        def assignment(self):
+            return set()
+
+        def poll(self, timeout_ms):
+            clock[0] += 10.0  # each poll: 10 s of waiting for an assignment
+            return {}
+
+        def close(self, autocommit=False):
+            pass
+
+    runner = runner_with(ScriptedProcessor({}), clock)
+    runner.assignment_timeout_s = 60
+
+    def connect():
+        connects.append(clock[0])
+        return NeverAssigned({})
+
+    runner._connect = connect
+    stop_after = lambda: len(connects) >= 3  # noqa: E731
+    runner.run(should_stop=stop_after, error_backoff_s=0)
+    assert connects[:3] == [0.0, 70.0, 140.0]
