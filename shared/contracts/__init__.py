@@ -1,2 +1,2 @@
 """Event contracts of every producing service. Importing this package registers them all."""
-from shared.contracts import agencies  # noqa: F401
+from shared.contracts import agencies, indicators, reforms  # noqa: F401

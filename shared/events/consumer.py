@@ -58,13 +58,16 @@ class HandlerRegistry:
     messages and before committing their offsets, so one database round trip serves the whole run and
     nothing is committed that was not written."""
 
-    handlers: dict[str, tuple[EventContract, Handler]] = field(default_factory=dict)
+    handlers: dict[str, tuple[EventContract, list[Handler]]] = field(default_factory=dict)
     flushes: list[Callable[[], None]] = field(default_factory=list)
 
     def on(self, contract: EventContract, handler: Handler) -> None:
-        if contract.type in self.handlers:
-            raise ValueError(f"a handler for {contract.type} is already registered")
-        self.handlers[contract.type] = (contract, handler)
+        """Handlers of one type run in the order they were registered (each must be idempotent: a retry
+        runs them all again)."""
+        _, handlers = self.handlers.setdefault(contract.type, (contract, []))
+        if handler in handlers:
+            raise ValueError(f"this handler for {contract.type} is already registered")
+        handlers.append(handler)
 
     def after_each_batch(self, flush: Callable[[], None]) -> None:
         self.flushes.append(flush)
@@ -167,14 +170,15 @@ class MessageProcessor:
         if entry is None:
             log.debug("skipping unknown event type", extra={"type": event.type})
             return "skipped"
-        contract, handler = entry
+        contract, handlers = entry
         try:
             data = contract.validate(event.data)
         except ContractViolation as err:
             raise _DeadLetter("contract_violation", str(err)) from None
         token = set_correlation_id(event.correlationid)
         try:
-            handler(event, data)
+            for handler in handlers:
+                handler(event, data)
         except Exception as err:  # noqa: BLE001 - sorted below: outage, retry, or dead letter
             if is_infrastructure_error(err):
                 log.warning("infrastructure unavailable; the message will be retried",

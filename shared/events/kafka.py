@@ -70,7 +70,7 @@ def ensure_topics(settings: Settings, topics: Iterable[str], timeout_s: float = 
     """Create the topics if they do not exist yet (concurrent creators are fine), then wait until
     every partition has a leader: a consumer that subscribes to a topic still without partition
     metadata gets no assignment until its next metadata refresh."""
-    topics = list(topics)
+    topics = sorted(set(topics))
     admin = KafkaAdminClient(bootstrap_servers=settings.kafka_servers, request_timeout_ms=10000,
                              client_id=f"{settings.consumer_group()}-admin")
     try:

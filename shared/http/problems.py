@@ -55,7 +55,7 @@ class Problem(Exception):
 
 def problem_response(status: int, detail: str, *, errors: dict[str, Any] | None = None,
                      type_: str | None = None, title: str | None = None,
-                     headers: dict[str, str] | None = None, **extensions: Any) -> Response:
+                     headers: dict[str, str] | None = None, extensions: dict[str, Any] | None = None) -> Response:
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE_BASE + (type_ or _TYPES.get(status, "error")),
         "title": title or _TITLES.get(status, "Error"),
@@ -65,7 +65,8 @@ def problem_response(status: int, detail: str, *, errors: dict[str, Any] | None 
     }
     if errors:
         body["errors"] = errors
-    body.update(extensions)
+    # Extension members never replace the standard ones.
+    body.update({k: v for k, v in (extensions or {}).items() if k not in body})
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM_MEDIA_TYPE)
     for name, value in (headers or {}).items():
         response.headers[name] = value
@@ -105,7 +106,7 @@ def _handle_http(error: HTTPException) -> Response:
 
 def _handle_problem(problem: Problem) -> Response:
     return problem_response(problem.status, problem.detail, errors=problem.errors, type_=problem.type,
-                            title=problem.title, headers=problem.headers, **problem.extensions)
+                            title=problem.title, headers=problem.headers, extensions=problem.extensions)
 
 
 def _status_of(error: DomainError) -> int:
@@ -120,7 +121,7 @@ def _handle_domain(error: DomainError) -> Response:
     status = _status_of(error)
     headers = {"Retry-After": str(error.retry_after_s)} if isinstance(error, Unavailable) else {}
     return problem_response(status, error.detail, errors=getattr(error, "errors", None),
-                            type_=getattr(error, "kind", None), headers=headers, **error.extensions)
+                            type_=getattr(error, "kind", None), headers=headers, extensions=error.extensions)
 
 
 def _handle_duplicate(error: Exception) -> Response:

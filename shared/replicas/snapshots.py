@@ -23,16 +23,20 @@ from shared.projections import apply_many_if_newer
 
 class SnapshotReplica:
     def __init__(self, document: type[Document], topic: str, snapshot_field: str,
-                 contracts: Callable[[], list[EventContract]] = all_contracts):
+                 contracts: Callable[[], list[EventContract]] = all_contracts, aggregate: str | None = None):
+        """`aggregate` limits the replica to one aggregate's events on a topic that carries several
+        (`kinerja.<aggregate>.<event>.v1`); by default, every event of the topic."""
         self._pending: dict[str, tuple[int, dict]] = {}
         self.document = document
         self.topic = topic
         self.snapshot_field = snapshot_field
+        self.aggregate = aggregate
         self._contracts = contracts
 
     def contracts(self) -> list[EventContract]:
-        """Every contract of the topic; a ValueError names any that carries no snapshot."""
-        found = [c for c in self._contracts() if c.topic == self.topic]
+        """Every contract of the topic (and aggregate); a ValueError names any that carries no snapshot."""
+        found = [c for c in self._contracts() if c.topic == self.topic
+                 and (self.aggregate is None or c.type.startswith(f"kinerja.{self.aggregate}."))]
         missing = [c.type for c in found if self.snapshot_field not in c.schema().fields]
         if missing:
             raise ValueError(f"events {missing} on {self.topic} carry no {self.snapshot_field!r} snapshot, so the "

@@ -11,6 +11,7 @@ import threading
 import pytest
 from pymongo import monitoring
 
+from shared.contracts.agencies import AGENCY_REGISTERED
 from shared.events.consumer import HandlerRegistry
 from shared.events.envelope import Event
 from shared.replicas.agencies import AGENCY_REPLICA, AgencyReplica
@@ -19,6 +20,9 @@ from services.agencies.adapters import DOCUMENTS as AGENCY_DOCUMENTS
 from services.indicators.adapters import DOCUMENTS as INDICATOR_DOCUMENTS
 from services.reforms.adapters import DOCUMENTS as REFORM_DOCUMENTS
 from tests.conftest import auth_header
+from tests.integration.indicators_support import (api, define, indicators_app, indicators_settings,  # noqa: F401
+                                                  registry, repo, run_worker, tree, verified)
+from tests.support.pump import deliver
 
 QUERY_COMMANDS = {"find", "count", "aggregate", "update", "delete", "findAndModify", "distinct"}
 _SESSION_FIELDS = {"lsid", "$clusterTime", "$db", "txnNumber", "$readPreference", "readConcern", "writeConcern"}
@@ -156,18 +160,63 @@ def test_every_query_of_the_agencies_service_uses_an_index(client, mongo_db):
                                      grace=timedelta(0)) == 0
         registry = HandlerRegistry()
         AGENCY_REPLICA.register(registry)
-        for raw in [{"_id": unit} for unit in sample_ids]:
-            contract, handler = registry.handlers["kinerja.agency.registered.v1"]
-            snapshot = {"id": raw["_id"], "code": "X", "name": "X", "type": "province", "parent_id": None,
+        events = []
+        for unit in sample_ids:
+            snapshot = {"id": unit, "code": "X", "name": "X", "type": "province", "parent_id": None,
                         "path": [], "status": "active"}
-            event = contract.build(source="agencies", subject=raw["_id"], sequence=1, data={"agency": snapshot})
-            handler(Event.from_dict(event.to_dict()), contract.validate(event.data))
+            event = AGENCY_REGISTERED.build(source="agencies", subject=unit, sequence=1, data={"agency": snapshot})
+            events.append(Event.from_dict(event.to_dict()))
+        deliver(registry, events)
         AgencyReplica._get_collection().find_one({"_id": "unknown"})
     finally:
         RECORDER.recording.clear()
-    commands = [(db, c) for db, c in RECORDER.commands if db == mongo_db.name]
+    assert_every_command_uses_an_index(mongo_db)
+
+
+def assert_every_command_uses_an_index(db) -> None:
+    commands = [c for name, c in RECORDER.commands if name == db.name]
     assert len(commands) > 40, "the session should have sent many queries"
-    plans = [(c, _winning_plans(_explain(mongo_db.client[db], c))) for db, c in commands]
+    plans = [(c, _winning_plans(_explain(db, c))) for c in commands]
     assert all(found for _, found in plans), [c for c, found in plans if not found]
     offenders = [c for c, found in plans if _collscans(found)]
     assert offenders == [], "\n".join(map(str, offenders))
+
+
+def test_every_query_of_the_indicators_service_uses_an_index(indicators_app, api, tree, registry, run_worker):
+    """Every route of the indicators service, its scorer and its reform counter."""
+    from tests.integration.test_indicators import completed
+
+    RECORDER.commands.clear()
+    RECORDER.recording.set()
+    try:
+        ikm = define(api, tree["pendidikan"], weight=2)
+        monthly = define(api, tree["bidang_sd"], frequency="monthly", parent_indicator_id=None)
+        fed = define(api, tree["kesehatan"], fed_by_reforms=[])
+        verified(api, ikm, "2025", 70, {"min": 80, "max": 90})
+        verified(api, monthly, "202503", 5, 10)
+        base = f"/api/v1/indicators/{ikm['id']}"
+        for path in ("", "/targets", "/realisations", "/realisations/2025", "/cascade"):
+            assert api.get(base + path).status_code == 200
+        for query in ("", f"?agency_id={tree['tanjabbar']}&subtree=true", "?category=IKU&q=indeks",
+                      f"?agency_id={tree['pendidikan']}&status=active&frequency=annual"):
+            assert api.get(f"/api/v1/indicators{query}").status_code == 200
+            assert api.get(f"/api/v1/indicators{query}", headers=auth_header("viewer", tree["tanjabbar"])).status_code \
+                in (200, 403)
+        lock = api.post("/api/v1/period-locks", json={"agency_id": tree["tanjabtim"], "period": "2024"}).get_json()
+        api.get(f"/api/v1/period-locks?agency_id={tree['tanjabtim']}&locked_only=true")
+        api.get("/api/v1/period-locks", headers=auth_header("evaluator", tree["tanjabbar"]))
+        api.post(f"/api/v1/period-locks/{lock['id']}/unlock", json={"reason": "x"})
+        api.put(f"/api/v1/agencies/{tree['pendidikan']}/rollup-weight", json={"weight": 2})
+        deliver(registry, [completed("act-1", [fed["id"]])])
+        run_worker()
+        tree.move("kesehatan", "tanjabtim")
+        run_worker()
+        for period in ("2025", "2025Q1", "202503"):
+            assert api.get(f"/api/v1/agencies/{tree['tanjabbar']}/scorecard?period={period}").status_code == 200
+            assert api.get(f"/api/v1/agencies/{tree['tanjabbar']}/rankings?period={period}").status_code == 200
+        api.get("/api/v1/rulepacks")
+        api.get("/api/v1/rulepacks/1")
+        api.get(f"/api/v1/audit?agency_id={tree['pendidikan']}")
+    finally:
+        RECORDER.recording.clear()
+    assert_every_command_uses_an_index(indicators_app.extensions["kinerja.indicators"].indicators.collection.database)

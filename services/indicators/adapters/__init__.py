@@ -1,6 +1,12 @@
 """MongoDB adapters of the indicators service."""
 from shared.audit import AuditRecord
 from shared.replicas.agencies import AgencyReplica
+from shared.store.ledger import ProcessedEvent
+from services.indicators.adapters.documents import (AgencyWeight, Indicator, PeriodLock, Realisation,
+                                                    RulePackDocument, Scorecard)
 
 # Every collection of this service; their indexes are created at start-up.
-DOCUMENTS = (AgencyReplica, AuditRecord)
+DOCUMENTS = (AgencyReplica, AuditRecord, ProcessedEvent, Indicator, Realisation, PeriodLock, RulePackDocument,
+             Scorecard, AgencyWeight)
+# The aggregates whose events the worker relays.
+OUTBOX_DOCUMENTS = (Indicator, Realisation, PeriodLock, RulePackDocument, Scorecard, AgencyWeight)

@@ -1,7 +1,11 @@
 """HTTP resources of the indicators service, one package per resource."""
 from shared.audit import audit_blueprint
 from shared.replicas.agencies import agency_replica_blueprint
+from services.indicators.resources.indicators.routes import blp as indicators_blp
+from services.indicators.resources.locks.routes import blp as locks_blp
+from services.indicators.resources.rulepacks.routes import blp as rulepacks_blp
+from services.indicators.resources.scorecards.routes import blp as scorecards_blp
 
 
 def blueprints():
-    return [agency_replica_blueprint(), audit_blueprint()]
+    return [agency_replica_blueprint(), indicators_blp, scorecards_blp, locks_blp, rulepacks_blp, audit_blueprint()]

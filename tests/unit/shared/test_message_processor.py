@@ -150,8 +150,16 @@ def test_the_guard_waits_for_enough_messages_and_forgets_old_ones():
         guard.observe(True)
 
 
-def test_a_type_has_one_handler():
+def test_a_type_may_have_several_handlers_run_in_order_but_each_only_once():
+    calls = []
     registry = HandlerRegistry()
-    registry.on(AGENCY_REGISTERED, lambda e, d: None)
+
+    def replica(event, data):
+        calls.append("replica")
+
+    registry.on(AGENCY_REGISTERED, replica)
+    registry.on(AGENCY_REGISTERED, lambda e, d: calls.append("scores"))
     with pytest.raises(ValueError):
-        registry.on(AGENCY_REGISTERED, lambda e, d: None)
+        registry.on(AGENCY_REGISTERED, replica)
+    assert MessageProcessor(registry, lambda *a: None).process(valid_message()) == "handled"
+    assert calls == ["replica", "scores"]

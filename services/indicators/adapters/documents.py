@@ -1,0 +1,119 @@
+"""MongoDB collections of the indicators service: fields and indexes (data is written through
+shared.store.AggregateStore, see adapters.repository)."""
+from __future__ import annotations
+
+from mongoengine import BooleanField, DateTimeField, DictField, FloatField, IntField, ListField, StringField
+
+from shared.store.outbox import OutboxDocument
+
+
+class Indicator(OutboxDocument):
+    meta = {"collection": "indicators", "indexes": [
+        {"fields": ["agency_id", "code"], "unique": True},
+        ("agency_id", "status"),
+        "parent_indicator_id",
+        ("category", "_id"),
+        ("code", "_id"),
+    ]}
+
+    id = StringField(primary_key=True)
+    agency_id = StringField(required=True)
+    code = StringField(required=True)
+    name = StringField(required=True)
+    definition = StringField(null=True)
+    unit = StringField(required=True)
+    polarity = StringField(required=True)
+    frequency = StringField(required=True)
+    baseline = FloatField(null=True)
+    weight = FloatField(required=True)
+    category = StringField(required=True)
+    parent_indicator_id = StringField(null=True)
+    fed_by_reforms = ListField(StringField(), null=True)
+    status = StringField(required=True)
+    targets = DictField()          # period -> {value, min, max, revision, reason, by, at}
+    target_history = ListField(DictField())
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+
+
+class Realisation(OutboxDocument):
+    meta = {"collection": "realisations", "indexes": [
+        {"fields": ["indicator_id", "period"], "unique": True},
+        ("agency_id", "period"),
+        ("agency_id", "status"),
+    ]}
+
+    id = StringField(primary_key=True)  # "<indicator id>:<period>"
+    indicator_id = StringField(required=True)
+    agency_id = StringField(required=True)
+    period = StringField(required=True)
+    value = FloatField(null=True)
+    evidence = ListField(DictField())
+    note = StringField(null=True)
+    status = StringField(required=True)
+    source = StringField()  # "manual" or "reforms" (counted from completed activities)
+    submitted_by = StringField(null=True)
+    submitted_at = DateTimeField(null=True)
+    verified_by = StringField(null=True)
+    verified_at = DateTimeField(null=True)
+    reason = StringField(null=True)
+    history = ListField(DictField())
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+
+
+class PeriodLock(OutboxDocument):
+    meta = {"collection": "period_locks", "indexes": [("period", "agency_id", "locked")]}
+
+    id = StringField(primary_key=True)  # "<agency id>:<period>"
+    agency_id = StringField(required=True)
+    period = StringField(required=True)
+    locked = BooleanField(required=True)
+    by = StringField(required=True)
+    at = DateTimeField(required=True)
+    reason = StringField(null=True)
+    history = ListField(DictField())
+
+
+class RulePackDocument(OutboxDocument):
+    meta = {"collection": "rulepacks", "indexes": ["effective_from", "number"]}
+
+    id = StringField(primary_key=True)  # the version, as a string
+    number = IntField(required=True)
+    effective_from = StringField(required=True)  # ISO date
+    cap = FloatField(required=True)
+    bands = ListField(DictField())
+    green_from = FloatField(required=True)
+    yellow_from = FloatField(required=True)
+    description = StringField()
+    created_by = StringField()
+
+
+class Scorecard(OutboxDocument):
+    """The read model of an agency's score for a period, kept by the worker from events; an aggregate
+    of its own so that its changes are events (`score.changed`) others can follow."""
+
+    meta = {"collection": "scorecards", "indexes": [("agency_id", "period"), "period_start"]}
+
+    id = StringField(primary_key=True)  # "<agency id>:<period>"
+    agency_id = StringField(required=True)
+    parent_id = StringField(null=True)
+    period = StringField(required=True)
+    period_start = StringField(required=True)  # ISO date: which rule pack applies, and what a new one rescores
+    own = DictField()
+    rollup = DictField()
+    indicators = ListField(DictField())
+    children = ListField(DictField())
+    rulepack_version = IntField()
+    computed_at = DateTimeField()
+
+
+class AgencyWeight(OutboxDocument):
+    """How much an agency counts in its parent's roll-up (default 1)."""
+
+    meta = {"collection": "agency_weights"}
+
+    id = StringField(primary_key=True)  # the agency id
+    weight = FloatField(required=True)
+    by = StringField()
+    at = DateTimeField()

@@ -1,0 +1,92 @@
+"""Where the indicators service keeps its aggregates (indicators, realisations, period locks, rule packs,
+scorecards: each an AggregateStore) and the queries its commands, scorer and reads need, including its
+replica of the agency tree."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Iterable
+
+from shared.replicas.agencies import AgencyReplica
+from shared.settings import Settings
+from shared.store.aggregates import AggregateStore
+from services.indicators import SERVICE
+from services.indicators.adapters.documents import (AgencyWeight, Indicator, PeriodLock, Realisation,
+                                                    RulePackDocument, Scorecard)
+from services.indicators.domain.achievement import RulePack
+
+
+def _store(document, settings: Settings) -> AggregateStore:
+    return AggregateStore(document._get_collection, source=SERVICE, max_pending=settings.outbox_max_pending)
+
+
+class IndicatorsRepository:
+    def __init__(self, settings: Settings):
+        self.indicators = _store(Indicator, settings)
+        self.realisations = _store(Realisation, settings)
+        self.locks = _store(PeriodLock, settings)
+        self.rulepacks = _store(RulePackDocument, settings)
+        self.scorecards = _store(Scorecard, settings)
+        self.weights_store = _store(AgencyWeight, settings)
+
+    # -- the agency tree (replica) ---------------------------------------------------------------
+
+    def agency(self, agency_id: str) -> dict | None:
+        doc = AgencyReplica._get_collection().find_one({"_id": agency_id})
+        return None if doc is None else {"id": doc.pop("_id"), **doc}
+
+    def agencies(self, agency_ids: Iterable[str]) -> dict[str, dict]:
+        docs = AgencyReplica._get_collection().find({"_id": {"$in": list(agency_ids)}})
+        return {doc["_id"]: {"id": doc["_id"], **doc} for doc in docs}
+
+    def children(self, agency_id: str) -> list[dict]:
+        docs = AgencyReplica._get_collection().find({"parent_id": agency_id}).sort("code", 1)
+        return [{"id": doc["_id"], **doc} for doc in docs]
+
+    def subtree_ids(self, agency_id: str) -> list[str]:
+        docs = AgencyReplica._get_collection().find({"$or": [{"_id": agency_id}, {"path": agency_id}]}, {"_id": 1})
+        return [doc["_id"] for doc in docs]
+
+    def weights(self, agency_ids: Iterable[str]) -> dict[str, float]:
+        return {doc["id"]: doc["weight"] for doc in self.weights_store.find({"_id": {"$in": list(agency_ids)}})}
+
+    # -- indicators and realisations -------------------------------------------------------------
+
+    def indicators_of(self, agency_id: str, *, active_only: bool = True) -> list[dict]:
+        selector = {"agency_id": agency_id, **({"status": "active"} if active_only else {})}
+        return self.indicators.find(selector, sort=[("code", 1)])
+
+    def indicator_children(self, indicator_ids: Iterable[str]) -> list[dict]:
+        return self.indicators.find({"parent_indicator_id": {"$in": list(indicator_ids)}}, sort=[("code", 1)])
+
+    def realisations_of(self, indicator_ids: Iterable[str], periods: Iterable[str]) -> list[dict]:
+        return self.realisations.find({"indicator_id": {"$in": list(indicator_ids)}, "period": {"$in": list(periods)}})
+
+    # -- locks, rule packs, scorecards ---------------------------------------------------------------
+
+    def locks_covering(self, agency_ids: Iterable[str], periods: Iterable[str]) -> list[dict]:
+        return self.locks.find({"period": {"$in": list(periods)}, "agency_id": {"$in": list(agency_ids)}, "locked": True})
+
+    def rule_packs(self) -> list[RulePack]:
+        return [rule_pack_of(doc) for doc in self.rulepacks.find({}, sort=[("effective_from", 1)])]
+
+    def scorecards_of(self, agency_ids: Iterable[str], period: str) -> dict[str, dict]:
+        return {doc["agency_id"]: doc for doc in
+                self.scorecards.find({"_id": {"$in": [f"{a}:{period}" for a in agency_ids]}})}
+
+    def scorecard_periods(self, agency_id: str) -> list[str]:
+        return sorted({doc["period"] for doc in self.scorecards.collection.find({"agency_id": agency_id}, {"period": 1})})
+
+
+def rule_pack_of(doc: dict) -> RulePack:
+    return RulePack(version=doc["number"], effective_from=date.fromisoformat(doc["effective_from"]), cap=doc["cap"],
+                    bands=tuple((band["grade"], float("-inf") if band["above"] is None else band["above"])
+                                for band in doc["bands"]),
+                    green_from=doc["green_from"], yellow_from=doc["yellow_from"], description=doc.get("description", ""))
+
+
+def rule_pack_document(pack: RulePack, created_by: str) -> dict:
+    return {"id": str(pack.version), "number": pack.version, "effective_from": pack.effective_from.isoformat(),
+            "cap": pack.cap, "bands": [{"grade": grade, "above": None if above == float("-inf") else above}
+                                       for grade, above in pack.bands],
+            "green_from": pack.green_from, "yellow_from": pack.yellow_from, "description": pack.description,
+            "created_by": created_by}

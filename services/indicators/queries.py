@@ -1,0 +1,148 @@
+"""Read side of the indicators service: lists, the cascade, realisations (showing locks), scorecards and
+rankings, each limited to what the caller may read. Scorecards are read, never computed, here."""
+from __future__ import annotations
+
+import re
+
+from shared.auth.directory import ref_of
+from shared.auth.policy import Action, authorize, in_scope
+from shared.auth.tokens import Principal
+from shared.errors import NotFound
+from services.indicators.adapters.repository import IndicatorsRepository
+from services.indicators.commands.common import period_of
+from services.indicators.consumers.scorecards import scorecard_id
+
+MAX_CASCADE = 2000
+
+
+def readable_agency(principal: Principal, repo: IndicatorsRepository, agency_id: str) -> dict:
+    agency = repo.agency(agency_id)
+    if agency is None:
+        raise NotFound(f"No agency {agency_id} is known to this service.")
+    authorize(principal, Action.READ, ref_of(agency))
+    return agency
+
+
+def readable_indicator(principal: Principal, repo: IndicatorsRepository, indicator_id: str) -> dict:
+    indicator = repo.indicators.get(indicator_id)
+    if indicator is None:
+        raise NotFound(f"No indicator {indicator_id}.")
+    readable_agency(principal, repo, indicator["agency_id"])
+    return indicator
+
+
+def list_indicators(principal: Principal, repo: IndicatorsRepository, query: dict) -> dict:
+    conditions = []
+    if "agency_id" in query:
+        readable_agency(principal, repo, query["agency_id"])
+        ids = repo.subtree_ids(query["agency_id"]) if query.get("subtree") else [query["agency_id"]]
+        conditions.append({"agency_id": {"$in": ids}})
+    elif principal.role != "admin":
+        conditions.append({"agency_id": {"$in": repo.subtree_ids(principal.agency_id)}})
+    for field in ("category", "status", "frequency", "parent_indicator_id"):
+        if field in query:
+            conditions.append({field: query[field]})
+    if query.get("q"):
+        pattern = {"$regex": re.escape(query["q"]), "$options": "i"}
+        conditions.append({"$or": [{"name": pattern}, {"code": pattern}]})
+    selector = {"$and": conditions} if conditions else {}
+    page, size = query["page"], query["page_size"]
+    items = repo.indicators.find(selector, sort=[("code", 1), ("_id", 1)], skip=(page - 1) * size, limit=size)
+    return {"items": items, "page": page, "page_size": size, "total": repo.indicators.count(selector)}
+
+
+def cascade(principal: Principal, repo: IndicatorsRepository, indicator_id: str) -> dict:
+    """The indicator and the indicators below it (pohon kinerja), nested; branches the caller may not
+    read are left out."""
+    root = {**readable_indicator(principal, repo, indicator_id), "children": []}
+    nodes, frontier, seen = {root["id"]: root}, [root["id"]], 1
+    readable = {}
+    while frontier and seen <= MAX_CASCADE:
+        children = repo.indicator_children(frontier)
+        agencies = repo.agencies({c["agency_id"] for c in children} - set(readable))
+        readable.update({a: in_scope(principal, ref_of(doc)) for a, doc in agencies.items()})
+        frontier = []
+        for child in children:
+            if not readable.get(child["agency_id"]):
+                continue
+            node = {**child, "children": []}
+            nodes[child["id"]] = node
+            nodes[child["parent_indicator_id"]]["children"].append(node)
+            frontier.append(child["id"])
+            seen += 1
+    return root
+
+
+def target_history(principal: Principal, repo: IndicatorsRepository, indicator_id: str) -> dict:
+    indicator = readable_indicator(principal, repo, indicator_id)
+    return {"indicator_id": indicator_id, "current": indicator["targets"], "history": indicator["target_history"]}
+
+
+def _with_lock(repo: IndicatorsRepository, realisation: dict, agency: dict) -> dict:
+    locks = repo.locks_covering([agency["id"], *agency.get("path", [])],
+                                [str(p) for p in period_of(realisation["period"]).containing()])
+    if not locks:
+        return {**realisation, "locked": False}
+    lock = locks[0]
+    return {**realisation, "locked": True, "locked_by": lock["by"], "locked_at": lock["at"], "lock_id": lock["id"]}
+
+
+def realisation_of(principal: Principal, repo: IndicatorsRepository, indicator_id: str, period: str) -> dict:
+    indicator = readable_indicator(principal, repo, indicator_id)
+    key = f"{indicator_id}:{period_of(period, indicator['frequency'])}"
+    realisation = repo.realisations.get(key)
+    if realisation is None:
+        raise NotFound(f"No realisation of {period} for indicator {indicator['code']}.")
+    return _with_lock(repo, realisation, repo.agency(indicator["agency_id"]))
+
+
+def realisations_of(principal: Principal, repo: IndicatorsRepository, indicator_id: str) -> list[dict]:
+    indicator = readable_indicator(principal, repo, indicator_id)
+    agency = repo.agency(indicator["agency_id"])
+    return [_with_lock(repo, r, agency) for r in repo.realisations.find({"indicator_id": indicator_id},
+                                                                        sort=[("period", 1)])]
+
+
+def scorecard(principal: Principal, repo: IndicatorsRepository, agency_id: str, period: str) -> dict:
+    agency = readable_agency(principal, repo, agency_id)
+    key = str(period_of(period))
+    card = repo.scorecards.get(scorecard_id(agency_id, key))
+    base = {"agency": {k: agency.get(k) for k in ("id", "code", "name", "type", "status")}, "period": key}
+    if card is None:
+        return {**base, "computed": False, "own": {"score": None, "grade": None, "light": None, "coverage": None,
+                                                   "indicators": 0},
+                "rollup": {"score": None, "grade": None, "light": None, "agencies_counted": 0}, "indicators": [],
+                "children": [], "rulepack_version": None, "computed_at": None}
+    return {**base, "computed": True, **{k: card[k] for k in ("own", "rollup", "indicators", "children",
+                                                                "rulepack_version", "computed_at")}}
+
+
+def rankings(principal: Principal, repo: IndicatorsRepository, agency_id: str, period: str) -> dict:
+    """The children of an agency ranked by their roll-up score (inactive and unscored last, unranked)."""
+    card = scorecard(principal, repo, agency_id, period)
+    ranked = sorted((c for c in card["children"] if c["status"] == "active" and c["score"] is not None),
+                    key=lambda c: (-c["score"], c["code"]))
+    rest = [c for c in card["children"] if c not in ranked]
+    return {"agency": card["agency"], "period": card["period"],
+            "items": [{**c, "rank": i + 1} for i, c in enumerate(ranked)] + [{**c, "rank": None} for c in rest]}
+
+
+def locks(principal: Principal, repo: IndicatorsRepository, query: dict) -> list[dict]:
+    selector: dict = {}
+    if "agency_id" in query:
+        readable_agency(principal, repo, query["agency_id"])
+        selector["agency_id"] = query["agency_id"]
+    elif principal.role != "admin":
+        selector["agency_id"] = {"$in": repo.subtree_ids(principal.agency_id)}
+    if "period" in query:
+        selector["period"] = str(period_of(query["period"]))
+    if query.get("locked_only"):
+        selector["locked"] = True
+    return repo.locks.find(selector, sort=[("period", 1), ("agency_id", 1)], limit=1000)
+
+
+def rule_pack(repo: IndicatorsRepository, version: str) -> dict:
+    pack = repo.rulepacks.get(version)
+    if pack is None:
+        raise NotFound(f"No rule pack version {version}.")
+    return pack

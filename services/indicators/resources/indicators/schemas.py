@@ -1,0 +1,151 @@
+"""Request and response schemas of /api/v1/indicators (with their targets and realisations)."""
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from shared.http.pagination import PageQuerySchema, page_schema
+from shared.text import Text
+
+CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$"
+CATEGORY = r"^[A-Z][A-Z0-9_-]{1,19}$"
+BIG = 1e15  # larger values are no measurement anyone reports
+Number = lambda **kw: fields.Float(validate=validate.Range(min=-BIG, max=BIG), **kw)  # noqa: E731
+
+
+class IndicatorCreateSchema(Schema):
+    agency_id = Text(required=True, validate=validate.Length(min=1, max=64))
+    code = Text(required=True, validate=validate.Regexp(CODE, error="1-50 letters, digits, '.', '_' or '-'"),
+                metadata={"example": "IKU-01"})
+    name = Text(required=True, validate=validate.Length(min=1, max=300),
+                metadata={"example": "Indeks Kepuasan Masyarakat terhadap layanan pendidikan"})
+    definition = Text(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    unit = Text(required=True, validate=validate.Length(min=1, max=40), metadata={"example": "%"})
+    polarity = fields.String(required=True, validate=validate.OneOf(("higher_is_better", "lower_is_better")))
+    frequency = fields.String(required=True, validate=validate.OneOf(("annual", "quarterly", "monthly")))
+    baseline = Number(load_default=None, allow_none=True)
+    weight = fields.Float(load_default=1.0, validate=validate.Range(min=0, max=1000, min_inclusive=False),
+                          metadata={"description": "Weight inside the agency's scorecard"})
+    category = Text(load_default="IKU", validate=validate.Regexp(CATEGORY, error="upper-case, e.g. IKU or IKK"))
+    parent_indicator_id = Text(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64),
+                               metadata={"description": "The indicator of an ancestor agency this one supports"})
+    fed_by_reforms = fields.List(Text(validate=validate.Length(min=1, max=40)), load_default=None, allow_none=True,
+                                 validate=validate.Length(max=20), metadata={
+                                     "description": "Count completed reform activities as the realisation: the RB "
+                                                    "area codes that count ([] for any); null: not fed by reforms"})
+
+
+class IndicatorUpdateSchema(Schema):
+    name = Text(validate=validate.Length(min=1, max=300))
+    definition = Text(allow_none=True, validate=validate.Length(max=2000))
+    unit = Text(validate=validate.Length(min=1, max=40))
+    baseline = Number(allow_none=True)
+    weight = fields.Float(validate=validate.Range(min=0, max=1000, min_inclusive=False))
+    category = Text(validate=validate.Regexp(CATEGORY))
+    fed_by_reforms = fields.List(Text(validate=validate.Length(min=1, max=40)), allow_none=True,
+                                 validate=validate.Length(max=20))
+    reason = Text(validate=validate.Length(max=500))
+
+
+class ReasonSchema(Schema):
+    reason = Text(required=True, validate=validate.Length(min=1, max=500))
+
+
+class IndicatorSchema(IndicatorCreateSchema):
+    id = fields.String()
+    status = fields.String(metadata={"description": "active or retired"})
+    targets = fields.Dict(keys=fields.String(), values=fields.Dict(),
+                          metadata={"description": "The current target of each period"})
+    version = fields.Integer()
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+
+
+class IndicatorListQuerySchema(PageQuerySchema):
+    agency_id = Text(validate=validate.Length(min=1, max=64))
+    subtree = fields.Boolean(load_default=False, metadata={"description": "with agency_id: its whole subtree"})
+    category = Text(validate=validate.Regexp(CATEGORY))
+    status = fields.String(validate=validate.OneOf(("active", "retired")))
+    frequency = fields.String(validate=validate.OneOf(("annual", "quarterly", "monthly")))
+    parent_indicator_id = Text(validate=validate.Length(min=1, max=64))
+    q = Text(validate=validate.Length(min=1, max=100))
+
+
+IndicatorPageSchema = page_schema(IndicatorSchema, "IndicatorPage")
+
+
+class CascadeSchema(IndicatorSchema):
+    children = fields.List(fields.Nested(lambda: CascadeSchema()))
+
+
+class TargetInputSchema(Schema):
+    value = Number(metadata={"description": "A single target value"})
+    min = Number(metadata={"description": "With max: a target range"})
+    max = Number()
+    reason = Text(load_default=None, allow_none=True, validate=validate.Length(max=500),
+                  metadata={"description": "Required when the period already has a target (a revision)"})
+
+    @validates_schema
+    def one_form(self, data, **_):
+        if ("value" in data) == ("min" in data or "max" in data):
+            raise ValidationError("give either value, or min and max", "value")
+        if ("min" in data) != ("max" in data):
+            raise ValidationError("a range needs both min and max", "min")
+        if "min" in data and data["min"] > data["max"]:
+            raise ValidationError("min must not exceed max", "min")
+
+
+class TargetRecordSchema(Schema):
+    period = fields.String()
+    value = fields.Float(allow_none=True)
+    min = fields.Float(allow_none=True)
+    max = fields.Float(allow_none=True)
+    revision = fields.Integer()
+    reason = fields.String(allow_none=True)
+    by = fields.String()
+    at = fields.AwareDateTime()
+
+
+class TargetHistorySchema(Schema):
+    indicator_id = fields.String()
+    current = fields.Dict(keys=fields.String(), values=fields.Nested(TargetRecordSchema))
+    history = fields.List(fields.Nested(TargetRecordSchema))
+
+
+class EvidenceSchema(Schema):
+    title = Text(required=True, validate=validate.Length(min=1, max=200))
+    link = fields.Url(required=True, validate=validate.Length(max=2000))
+
+
+class RealisationInputSchema(Schema):
+    value = Number(required=True)
+    evidence = fields.List(fields.Nested(EvidenceSchema), load_default=list, validate=validate.Length(max=20))
+    note = Text(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class HistoryEntrySchema(Schema):
+    at = fields.AwareDateTime()
+    by = fields.String()
+    action = fields.String()
+    status = fields.String()
+    value = fields.Float(allow_none=True)
+    reason = fields.String(allow_none=True)
+
+
+class RealisationSchema(Schema):
+    id = fields.String()
+    indicator_id = fields.String()
+    agency_id = fields.String()
+    period = fields.String()
+    value = fields.Float(allow_none=True)
+    evidence = fields.List(fields.Nested(EvidenceSchema))
+    note = fields.String(allow_none=True)
+    status = fields.String(metadata={"description": "draft, submitted, verified or rejected"})
+    source = fields.String(metadata={"description": "manual, or reforms (counted from completed activities)"})
+    submitted_by = fields.String(allow_none=True)
+    submitted_at = fields.AwareDateTime(allow_none=True)
+    verified_by = fields.String(allow_none=True)
+    verified_at = fields.AwareDateTime(allow_none=True)
+    reason = fields.String(allow_none=True)
+    history = fields.List(fields.Nested(HistoryEntrySchema))
+    locked = fields.Boolean(metadata={"description": "The period is locked: no change is accepted"})
+    locked_by = fields.String()
+    locked_at = fields.AwareDateTime()
+    version = fields.Integer()

@@ -1,0 +1,41 @@
+"""/api/v1/agencies/{id}/scorecard, /rankings and /rollup-weight."""
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from shared.auth.flask_auth import current_principal
+from services.indicators import queries
+from services.indicators.commands.weights import set_rollup_weight
+from services.indicators.resources.common import context, repo
+from services.indicators.resources.scorecards.schemas import (PeriodQuerySchema, RankingSchema, ScorecardSchema,
+                                                              WeightRecordSchema, WeightSchema)
+
+blp = Blueprint("scorecards", __name__, url_prefix="/agencies",
+                description="Scores computed by the server from verified realisations, rolled up the agency tree.")
+
+
+@blp.route("/<agency_id>/scorecard")
+class AgencyScorecard(MethodView):
+    @blp.arguments(PeriodQuerySchema, location="query")
+    @blp.response(200, ScorecardSchema)
+    def get(self, query, agency_id):
+        """An agency's scorecard: each indicator's target, realisation and achievement, the weighted score and
+        grade, its children's scores and the roll-up over its subtree"""
+        return queries.scorecard(current_principal(), repo(), agency_id, query["period"])
+
+
+@blp.route("/<agency_id>/rankings")
+class AgencyRankings(MethodView):
+    @blp.arguments(PeriodQuerySchema, location="query")
+    @blp.response(200, RankingSchema)
+    def get(self, query, agency_id):
+        """The agency's children ranked by their roll-up score"""
+        return queries.rankings(current_principal(), repo(), agency_id, query["period"])
+
+
+@blp.route("/<agency_id>/rollup-weight")
+class AgencyRollupWeight(MethodView):
+    @blp.arguments(WeightSchema)
+    @blp.response(200, WeightRecordSchema)
+    def put(self, fields, agency_id):
+        """How much the agency counts in its parent's roll-up (default 1; whoever may write the parent)"""
+        return set_rollup_weight(context(), agency_id, fields["weight"])

@@ -1,0 +1,90 @@
+from marshmallow import Schema, fields, validate
+
+from shared.text import Text
+
+
+class PeriodQuerySchema(Schema):
+    period = Text(required=True, validate=validate.Length(min=4, max=6),
+                  metadata={"description": "2025, 2025Q1 or 202503", "example": "2025"})
+
+
+class ScoreSchema(Schema):
+    score = fields.Float(allow_none=True)
+    grade = fields.String(allow_none=True)
+    light = fields.String(allow_none=True, metadata={"description": "green, yellow or red"})
+
+
+class OwnScoreSchema(ScoreSchema):
+    coverage = fields.Float(allow_none=True, metadata={"description": "Share of indicators with a verified realisation"})
+    indicators = fields.Integer()
+
+
+class RollupSchema(ScoreSchema):
+    agencies_counted = fields.Integer()
+
+
+class AgencyRefSchema(Schema):
+    id = fields.String()
+    code = fields.String()
+    name = fields.String()
+    type = fields.String()
+    status = fields.String()
+
+
+class ScorecardIndicatorSchema(Schema):
+    indicator_id = fields.String()
+    code = fields.String()
+    name = fields.String()
+    category = fields.String()
+    unit = fields.String()
+    polarity = fields.String()
+    frequency = fields.String()
+    weight = fields.Float()
+    target = fields.String(allow_none=True)
+    realised = fields.Float(allow_none=True)
+    achievement = fields.Float(allow_none=True)
+    light = fields.String(allow_none=True)
+    not_computable = fields.String(allow_none=True)
+    periods_verified = fields.Integer()
+    periods_expected = fields.Integer()
+
+
+class ChildScoreSchema(ScoreSchema):
+    agency_id = fields.String()
+    code = fields.String()
+    name = fields.String()
+    type = fields.String()
+    status = fields.String()
+    weight = fields.Float()
+
+
+class ScorecardSchema(Schema):
+    agency = fields.Nested(AgencyRefSchema)
+    period = fields.String()
+    computed = fields.Boolean(metadata={"description": "False until anything has been scored for this period"})
+    own = fields.Nested(OwnScoreSchema)
+    rollup = fields.Nested(RollupSchema)
+    indicators = fields.List(fields.Nested(ScorecardIndicatorSchema))
+    children = fields.List(fields.Nested(ChildScoreSchema))
+    rulepack_version = fields.Integer(allow_none=True)
+    computed_at = fields.AwareDateTime(allow_none=True)
+
+
+class RankedSchema(ChildScoreSchema):
+    rank = fields.Integer(allow_none=True)
+
+
+class RankingSchema(Schema):
+    agency = fields.Nested(AgencyRefSchema)
+    period = fields.String()
+    items = fields.List(fields.Nested(RankedSchema))
+
+
+class WeightSchema(Schema):
+    weight = fields.Float(required=True, validate=validate.Range(min=0, max=1000, min_inclusive=False))
+
+
+class WeightRecordSchema(WeightSchema):
+    id = fields.String()
+    by = fields.String()
+    at = fields.AwareDateTime()
