@@ -23,7 +23,7 @@ from mongoengine import Document
 from shared.audit import move_pending_audit
 from shared.db import connect_mongo
 from shared.events.consumer import (ConsumerRunner, DeadLetterGuard, HandlerRegistry, MessageProcessor,
-                                    kafka_dead_letter)
+                                    StallWatchdog, kafka_dead_letter)
 from shared.events.kafka import dead_letter_topic, ensure_topics, make_producer
 from shared.logging import configure_logging
 from shared.metrics import render_metrics
@@ -146,9 +146,10 @@ def run_worker(settings: Settings, *, outbox_documents: Iterable[type[Document]]
                                      max_retries=settings.consumer_max_retries,
                                      backoff_s=settings.consumer_backoff_ms / 1000,
                                      max_backoff_s=settings.consumer_max_backoff_ms / 1000, guard=guard)
-        runner = ConsumerRunner(bootstrap_servers=settings.kafka_servers, group_id=settings.consumer_group(),
-                                topics=consumed_topics, processor=processor)
-        threads.append(threading.Thread(target=_guarded(runner.run, failures), name="consumer", daemon=True,
+        watchdog = StallWatchdog(lambda: ConsumerRunner(bootstrap_servers=settings.kafka_servers,
+                                                        group_id=settings.consumer_group(), topics=consumed_topics,
+                                                        processor=processor))
+        threads.append(threading.Thread(target=_guarded(watchdog.run, failures), name="consumer", daemon=True,
                                         kwargs={"should_stop": stop.is_set}))
     maintenance = list(maintenance)
     if maintenance:

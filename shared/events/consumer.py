@@ -17,6 +17,8 @@ Contract:
 from __future__ import annotations
 
 import logging
+import sys
+import threading
 import time
 import traceback
 from collections import deque
@@ -32,7 +34,7 @@ from shared.errors import Unavailable
 from shared.events.contracts import ContractViolation, EventContract
 from shared.events.envelope import Event, MalformedEvent
 from shared.logging import reset_correlation_id, set_correlation_id
-from shared.metrics import EVENTS_CONSUMED
+from shared.metrics import CONSUMER_REPLACEMENTS, EVENTS_CONSUMED
 
 log = logging.getLogger(__name__)
 
@@ -228,6 +230,8 @@ class ConsumerRunner:
         still without partitions `assignment_timeout_s` after joining reconnects. (With more members than
         partitions some members rightly get none: raise the topics' partitions with the replicas.)"""
         self.assignment_timeout_s = assignment_timeout_s
+        self.last_progress = clock()
+        self.abandoned = False  # set by the watchdog: a stalled runner that wakes up stops without committing
         self.bootstrap_servers = bootstrap_servers
         self.max_poll_interval_ms = max_poll_interval_ms
         self.on_revoke = on_revoke
@@ -269,12 +273,14 @@ class ConsumerRunner:
         """Consume until `should_stop()`. Reconnects with capped back-off after errors; a DeadLetterStorm
         is raised to the caller (the worker stops, and says why)."""
         backoff = error_backoff_s
-        while not should_stop():
+        while not should_stop() and not self.abandoned:
             consumer = None
             try:
+                self.last_progress = self.clock()
                 consumer = self._connect()
                 connected = self.clock()
-                while not should_stop():
+                while not should_stop() and not self.abandoned:
+                    self.last_progress = self.clock()
                     self.poll_once(consumer)
                     backoff = error_backoff_s
                     if not consumer.assignment() and self.clock() - connected > self.assignment_timeout_s:
@@ -286,7 +292,7 @@ class ConsumerRunner:
                 time.sleep(backoff)
                 backoff = min(backoff * 2, max_error_backoff_s)
             finally:
-                if consumer is not None:
+                if consumer is not None and not self.abandoned:
                     consumer.close(autocommit=False)
                 self.attempts.clear()
                 self.resume_at.clear()
@@ -295,6 +301,8 @@ class ConsumerRunner:
         """One poll. Returns how many messages reached an outcome (retries not counted)."""
         self._resume_due(consumer)
         batch = consumer.poll(timeout_ms=timeout_ms)
+        if self.abandoned:  # woke up after being replaced: its successor owns these messages now
+            return 0
         count = 0
         for partition, messages in batch.items():
             if partition in self.resume_at:  # paused after this batch was fetched
@@ -306,6 +314,9 @@ class ConsumerRunner:
         done = None
         count = 0
         for message in messages:
+            if self.abandoned:
+                break
+            self.last_progress = self.clock()  # a long batch is progress, not a stall
             key = (partition, message.offset)
             outcome = self.processor.process(message, self.attempts.get(key, 0))
             if isinstance(outcome, RetryLater):
@@ -315,7 +326,7 @@ class ConsumerRunner:
             self.attempts.pop(key, None)
             done = message.offset + 1
             count += 1
-        if done is None:
+        if done is None or self.abandoned:
             return 0
         try:
             self.processor.flush()
@@ -344,6 +355,55 @@ class ConsumerRunner:
             del self.resume_at[tp]
         if due:
             consumer.resume(*due)
+
+
+class StallWatchdog:
+    """Runs a consumer and replaces it when it stalls.
+
+    kafka-python 3.0.12 can block inside `poll()` or `commit()` for good: its client waits for the IO
+    thread without a timeout (kafka-python issue 3121, fixed upstream in an unreleased version), seen here
+    after a rebalance right after joining, with the member expelled and never rejoining. A runner that has
+    not come back for `stall_timeout_s` is abandoned (it stops without committing if it ever wakes) and a
+    new one, a new group member, resumes from the committed offsets."""
+
+    def __init__(self, make_runner: Callable[[], "ConsumerRunner"], stall_timeout_s: float = 60.0,
+                 check_every_s: float = 2.0):
+        self.make_runner = make_runner
+        self.stall_timeout_s = stall_timeout_s
+        self.check_every_s = check_every_s
+        self.replacements = 0
+
+    def run(self, should_stop: Callable[[], bool]) -> None:
+        runner, thread, failure = self._start(should_stop)
+        while not should_stop():
+            thread.join(self.check_every_s)
+            if not thread.is_alive():
+                if failure:
+                    raise failure[0]
+                return
+            stalled_s = runner.clock() - runner.last_progress
+            if stalled_s > self.stall_timeout_s:
+                frame = sys._current_frames().get(thread.ident)
+                log.error("consumer stalled; abandoning it for a new one", extra={
+                    "stalled_s": round(stalled_s),
+                    "stack": "".join(traceback.format_stack(frame)) if frame else None})
+                runner.abandoned = True
+                self.replacements += 1
+                CONSUMER_REPLACEMENTS.inc()
+                runner, thread, failure = self._start(should_stop)
+
+    def _start(self, should_stop):
+        runner, failure = self.make_runner(), []
+
+        def body():
+            try:
+                runner.run(should_stop=should_stop)
+            except BaseException as err:  # noqa: BLE001 - handed to the watchdog's own thread
+                failure.append(err)
+
+        thread = threading.Thread(target=body, name="consumer-runner", daemon=True)
+        thread.start()
+        return runner, thread, failure
 
 
 def kafka_dead_letter(producer, topic: str, service: str) -> Callable[[object, str, str], None]:

@@ -180,3 +180,54 @@ def test_a_member_that_is_never_assigned_a_partition_reconnects():
     stop_after = lambda: len(connects) >= 3  # noqa: E731
     runner.run(should_stop=stop_after, error_backoff_s=0)
     assert connects[:3] == [0.0, 70.0, 140.0]
+
+
+def test_a_stalled_consumer_is_abandoned_and_a_new_member_takes_over():
+    """A consumer blocked inside the client (poll never returns) is replaced; the replacement handles
+    the messages, and the stalled one, if it wakes, commits nothing."""
+    import threading
+
+    from shared.events.consumer import StallWatchdog
+
+    release = threading.Event()
+    handled = []
+    runners = []
+
+    class Stuck(FakeConsumer):
+        def poll(self, timeout_ms):
+            release.wait(10)  # blocked inside the client
+            return super().poll(timeout_ms)
+
+        def assignment(self):
+            return {P0}
+
+        def close(self, autocommit=False):
+            pass
+
+    class Fine(Stuck):
+        def poll(self, timeout_ms):
+            return FakeConsumer.poll(self, timeout_ms)
+
+    consumers = [Stuck({P0: [0, 1]}), Fine({P0: [0, 1]})]
+
+    def make_runner():
+        processor = ScriptedProcessor({})
+        processor.handled = handled
+        runner = ConsumerRunner(bootstrap_servers=[], group_id="g", topics=["t"], processor=processor)
+        consumer = consumers[len(runners)]
+        runner._connect = lambda: consumer
+        runners.append(runner)
+        return runner
+
+    stop = threading.Event()
+    watchdog = StallWatchdog(make_runner, stall_timeout_s=0.3, check_every_s=0.05)
+    thread = threading.Thread(target=watchdog.run, kwargs={"should_stop": stop.is_set})
+    thread.start()
+    deadline = __import__("time").monotonic() + 5
+    while handled != [(0, 0), (0, 1)] and __import__("time").monotonic() < deadline:
+        __import__("time").sleep(0.05)
+    release.set()
+    stop.set()
+    thread.join(5)
+    assert handled == [(0, 0), (0, 1)] and watchdog.replacements == 1 and runners[0].abandoned
+    assert consumers[0].commits == [] and consumers[1].commits == [(P0, 2)]
