@@ -14,8 +14,9 @@ import argparse
 import uuid
 
 from tests.bench import pipeline, report
-from tests.bench.http import BaselineServer, create_row, read_row, seed_agencies
+from tests.bench.http import BaselineServer, agency_read_row, create_row, seed_agencies
 from tests.bench.report import Row
+from tests.bench.scorecards import scorecard_rows
 from tests.support.stack import Stack
 
 
@@ -25,10 +26,10 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=20000, help="backlog size of the pipeline run")
     parser.add_argument("--rate", type=int, default=200, help="writes/s of the steady write-to-visible run")
     parser.add_argument("--steady-seconds", type=int, default=20)
-    parser.add_argument("--only", choices=("reads", "writes", "pipeline", "steady"), action="append",
+    parser.add_argument("--only", choices=("reads", "writes", "pipeline", "steady", "scorecards"), action="append",
                         help="run only these rows (repeatable); default: all")
     args = parser.parse_args()
-    wanted = set(args.only or ("reads", "writes", "pipeline", "steady"))
+    wanted = set(args.only or ("reads", "writes", "pipeline", "steady", "scorecards"))
 
     namespace = f"bench{uuid.uuid4().hex[:6]}_"
     stack = Stack(namespace).start()
@@ -39,7 +40,7 @@ def main() -> None:
         small = seed_agencies(stack, 100)
         if "reads" in wanted:
             pipeline.wait_drained(stack)
-            rows.append(read_row(stack, baseline, small, args.seconds, "GET agency by id, 100 agencies"))
+            rows.append(agency_read_row(stack, baseline, small, args.seconds, "GET agency by id, 100 agencies"))
         if "writes" in wanted:
             rows.append(create_row(stack, baseline, args.seconds, pipeline.wait_drained))
         if "pipeline" in wanted:
@@ -49,11 +50,14 @@ def main() -> None:
             rows.append(pipeline.backlog_row(stack, args.events, with_reforms=True))
         if "reads" in wanted and "pipeline" in wanted:
             pipeline.wait_drained(stack)
-            rows.append(read_row(stack, baseline, small, args.seconds,
+            rows.append(agency_read_row(stack, baseline, small, args.seconds,
                                  f"GET agency by id, {pipeline.agency_count(stack):,} agencies"))
         if "steady" in wanted:
             pipeline.wait_drained(stack)
             rows.append(pipeline.steady_row(stack, args.rate, args.steady_seconds))
+        if "scorecards" in wanted:
+            pipeline.wait_drained(stack)
+            rows += scorecard_rows(stack, baseline, args.seconds)
         rows += report.rss_rows(stack)
     finally:
         baseline.stop()

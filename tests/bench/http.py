@@ -56,6 +56,10 @@ class BaselineServer:
         MongoClient(MONGO).drop_database(self.database)
 
 
+def agency_read_row(stack: Stack, baseline: BaselineServer, agency: dict, seconds: int, scenario: str) -> Row:
+    return read_row(stack, baseline, seconds, scenario, "agencies", f"/api/v1/agencies/{agency['id']}", agency)
+
+
 def seed_agencies(stack: Stack, count: int) -> dict:
     """`count` agencies through the import endpoint; returns one of them as the API shows it."""
     prefix = "S" + uuid.uuid4().hex[:6]
@@ -68,17 +72,18 @@ def seed_agencies(stack: Stack, count: int) -> dict:
     return requests.get(stack.url("agencies", f"/api/v1/agencies/{agency_id}"), headers=ADMIN, timeout=10).json()
 
 
-def read_row(stack: Stack, baseline: BaselineServer, agency: dict, seconds: int, scenario: str) -> Row:
-    """GET one agency with a bearer token vs find_one of the same document through the bare server,
-    alternating (ours, ceiling, ours, ceiling) so that drift on a shared machine hits both alike."""
-    copy = {**agency, "_id": agency["id"]}
-    MongoClient(MONGO)[baseline.database]["docs"].replace_one({"_id": copy["_id"]}, copy, upsert=True)
+def read_row(stack: Stack, baseline: BaselineServer, seconds: int, scenario: str, service: str, path: str,
+             document: dict) -> Row:
+    """GET `path` of `service` with a bearer token vs find_one of the same document (what that GET
+    answers) through the bare server, alternating (ours, ceiling, ours, ceiling) so that drift on a
+    shared machine hits both alike."""
+    key = str(uuid.uuid4())
+    MongoClient(MONGO)[baseline.database]["docs"].insert_one({**document, "_id": key})
     half = max(1, seconds // 2)
     runs = {"ours": [], "ceiling": []}
     for _ in range(2):
-        runs["ours"].append(wrk.run(stack.url("agencies", f"/api/v1/agencies/{agency['id']}"), seconds=half,
-                                    headers=ADMIN))
-        runs["ceiling"].append(wrk.run(baseline.url(f"/docs/{agency['id']}"), seconds=half))
+        runs["ours"].append(wrk.run(stack.url(service, path), seconds=half, headers=ADMIN))
+        runs["ceiling"].append(wrk.run(baseline.url(f"/docs/{key}"), seconds=half))
     ours, ceiling = wrk.combine(runs["ours"]), wrk.combine(runs["ceiling"])
     return ratio_row(scenario, ours.requests_per_s, ceiling.requests_per_s, "req/s", 0.60,
                      extra=f"p99 {ours.p99_ms:.1f} ms{_errors(ours, ceiling)}",
