@@ -141,6 +141,11 @@ def locks(principal: Principal, repo: IndicatorsRepository, query: dict) -> list
     return repo.locks.find(selector, sort=[("period", 1), ("agency_id", 1)], limit=1000)
 
 
+def rule_packs(repo: IndicatorsRepository) -> list[dict]:
+    """Every version, oldest first: the rules are public to every caller."""
+    return repo.rulepacks.find({}, sort=[("number", 1)])
+
+
 def rule_pack(repo: IndicatorsRepository, version: str) -> dict:
     pack = repo.rulepacks.get(version)
     if pack is None:

@@ -74,7 +74,16 @@ class IndicatorsRepository:
                 self.scorecards.find({"_id": {"$in": [f"{a}:{period}" for a in agency_ids]}})}
 
     def scorecard_periods(self, agency_id: str) -> list[str]:
-        return sorted({doc["period"] for doc in self.scorecards.collection.find({"agency_id": agency_id}, {"period": 1})})
+        return sorted(self.scorecard_periods_of([agency_id]).get(agency_id, ()))
+
+    def scorecard_periods_of(self, agency_ids: list[str]) -> dict[str, set[str]]:
+        """The periods each agency has a scorecard for (agencies without any are left out)."""
+        if not agency_ids:
+            return {}
+        periods: dict[str, set[str]] = {}
+        for doc in self.scorecards.collection.find({"agency_id": {"$in": agency_ids}}, {"agency_id": 1, "period": 1}):
+            periods.setdefault(doc["agency_id"], set()).add(doc["period"])
+        return periods
 
 
 def rule_pack_of(doc: dict) -> RulePack:

@@ -46,6 +46,9 @@ class Scorer:
     def __init__(self, repo: IndicatorsRepository):
         self.repo = repo
         self.dirty: set[tuple[str, str]] = set()
+        # agency -> other agencies (its parents) to recompute in every period the agency has a scorecard for;
+        # resolved into `dirty` with one query per batch rather than one per event
+        self.touched: dict[str, set[str]] = {}
 
     def register(self, registry: HandlerRegistry) -> None:
         for contract in (REALISATION_SUBMITTED, REALISATION_VERIFIED, REALISATION_REJECTED, REALISATION_REOPENED):
@@ -74,9 +77,7 @@ class Scorer:
         self.mark(data["indicator"]["agency_id"], parse_period(data["period"]))
 
     def _on_indicator(self, event: Event, data: dict) -> None:
-        agency_id = data["indicator"]["agency_id"]
-        for period in self.repo.scorecard_periods(agency_id):
-            self.dirty.add((agency_id, period))
+        self.touched.setdefault(data["indicator"]["agency_id"], set())
 
     def _on_score_changed(self, event: Event, data: dict) -> None:
         card = data["scorecard"]
@@ -98,15 +99,17 @@ class Scorer:
     def _on_agency(self, event: Event, data: dict) -> None:
         """A move, (de)activation or rename changes the roll-ups above the agency (old and new parents)."""
         agency = data["agency"]
-        periods = self.repo.scorecard_periods(agency["id"])
         parents = {agency.get("parent_id"), data.get("old_parent_id"), data.get("new_parent_id")} - {None}
-        for period in periods:
-            self.dirty.add((agency["id"], period))
-            self.dirty.update((parent, period) for parent in parents)
+        self.touched.setdefault(agency["id"], set()).update(parents)
 
     # -- computing -------------------------------------------------------------------------------
 
     def flush(self) -> int:
+        touched, self.touched = self.touched, {}
+        for agency_id, periods in self.repo.scorecard_periods_of(list(touched)).items():
+            for period in periods:
+                self.dirty.add((agency_id, period))
+                self.dirty.update((other, period) for other in touched[agency_id])
         dirty, self.dirty = sorted(self.dirty), set()
         changed = 0
         for agency_id, period in dirty:

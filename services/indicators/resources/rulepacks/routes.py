@@ -16,7 +16,7 @@ class RulePacks(MethodView):
     @blp.response(200, RulePackSchema(many=True))
     def get(self):
         """Every rule pack version, oldest first"""
-        return repo().rulepacks.find({}, sort=[("number", 1)])
+        return queries.rule_packs(repo())
 
     @blp.arguments(RulePackCreateSchema, example={"effective_from": "2026-01-01", "cap": 110, "bands": [
         {"grade": "AA", "above": 90}, {"grade": "A", "above": 80}, {"grade": "BB", "above": 70},
