@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from shared.auth.directory import ref_of
-from shared.auth.policy import Action, authorize, in_scope, scope_filter
+from shared.auth.directory import permitted_agency, ref_of
+from shared.auth.policy import Action, in_scope, scope_filter
 from shared.auth.tokens import Principal
-from shared.errors import Invalid, NotFound
+from shared.errors import Invalid
 from services.agencies.adapters.repository import AgencyRepository
 
 MAX_TREE_NODES = 5000
@@ -15,11 +15,7 @@ BREADCRUMB_FIELDS = ("id", "code", "name", "type")
 
 
 def readable(principal: Principal, agencies: AgencyRepository, agency_id: str) -> dict:
-    agency = agencies.get(agency_id)
-    if agency is None:
-        raise NotFound(f"No agency {agency_id}.")
-    authorize(principal, Action.READ, ref_of(agency))
-    return agency
+    return permitted_agency(principal, Action.READ, agencies.get(agency_id), agency_id)
 
 
 def _page(agencies: AgencyRepository, selector: dict, query: dict, sort: list[tuple[str, int]]) -> dict:

@@ -4,23 +4,19 @@ from __future__ import annotations
 
 import re
 
-from shared.auth.directory import ref_of
-from shared.auth.policy import Action, authorize, in_scope
+from shared.auth.directory import permitted_agency, ref_of
+from shared.auth.policy import Action, in_scope
 from shared.auth.tokens import Principal
 from shared.errors import NotFound
 from services.indicators.adapters.repository import IndicatorsRepository
-from services.indicators.commands.common import period_of
+from services.indicators.commands.common import KNOWN_HERE, period_of
 from services.indicators.consumers.scorecards import scorecard_id
 
 MAX_CASCADE = 2000
 
 
 def readable_agency(principal: Principal, repo: IndicatorsRepository, agency_id: str) -> dict:
-    agency = repo.agency(agency_id)
-    if agency is None:
-        raise NotFound(f"No agency {agency_id} is known to this service.")
-    authorize(principal, Action.READ, ref_of(agency))
-    return agency
+    return permitted_agency(principal, Action.READ, repo.agency(agency_id), agency_id, KNOWN_HERE)
 
 
 def readable_indicator(principal: Principal, repo: IndicatorsRepository, indicator_id: str) -> dict:

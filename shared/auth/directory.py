@@ -6,13 +6,25 @@ from typing import Callable
 
 from pymongo.collection import Collection
 
-from shared.auth.policy import AgencyRef
+from shared.auth.policy import Action, AgencyRef, authorize
+from shared.auth.tokens import Principal
+from shared.errors import NotFound
 
 
 def ref_of(doc: dict) -> AgencyRef:
     """An agency (a stored document with `_id`, or a public state with `id`) as authorization sees it."""
     return AgencyRef(id=doc["id"] if "id" in doc else doc["_id"], path=tuple(doc.get("path") or ()),
                      status=doc.get("status", "active"))
+
+
+def permitted_agency(principal: Principal, action: Action, agency: dict | None, agency_id: str,
+                     missing: str = "") -> dict:
+    """`agency` (as looked up by `agency_id`) if it exists and the principal may perform `action` on it;
+    NotFound or Forbidden otherwise."""
+    if agency is None:
+        raise NotFound(f"No agency {agency_id}{missing}.")
+    authorize(principal, action, ref_of(agency))
+    return agency
 
 
 def collection_lookup(collection: Callable[[], Collection]) -> Callable[[str], AgencyRef | None]:

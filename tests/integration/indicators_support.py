@@ -8,7 +8,6 @@ import pytest
 
 from shared.contracts.agencies import AGENCY_DEACTIVATED, AGENCY_MOVED, AGENCY_REGISTERED
 from shared.events.envelope import Event
-from shared.replicas.agencies import AGENCY_REPLICA
 from tests.conftest import auth_header
 from tests.support.kafka_tools import unique
 from tests.support.pump import deliver, pump

@@ -6,10 +6,10 @@ from datetime import datetime, timezone
 from typing import Any
 
 from shared.audit import audit_entry
-from shared.auth.directory import ref_of
-from shared.auth.policy import Action, authorize
+from shared.auth.directory import permitted_agency
+from shared.auth.policy import Action
 from shared.auth.tokens import Principal
-from shared.errors import Conflict, Invalid, NotFound, StaleVersion
+from shared.errors import Conflict, Invalid, StaleVersion
 from shared.events.contracts import EventContract
 from shared.store.aggregates import NewEvent
 from services.agencies.adapters.repository import AgencyRepository
@@ -54,11 +54,7 @@ def expected_version(agency: dict, if_match: int | None) -> int:
 
 def existing(ctx: AgencyContext, agency_id: str, action: Action) -> dict:
     """The agency, if it exists and the caller may perform `action` on it."""
-    agency = ctx.agencies.get(agency_id)
-    if agency is None:
-        raise NotFound(f"No agency {agency_id}.")
-    authorize(ctx.principal, action, ref_of(agency))
-    return agency
+    return permitted_agency(ctx.principal, action, ctx.agencies.get(agency_id), agency_id)
 
 
 def parent_for(ctx: AgencyContext, parent_id: str | None) -> dict | None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from shared.auth.directory import ref_of
-from shared.auth.policy import Action, authorize
+from shared.auth.directory import permitted_agency
+from shared.auth.policy import Action
 from shared.auth.tokens import Principal
-from shared.errors import Conflict, Invalid, NotFound
+from shared.errors import Conflict, Invalid
 from services.indicators.adapters.repository import IndicatorsRepository
 from services.indicators.domain.periods import InvalidPeriod, Period, parse_period
+
+KNOWN_HERE = " is known to this service"  # the replica may not have caught up with the registry yet
 
 SYSTEM = Principal(sub="system:indicators-worker", role="admin", agency_id="*")
 
@@ -37,11 +39,7 @@ def active_agency(ctx: IndicatorsContext, agency_id: str, field: str = "agency_i
 
 def authorized_agency(ctx: IndicatorsContext, agency_id: str, action: Action) -> dict:
     """The agency (existing, any status) if the caller may perform `action` on its data."""
-    agency = ctx.repo.agency(agency_id)
-    if agency is None:
-        raise NotFound(f"No agency {agency_id} is known to this service.")
-    authorize(ctx.principal, action, ref_of(agency))
-    return agency
+    return permitted_agency(ctx.principal, action, ctx.repo.agency(agency_id), agency_id, KNOWN_HERE)
 
 
 def period_of(text: str, frequency: str | None = None, field: str = "period") -> Period:
