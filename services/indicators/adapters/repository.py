@@ -73,9 +73,6 @@ class IndicatorsRepository:
         return {doc["agency_id"]: doc for doc in
                 self.scorecards.find({"_id": {"$in": [f"{a}:{period}" for a in agency_ids]}})}
 
-    def scorecard_periods(self, agency_id: str) -> list[str]:
-        return sorted(self.scorecard_periods_of([agency_id]).get(agency_id, ()))
-
     def scorecard_periods_of(self, agency_ids: list[str]) -> dict[str, set[str]]:
         """The periods each agency has a scorecard for (agencies without any are left out)."""
         if not agency_ids:

@@ -49,6 +49,9 @@ class Scorer:
         # agency -> other agencies (its parents) to recompute in every period the agency has a scorecard for;
         # resolved into `dirty` with one query per batch rather than one per event
         self.touched: dict[str, set[str]] = {}
+        # (agency, period) whose score changed: its parent's scorecard of the period is dirty; parents are
+        # looked up once per batch too
+        self.changed: set[tuple[str, str]] = set()
 
     def register(self, registry: HandlerRegistry) -> None:
         for contract in (REALISATION_SUBMITTED, REALISATION_VERIFIED, REALISATION_REJECTED, REALISATION_REOPENED):
@@ -81,15 +84,12 @@ class Scorer:
 
     def _on_score_changed(self, event: Event, data: dict) -> None:
         card = data["scorecard"]
-        agency = self.repo.agency(card["agency_id"])
-        if agency and agency.get("parent_id"):
-            self.dirty.add((agency["parent_id"], card["period"]))
+        self.changed.add((card["agency_id"], card["period"]))
 
     def _on_weight(self, event: Event, data: dict) -> None:
         agency = self.repo.agency(data["weight"]["id"])
         if agency and agency.get("parent_id"):
-            for period in self.repo.scorecard_periods(agency["id"]):
-                self.dirty.add((agency["parent_id"], period))
+            self.touched.setdefault(agency["id"], set()).add(agency["parent_id"])
 
     def _on_rule_pack(self, event: Event, data: dict) -> None:
         for card in self.repo.scorecards.collection.find(
@@ -105,11 +105,7 @@ class Scorer:
     # -- computing -------------------------------------------------------------------------------
 
     def flush(self) -> int:
-        touched, self.touched = self.touched, {}
-        for agency_id, periods in self.repo.scorecard_periods_of(list(touched)).items():
-            for period in periods:
-                self.dirty.add((agency_id, period))
-                self.dirty.update((other, period) for other in touched[agency_id])
+        self._resolve()
         dirty, self.dirty = sorted(self.dirty), set()
         changed = 0
         for agency_id, period in dirty:
@@ -120,6 +116,20 @@ class Scorer:
                 except StaleVersion:
                     continue
         return changed
+
+    def _resolve(self) -> None:
+        """Turn what the batch's events touched into dirty (agency, period) pairs, with one query each."""
+        touched, self.touched = self.touched, {}
+        for agency_id, periods in self.repo.scorecard_periods_of(list(touched)).items():
+            for period in periods:
+                self.dirty.add((agency_id, period))
+                self.dirty.update((other, period) for other in touched[agency_id])
+        changed, self.changed = self.changed, set()
+        agencies = self.repo.agencies({agency_id for agency_id, _ in changed}) if changed else {}
+        for agency_id, period in changed:
+            parent = agencies.get(agency_id, {}).get("parent_id")
+            if parent:
+                self.dirty.add((parent, period))
 
     def recompute(self, agency_id: str, period: Period) -> bool:
         """Compute (agency, period) from the current state and store it; True when its scores changed."""
