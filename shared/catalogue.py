@@ -1,10 +1,13 @@
-"""The event catalogue, generated from the contract registry and the service specs: every topic, event
-type, its data fields, who produces it and who consumes it. The README's catalogue is this output (a
+"""The event catalogue, generated from the contract registry, the service specs and the services' handler
+registries: every topic, event type, its data fields, who produces it and who handles it. The README's catalogue is this output (a
 test keeps it current); refresh it with `make catalogue`.
 
     python -m shared.catalogue
 """
 from __future__ import annotations
+
+import importlib
+from functools import lru_cache
 
 import shared.contracts  # noqa: F401 - registers every contract
 from marshmallow import Schema, fields
@@ -28,15 +31,25 @@ def producer_of(topic: str) -> str:
     return next((s.name for s in SPECS.values() if s.topic == topic), "?")
 
 
-def consumers_of(topic: str) -> list[str]:
-    return [s.name for s in SPECS.values() if topic in s.consumes]
+@lru_cache(maxsize=None)
+def handled_types(service: str) -> frozenset[str]:
+    """The event types a service's worker has handlers for (its registry, as the worker builds it)."""
+    if not SPECS[service].consumes:
+        return frozenset()
+    registry = importlib.import_module(f"services.{service}.consumers").build_registry()
+    return frozenset(registry.handlers)
+
+
+def consumers_of(event_type: str) -> list[str]:
+    """Services that handle the type (subscribing to its topic is not enough: unknown types are skipped)."""
+    return [s.name for s in SPECS.values() if event_type in handled_types(s.name)]
 
 
 def markdown() -> str:
     lines = ["| topic | type | data | producer | consumers | meaning |", "|---|---|---|---|---|---|"]
     for contract in sorted(all_contracts(), key=lambda c: (c.topic, c.type)):
         lines.append(f"| `kinerja.{contract.topic}` | `{contract.type}` | {_fields(contract.schema())} | "
-                     f"{producer_of(contract.topic)} | {', '.join(consumers_of(contract.topic)) or '-'} | "
+                     f"{producer_of(contract.topic)} | {', '.join(consumers_of(contract.type)) or '-'} | "
                      f"{contract.description} |")
     return "\n".join(lines) + "\n"
 

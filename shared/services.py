@@ -36,7 +36,7 @@ SPECS: dict[str, ServiceSpec] = {spec.name: spec for spec in (
                 consumes=("agencies.events", "indicators.events", "reforms.events")),
     ServiceSpec("reforms", "Kinerja reforms",
                 "Reform activities (FGDs, trainings, value internalisation) across the eight areas of change.",
-                api_port=8003, worker_port=8103, produces=False, consumes=("agencies.events",)),
+                api_port=8003, worker_port=8103, produces=True, consumes=("agencies.events", "indicators.events")),
 )}
 
 

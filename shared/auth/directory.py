@@ -8,7 +8,7 @@ from pymongo.collection import Collection
 
 from shared.auth.policy import Action, AgencyRef, authorize
 from shared.auth.tokens import Principal
-from shared.errors import NotFound
+from shared.errors import Invalid, NotFound
 
 
 def ref_of(doc: dict) -> AgencyRef:
@@ -24,6 +24,16 @@ def permitted_agency(principal: Principal, action: Action, agency: dict | None, 
     if agency is None:
         raise NotFound(f"No agency {agency_id}{missing}.")
     authorize(principal, action, ref_of(agency))
+    return agency
+
+
+def active_agency(agency: dict | None, agency_id: str, field: str, missing: str = "") -> dict:
+    """`agency` (as looked up by `agency_id`) if it exists and is active: an agency named in a request body
+    (an indicator's owner, an activity's organiser or participant) must be. Invalid for `field` otherwise."""
+    if agency is None:
+        raise Invalid.field(field, f"no agency {agency_id}{missing}")
+    if agency.get("status", "active") != "active":
+        raise Invalid.field(field, f"agency {agency.get('code', agency_id)} is inactive")
     return agency
 
 

@@ -22,6 +22,8 @@ from services.reforms.adapters import DOCUMENTS as REFORM_DOCUMENTS
 from tests.conftest import auth_header
 from tests.integration.indicators_support import (api, define, indicators_app, indicators_settings,  # noqa: F401
                                                   registry, repo, run_worker, tree, verified)
+from tests.integration.reforms_support import (indicators, make_org, ref, reforms_app,  # noqa: F401
+                                               reforms_registry, reforms_repo, reforms_settings)
 from tests.support.pump import deliver
 
 QUERY_COMMANDS = {"find", "count", "aggregate", "update", "delete", "findAndModify", "distinct"}
@@ -220,3 +222,29 @@ def test_every_query_of_the_indicators_service_uses_an_index(indicators_app, api
     finally:
         RECORDER.recording.clear()
     assert_every_command_uses_an_index(indicators_app.extensions["kinerja.indicators"].indicators.collection.database)
+
+
+def test_every_query_of_the_reforms_service_uses_an_index(ref, indicators, reforms_repo, reforms_registry):
+    """Every route of the reforms service (the integration tests' scenarios, recorded) and its replicas."""
+    from tests.integration import test_reforms as scenarios
+
+    RECORDER.commands.clear()
+    RECORDER.recording.set()
+    try:
+        org = make_org(reforms_registry)
+        scenarios.test_planning_answers_201_with_location_etag_and_the_planned_event(ref, org, indicators, reforms_repo)
+        scenarios.test_registration_counts_and_refuses_duplicates_inactive_and_unknown_agencies(ref, org, reforms_repo)
+        scenarios.test_attendance_is_marked_while_in_progress_only(ref, org)
+        scenarios.test_follow_ups_are_agreed_after_the_activity_and_listed_overdue_by_due_date(ref, org, reforms_repo)
+        for scenario in (scenarios.test_the_summary_rolls_up_and_adds_up,
+                         scenarios.test_activities_are_scoped_to_the_organisers_subtree,
+                         scenarios.test_the_list_filters_and_orders_by_start):
+            scenario(ref, make_org(reforms_registry))  # each on a tree of its own, as in its own test
+        for query in ("", "?overdue=true", "?status=open&year=2025"):
+            assert ref.get(f"/api/v1/follow-ups{query}").status_code == 200
+        assert ref.get("/api/v1/activities?status=planned&area=manajemen_perubahan").status_code == 200
+        assert ref.get(f"/api/v1/indicators/{indicators.define(org['unit01'])['id']}").status_code == 200
+        assert ref.get(f"/api/v1/audit?agency_id={org['tanjabbar']}").status_code == 200
+    finally:
+        RECORDER.recording.clear()
+    assert_every_command_uses_an_index(reforms_repo.activities.collection.database)

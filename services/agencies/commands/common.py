@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Any
 
 from shared.audit import audit_entry
 from shared.auth.directory import permitted_agency
+from shared.clock import now
 from shared.auth.policy import Action
 from shared.auth.tokens import Principal
 from shared.errors import Conflict, Invalid, StaleVersion
@@ -28,11 +28,6 @@ class AgencyContext:
     agencies: AgencyRepository
     rules: ParentRules = field(default_factory=lambda: DEFAULT_PARENT_RULES)
 
-
-def now() -> datetime:
-    """Milliseconds, as MongoDB stores them: what a write returns is what a later read returns."""
-    moment = datetime.now(timezone.utc)
-    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 def invalid(violation: AgencyRuleViolation) -> Invalid:

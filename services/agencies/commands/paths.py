@@ -14,10 +14,11 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from shared.clock import now
 from shared.contracts.agencies import AGENCY_PATH_CHANGED
 from shared.errors import StaleVersion
 from shared.store.aggregates import NewEvent
-from services.agencies.commands.common import SYSTEM, AgencyContext, now
+from services.agencies.commands.common import SYSTEM, AgencyContext
 from services.agencies.domain.agency import path_under, snapshot_of
 
 log = logging.getLogger(__name__)

@@ -6,11 +6,12 @@ import uuid
 from shared.audit import audit_entry
 from shared.auth.directory import ref_of
 from shared.auth.policy import Action, authorize
+from shared.clock import now
 from shared.contracts.agencies import AGENCY_DEACTIVATED, AGENCY_REACTIVATED, AGENCY_REGISTERED, AGENCY_UPDATED
 from shared.errors import Conflict
 from shared.store.aggregates import NewEvent
-from services.agencies.commands.common import (AgencyContext, existing, expected_version, invalid, now, parent_for,
-                                               refused, write_change)
+from services.agencies.commands.common import (AgencyContext, existing, expected_version, invalid, parent_for, refused,
+                                               write_change)
 from services.agencies.commands.paths import follow_parent
 from services.agencies.domain.agency import (AgencyRuleViolation, audited_state_of, check_placement, path_under,
                                              snapshot_of)

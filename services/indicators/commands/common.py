@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
-from shared.auth.directory import permitted_agency
+from shared.auth.directory import active_agency as require_active, permitted_agency
 from shared.auth.policy import Action
 from shared.auth.tokens import Principal
 from shared.errors import Conflict, Invalid
@@ -22,19 +21,10 @@ class IndicatorsContext:
     repo: IndicatorsRepository
 
 
-def now() -> datetime:
-    moment = datetime.now(timezone.utc)
-    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
-
 
 def active_agency(ctx: IndicatorsContext, agency_id: str, field: str = "agency_id") -> dict:
     """The agency as this service's replica knows it; Invalid unless it exists and is active."""
-    agency = ctx.repo.agency(agency_id)
-    if agency is None:
-        raise Invalid.field(field, f"no agency {agency_id} is known to this service")
-    if agency["status"] != "active":
-        raise Invalid.field(field, f"agency {agency['code']} is inactive")
-    return agency
+    return require_active(ctx.repo.agency(agency_id), agency_id, field, KNOWN_HERE)
 
 
 def authorized_agency(ctx: IndicatorsContext, agency_id: str, action: Action) -> dict:

@@ -6,12 +6,13 @@ import uuid
 from shared.audit import audit_entry
 from shared.auth.directory import ref_of
 from shared.auth.policy import Action, authorize
+from shared.clock import now
 from shared.contracts.indicators import INDICATOR_DEFINED, INDICATOR_RETIRED, INDICATOR_UPDATED, TARGET_SET
 from shared.errors import Conflict, Invalid, NotFound, StaleVersion
 from shared.events.contracts import EventContract
 from shared.store.aggregates import NewEvent
-from services.indicators.commands.common import (IndicatorsContext, active_agency, authorized_agency, now,
-                                                  period_of, refuse_if_locked)
+from services.indicators.commands.common import (IndicatorsContext, active_agency, authorized_agency, period_of,
+                                                 refuse_if_locked)
 
 SNAPSHOT_FIELDS = ("id", "agency_id", "code", "name", "unit", "polarity", "frequency", "category", "weight", "status",
                    "parent_indicator_id", "fed_by_reforms")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from shared.audit import audit_entry
 from shared.auth.policy import Action
+from shared.clock import now
 from shared.contracts.indicators import PERIOD_LOCKED, PERIOD_UNLOCKED
 from shared.errors import Conflict, NotFound
 from shared.store.aggregates import NewEvent
-from services.indicators.commands.common import IndicatorsContext, authorized_agency, now, period_of
+from services.indicators.commands.common import IndicatorsContext, authorized_agency, period_of
 
 
 def lock_id(agency_id: str, period: str) -> str:

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from shared.audit import audit_entry
 from shared.auth.policy import Action
+from shared.clock import now
 from shared.contracts.indicators import (REALISATION_RECORDED, REALISATION_REJECTED, REALISATION_REOPENED,
                                          REALISATION_SUBMITTED, REALISATION_VERIFIED)
 from shared.errors import Conflict, Forbidden, Invalid, NotFound, StaleVersion
 from shared.events.contracts import EventContract
 from shared.store.aggregates import NewEvent
-from services.indicators.commands.common import IndicatorsContext, now, period_of, refuse_if_locked
+from services.indicators.commands.common import IndicatorsContext, period_of, refuse_if_locked
 from services.indicators.commands.indicators import existing as existing_indicator
 
 ALLOWED = {  # action -> the statuses it may start from

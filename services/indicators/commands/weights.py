@@ -4,10 +4,11 @@ from __future__ import annotations
 from shared.audit import audit_entry
 from shared.auth.directory import ref_of
 from shared.auth.policy import Action, authorize
+from shared.clock import now
 from shared.contracts.indicators import WEIGHT_SET
 from shared.errors import Invalid
 from shared.store.aggregates import NewEvent
-from services.indicators.commands.common import IndicatorsContext, authorized_agency, now
+from services.indicators.commands.common import IndicatorsContext, authorized_agency
 
 
 def set_rollup_weight(ctx: IndicatorsContext, agency_id: str, weight: float) -> dict:

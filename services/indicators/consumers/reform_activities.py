@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+from shared.clock import now
 from shared.contracts.indicators import REALISATION_RECORDED, REALISATION_SUBMITTED
 from shared.contracts.reforms import ACTIVITY_COMPLETED
 from shared.errors import Conflict
@@ -19,7 +20,7 @@ from shared.events.envelope import Event
 from shared.store.aggregates import NewEvent
 from shared.store.ledger import apply_once
 from services.indicators.adapters.repository import IndicatorsRepository
-from services.indicators.commands.common import SYSTEM, IndicatorsContext, now, refuse_if_locked
+from services.indicators.commands.common import SYSTEM, IndicatorsContext, refuse_if_locked
 from services.indicators.commands.realisations import realisation_id, snapshot_of
 from services.indicators.domain.periods import Period
 
@@ -33,6 +34,11 @@ def period_of_day(day: date, frequency: str) -> Period:
     quarter = (day.month - 1) // 3 + 1
     return {"annual": Period(day.year), "quarterly": Period(day.year, quarter),
             "monthly": Period(day.year, quarter, day.month)}[frequency]
+
+
+def activities_in(facts: list[dict]) -> int:
+    """Distinct activities: each counts once, even if two of its events were recorded."""
+    return len({fact["activity_id"] for fact in facts})
 
 
 class ReformCounter:
@@ -55,7 +61,7 @@ class ReformCounter:
             period = period_of_day(ended, indicator["frequency"])
             key = realisation_id(indicator_id, str(period))
             apply_once(CONSUMER, event, key, {"activity_id": activity["id"], "area": activity["area"]},
-                       lambda facts, i=indicator, p=period: self._derive(i, p, len(facts)))
+                       lambda facts, i=indicator, p=period: self._derive(i, p, activities_in(facts)))
 
     def _derive(self, indicator: dict, period: Period, count: int) -> None:
         """The realisation of the period says `count` activities, awaiting verification."""

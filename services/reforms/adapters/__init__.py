@@ -1,6 +1,9 @@
 """MongoDB adapters of the reforms service."""
 from shared.audit import AuditRecord
 from shared.replicas.agencies import AgencyReplica
+from services.reforms.adapters.documents import Activity, FollowUp, IndicatorReplica
 
 # Every collection of this service; their indexes are created at start-up.
-DOCUMENTS = (AgencyReplica, AuditRecord)
+DOCUMENTS = (AgencyReplica, IndicatorReplica, AuditRecord, Activity, FollowUp)
+# The aggregates whose events the worker relays.
+OUTBOX_DOCUMENTS = (Activity, FollowUp)

@@ -2,6 +2,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from shared.http.pagination import PageQuerySchema, page_schema
+from shared.reform_areas import AREA_CODES
 from shared.text import Text
 
 CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$"
@@ -26,10 +27,11 @@ class IndicatorCreateSchema(Schema):
     category = Text(load_default="IKU", validate=validate.Regexp(CATEGORY, error="upper-case, e.g. IKU or IKK"))
     parent_indicator_id = Text(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64),
                                metadata={"description": "The indicator of an ancestor agency this one supports"})
-    fed_by_reforms = fields.List(Text(validate=validate.Length(min=1, max=40)), load_default=None, allow_none=True,
+    fed_by_reforms = fields.List(fields.String(validate=validate.OneOf(AREA_CODES)), load_default=None, allow_none=True,
                                  validate=validate.Length(max=20), metadata={
                                      "description": "Count completed reform activities as the realisation: the RB "
-                                                    "area codes that count ([] for any); null: not fed by reforms"})
+                                                    "area codes that count (GET /api/v1/areas of the reforms "
+                                                    "service; [] for any); null: not fed by reforms"})
 
 
 class IndicatorUpdateSchema(Schema):
@@ -39,7 +41,7 @@ class IndicatorUpdateSchema(Schema):
     baseline = Number(allow_none=True)
     weight = fields.Float(validate=validate.Range(min=0, max=1000, min_inclusive=False))
     category = Text(validate=validate.Regexp(CATEGORY))
-    fed_by_reforms = fields.List(Text(validate=validate.Length(min=1, max=40)), allow_none=True,
+    fed_by_reforms = fields.List(fields.String(validate=validate.OneOf(AREA_CODES)), allow_none=True,
                                  validate=validate.Length(max=20))
     reason = Text(validate=validate.Length(max=500))
 

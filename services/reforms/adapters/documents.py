@@ -1,0 +1,105 @@
+"""MongoDB collections of the reforms service: fields and indexes (data is written through
+shared.store.AggregateStore, see adapters.repository)."""
+from __future__ import annotations
+
+from mongoengine import DateTimeField, DictField, Document, FloatField, IntField, ListField, StringField
+
+from shared.replicas.snapshots import SnapshotReplica
+from shared.contracts.indicators import TOPIC as INDICATORS_TOPIC
+from shared.store.outbox import OutboxDocument
+
+
+class Activity(OutboxDocument):
+    """A reform activity with its participants inside: registering, deduplicating and counting them is
+    one single-document write guarded by the activity's version."""
+
+    meta = {"collection": "activities", "indexes": [
+        ("organiser_agency_id", "year"),  # the summary: activities organised in a subtree
+        ("participant_agency_ids", "year"),  # the summary: a subtree's people in anyone's activities
+        ("organiser_agency_id", "start"),  # lists by agency, in date order
+        ("start", "_id"),  # lists over every agency, in date order
+        ("area", "start"), ("status", "start"), ("kind", "start"), ("year", "start"),  # and filtered (admins)
+    ]}
+
+    id = StringField(primary_key=True)
+    title = StringField(required=True)
+    description = StringField(null=True)
+    kind = StringField(required=True)
+    area = StringField(required=True)
+    organiser_agency_id = StringField(required=True)
+    facilitator = DictField(null=True)  # {agency_id} or {name}
+    speakers = ListField(DictField())
+    venue = StringField(null=True)
+    start = DateTimeField(required=True)  # UTC
+    end = DateTimeField(required=True)
+    utc_offset_minutes = IntField(required=True)  # the offset start and end were given in
+    year = IntField(required=True)  # of the local start date
+    planned_participants = IntField(null=True)
+    linked_indicator_ids = ListField(StringField())
+    status = StringField(required=True)
+    participants = ListField(DictField())
+    registered = IntField()
+    attended = IntField()
+    participant_agency_ids = ListField(StringField())
+    attended_agency_ids = ListField(StringField())
+    by_agency = ListField(DictField())  # [{agency_id, registered, attended}]
+    summary = StringField(null=True)
+    outcomes = ListField(StringField())
+    cancel_reason = StringField(null=True)
+    history = ListField(DictField())  # status changes: {at, by, status, reason}
+    created_by = StringField()
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+
+
+class FollowUp(OutboxDocument):
+    """A follow-up action (rencana tindak lanjut) agreed at an activity, owned by an agency."""
+
+    meta = {"collection": "follow_ups", "indexes": [
+        ("owner_agency_id", "activity_year"),  # the summary
+        ("owner_agency_id", "status", "due"),  # overdue follow-ups of a subtree
+        ("activity_id", "due"),
+        ("due", "_id"),
+        ("status", "due"), ("activity_year", "due"),  # lists over every agency, filtered (admins)
+    ]}
+
+    id = StringField(primary_key=True)
+    activity_id = StringField(required=True)
+    activity_title = StringField()
+    activity_year = IntField(required=True)
+    organiser_agency_id = StringField(required=True)
+    action = StringField(required=True)
+    owner_agency_id = StringField(required=True)
+    due = StringField(required=True)  # ISO date: sorts as text
+    status = StringField(required=True)
+    note = StringField(null=True)
+    done_at = DateTimeField(null=True)
+    history = ListField(DictField())
+    created_by = StringField()
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+
+
+class IndicatorReplica(Document):
+    """What reforms knows of indicators (from indicator events): enough to check an activity's links."""
+
+    meta = {"collection": "indicator_replica", "indexes": ["agency_id"]}
+
+    id = StringField(primary_key=True)
+    agency_id = StringField(required=True)
+    code = StringField(required=True)
+    name = StringField(required=True)
+    unit = StringField()
+    polarity = StringField()
+    frequency = StringField()
+    category = StringField()
+    weight = FloatField()
+    status = StringField(required=True)
+    parent_indicator_id = StringField(null=True)
+    fed_by_reforms = ListField(StringField(), null=True)
+    sequence = IntField(required=True)
+    events_applied = IntField()
+    updated_at = StringField()
+
+
+INDICATOR_REPLICA = SnapshotReplica(IndicatorReplica, INDICATORS_TOPIC, "indicator", aggregate="indicator")

@@ -1,0 +1,1 @@
+"""The rules of reform activities, free of Flask, HTTP and MongoDB."""

@@ -1,0 +1,170 @@
+"""Read side of the reforms service: activities (in their own time zone), participants, follow-ups and
+the reform summary, each limited to what the caller may read."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timezone
+
+from shared.auth.directory import permitted_agency, ref_of
+from shared.auth.policy import Action, in_scope
+from shared.auth.tokens import Principal
+from shared.errors import NotFound
+from shared.reform_areas import AREAS
+from services.reforms.adapters.repository import ReformsRepository
+from services.reforms.commands.common import KNOWN_HERE
+from services.reforms.domain import summary as rollup
+from services.reforms.domain.schedule import local
+
+AGENCY_FIELDS = ("id", "code", "name", "short_name", "type", "status")
+
+
+def areas() -> list[dict]:
+    return [{"code": a.code, "name": a.name, "name_en": a.name_en, "group": a.group} for a in AREAS]
+
+
+def readable_agency(principal: Principal, repo: ReformsRepository, agency_id: str) -> dict:
+    return permitted_agency(principal, Action.READ, repo.agency(agency_id), agency_id, KNOWN_HERE)
+
+
+def known_indicator(principal: Principal, repo: ReformsRepository, indicator_id: str) -> dict:
+    """An indicator as this service knows it, if the caller may read its agency's data."""
+    found = repo.indicators([indicator_id]).get(indicator_id)
+    if found is None:
+        raise NotFound(f"No indicator {indicator_id}{KNOWN_HERE}.")
+    readable_agency(principal, repo, found["agency_id"])
+    return found
+
+
+def present(repo: ReformsRepository, activity: dict, indicators: dict[str, dict] | None = None) -> dict:
+    """An activity as clients read it: times in the offset it was planned in, linked indicators named
+    (from `indicators` when the caller looked them up for a whole page)."""
+    offset = activity["utc_offset_minutes"]
+    found = indicators if indicators is not None else repo.indicators(activity["linked_indicator_ids"]) \
+        if activity["linked_indicator_ids"] else {}
+    return {**activity, "start": local(activity["start"], offset), "end": local(activity["end"], offset),
+            "linked_indicators": [found.get(i, {"id": i, "code": None, "name": None, "status": "unknown"})
+                                  for i in activity["linked_indicator_ids"]]}
+
+
+def readable_activity(principal: Principal, repo: ReformsRepository, activity_id: str) -> dict:
+    activity = repo.activities.get(activity_id)
+    if activity is None:
+        raise NotFound(f"No activity {activity_id}.")
+    readable_agency(principal, repo, activity["organiser_agency_id"])
+    return activity
+
+
+def activity(principal: Principal, repo: ReformsRepository, activity_id: str) -> dict:
+    return present(repo, readable_activity(principal, repo, activity_id))
+
+
+def _organisers(principal: Principal, repo: ReformsRepository, query: dict) -> list[str] | None:
+    """The organiser ids a list may show (None: any, for an admin listing everything)."""
+    if "agency_id" in query:
+        readable_agency(principal, repo, query["agency_id"])
+        return repo.subtree_ids(query["agency_id"]) if query.get("subtree", True) else [query["agency_id"]]
+    if principal.role != "admin":
+        return repo.subtree_ids(principal.agency_id)
+    return None
+
+
+def _day(value: date, end_of_day: bool = False) -> datetime:
+    return datetime.combine(value, time.max if end_of_day else time.min, tzinfo=timezone.utc)
+
+
+def list_activities(principal: Principal, repo: ReformsRepository, query: dict) -> dict:
+    conditions: list[dict] = []
+    organisers = _organisers(principal, repo, query)
+    if organisers is not None:
+        conditions.append({"organiser_agency_id": {"$in": organisers}})
+    for field in ("area", "kind", "status", "year"):
+        if field in query:
+            conditions.append({field: query[field]})
+    if "participant_agency_id" in query:
+        conditions.append({"participant_agency_ids": query["participant_agency_id"]})
+    if "from" in query:
+        conditions.append({"end": {"$gte": _day(query["from"])}})
+    if "to" in query:
+        conditions.append({"start": {"$lte": _day(query["to"], end_of_day=True)}})
+    if query.get("q"):
+        conditions.append({"title": {"$regex": re.escape(query["q"]), "$options": "i"}})
+    selector = {"$and": conditions} if conditions else {}
+    page, size = query["page"], query["page_size"]
+    order = -1 if query.get("order") == "desc" else 1
+    cursor = repo.activities.collection.find(selector, {**repo.activities.hidden, "participants": 0})
+    docs = [repo.activities.public(doc) for doc in
+            cursor.sort([("start", order), ("_id", order)]).skip((page - 1) * size).limit(size)]
+    linked = {i for doc in docs for i in doc["linked_indicator_ids"]}
+    indicators = repo.indicators(linked) if linked else {}
+    return {"items": [present(repo, doc, indicators) for doc in docs], "page": page, "page_size": size,
+            "total": repo.activities.count(selector)}
+
+
+def participants(principal: Principal, repo: ReformsRepository, activity_id: str) -> dict:
+    return participants_of(readable_activity(principal, repo, activity_id))
+
+
+def participants_of(activity: dict) -> dict:
+    """The participant list with the activity's counts (what registration and attendance answer too)."""
+    return {"activity_id": activity["id"], "status": activity["status"], "version": activity["version"],
+            "planned": activity.get("planned_participants"), "registered": activity["registered"],
+            "attended": activity["attended"],
+            "not_marked": sum(1 for p in activity["participants"] if p.get("attended") is None),
+            "by_agency": activity["by_agency"], "items": activity["participants"]}
+
+
+def follow_ups_of_activity(principal: Principal, repo: ReformsRepository, activity_id: str) -> list[dict]:
+    readable_activity(principal, repo, activity_id)
+    return repo.follow_ups.find({"activity_id": activity_id}, sort=[("due", 1), ("_id", 1)])
+
+
+def follow_up(principal: Principal, repo: ReformsRepository, follow_up_id: str) -> dict:
+    found = repo.follow_ups.get(follow_up_id)
+    if found is None:
+        raise NotFound(f"No follow-up {follow_up_id}.")
+    agencies = repo.agencies([found["owner_agency_id"], found["organiser_agency_id"]])
+    if not any(in_scope(principal, ref_of(a)) for a in agencies.values()):
+        readable_agency(principal, repo, found["owner_agency_id"])  # raises the Forbidden that explains
+    return found
+
+
+def list_follow_ups(principal: Principal, repo: ReformsRepository, query: dict) -> dict:
+    """Follow-ups owned inside an agency's subtree (by default the caller's), by due date; `overdue`:
+    only those not done and due before `as_of` (default today, UTC)."""
+    agency_id = query.get("agency_id") or (None if principal.role == "admin" else principal.agency_id)
+    conditions: list[dict] = []
+    if agency_id is not None:
+        readable_agency(principal, repo, agency_id)
+        owners = repo.subtree_ids(agency_id) if query.get("subtree", True) else [agency_id]
+        conditions.append({"owner_agency_id": {"$in": owners}})
+    as_of = query.get("as_of") or datetime.now(timezone.utc).date()
+    if query.get("overdue"):
+        conditions += [{"status": {"$in": ["open", "in_progress"]}}, {"due": {"$lt": as_of.isoformat()}}]
+    elif "status" in query:
+        conditions.append({"status": query["status"]})
+    if "year" in query:
+        conditions.append({"activity_year": query["year"]})
+    selector = {"$and": conditions} if conditions else {}
+    page, size = query["page"], query["page_size"]
+    items = repo.follow_ups.find(selector, sort=[("due", 1), ("_id", 1)], skip=(page - 1) * size, limit=size)
+    today = as_of.isoformat()
+    return {"items": [{**f, "overdue": f["status"] != "done" and f["due"] < today} for f in items],
+            "page": page, "page_size": size, "total": repo.follow_ups.count(selector), "as_of": as_of}
+
+
+def reform_summary(principal: Principal, repo: ReformsRepository, agency_id: str, year: int,
+                   as_of: date | None = None) -> dict:
+    """The agency's reform year: its own figures, the roll-up over its subtree, and each child's roll-up."""
+    agency = readable_agency(principal, repo, agency_id)
+    as_of = as_of or datetime.now(timezone.utc).date()
+    subtree = repo.subtree(agency_id)
+    ids = [a["id"] for a in subtree]
+    own = rollup.own_counters(ids, repo.organised_in(ids, year), repo.participation_of(ids, year),
+                              repo.follow_ups_owned_by(ids, year), as_of)
+    rolled = rollup.roll_up(subtree, own)
+    children = sorted((a for a in subtree if a.get("parent_id") == agency_id), key=lambda a: a["code"])
+    return {"agency": {k: agency.get(k) for k in AGENCY_FIELDS}, "year": year, "as_of": as_of,
+            "agencies_counted": len(subtree), "own": rollup.render(own[agency_id]),
+            "rollup": rollup.render(rolled[agency_id]),
+            "children": [{"agency": {k: child.get(k) for k in AGENCY_FIELDS}, "rollup": rollup.render(rolled[child["id"]])}
+                         for child in children]}
