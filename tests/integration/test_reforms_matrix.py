@@ -1,0 +1,114 @@
+"""Every route of the reforms service against every kind of caller: who may do it (the exact success
+status) and who is refused (403 problem+json), each case on fresh state.
+
+The tree: Jambi > Tanjabbar > 22 units. Every activity is organised by unit01; its follow-up is owned by
+unit03."""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import auth_header
+from tests.integration.reforms_support import (FGD, org, people, plan, ref, reforms_app,  # noqa: F401
+                                               reforms_registry, reforms_repo, reforms_settings)
+
+CALLERS = {  # name: (role, home agency)
+    "admin": ("admin", None),
+    "operator of the organiser": ("operator", "unit01"),
+    "operator of the regency": ("operator", "tanjabbar"),
+    "operator of the follow-up's owner": ("operator", "unit03"),
+    "operator of a sibling": ("operator", "unit02"),
+    "evaluator of the regency": ("evaluator", "tanjabbar"),
+    "evaluator of a sibling": ("evaluator", "unit02"),
+    "viewer of the organiser": ("viewer", "unit01"),
+}
+WRITERS = {"admin", "operator of the organiser", "operator of the regency"}
+READERS = {"admin", "operator of the organiser", "operator of the regency", "evaluator of the regency",
+           "viewer of the organiser"}
+
+
+def _activity(ref, org, status="planned", registered=0):
+    activity = plan(ref, org["unit01"])
+    if registered:
+        ref.post(f"/api/v1/activities/{activity['id']}/participants",
+                 json={"participants": people(org, range(1, registered + 1))})
+    if status in ("in_progress", "completed"):
+        assert ref.post(f"/api/v1/activities/{activity['id']}/start").status_code == 200
+    if status == "completed":
+        assert ref.post(f"/api/v1/activities/{activity['id']}/complete", json={"summary": "x"}).status_code == 200
+    return activity
+
+
+def _participant(ref, org, status="planned"):
+    activity = _activity(ref, org, status, registered=1)
+    listed = ref.get(f"/api/v1/activities/{activity['id']}/participants").get_json()
+    return activity["id"], listed["items"][0]["id"]
+
+
+def _follow_up(ref, org):
+    activity = _activity(ref, org, "completed")
+    response = ref.post(f"/api/v1/activities/{activity['id']}/follow-ups", json={
+        "action": "Rencana aksi", "owner_agency_id": org["unit03"], "due": "2025-03-31"})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]
+
+
+# route: (prepare(ref, org) -> (method, path, json body, extra headers), success status, allowed callers)
+WRITES = {
+    "plan an activity": (lambda r, o: ("post", "/api/v1/activities", {**FGD, "organiser_agency_id": o["unit01"]}, {}),
+                         201, WRITERS),
+    "change an activity": (lambda r, o: ("patch", f"/api/v1/activities/{_activity(r, o)['id']}", {"venue": "Aula"},
+                                         {"If-Match": "*"}), 200, WRITERS),
+    "start an activity": (lambda r, o: ("post", f"/api/v1/activities/{_activity(r, o)['id']}/start", None, {}),
+                          200, WRITERS),
+    "complete an activity": (lambda r, o: ("post", f"/api/v1/activities/{_activity(r, o, 'in_progress')['id']}/complete",
+                                           {"summary": "x"}, {}), 200, WRITERS),
+    "cancel an activity": (lambda r, o: ("post", f"/api/v1/activities/{_activity(r, o)['id']}/cancel",
+                                         {"reason": "x"}, {}), 200, WRITERS),
+    "register participants": (lambda r, o: ("post", f"/api/v1/activities/{_activity(r, o)['id']}/participants",
+                                            {"participants": people(o, range(5, 7))}, {}), 201, WRITERS),
+    "withdraw a participant": (lambda r, o: ("delete", "/api/v1/activities/{}/participants/{}".format(
+        *_participant(r, o)), None, {}), 200, WRITERS),
+    "mark attendance": (lambda r, o: (lambda a, p: ("post", f"/api/v1/activities/{a}/attendance", {"attended": [p]},
+                                                    {}))(*_participant(r, o, "in_progress")), 200, WRITERS),
+    "agree a follow-up": (lambda r, o: ("post", f"/api/v1/activities/{_activity(r, o, 'completed')['id']}/follow-ups",
+                                        {"action": "x", "owner_agency_id": o["unit03"], "due": "2025-03-31"}, {}),
+                          201, WRITERS),
+    # the owner reports progress; the organiser (and above) may change it too
+    "update a follow-up": (lambda r, o: ("patch", f"/api/v1/follow-ups/{_follow_up(r, o)}", {"status": "done"},
+                                         {"If-Match": "*"}), 200, WRITERS | {"operator of the follow-up's owner"}),
+}
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize("route", WRITES)
+def test_every_write_route_by_role_and_scope(ref, org, route, caller):
+    prepare, success, allowed = WRITES[route]
+    method, path, body, extra = prepare(ref, org)
+    role, home = CALLERS[caller]
+    headers = {**auth_header(role, org[home] if home else "*", sub=caller.replace(" ", "-")), **extra}
+    response = getattr(ref, method)(path, json=body, headers=headers)
+    expected = success if caller in allowed else 403
+    assert response.status_code == expected, response.get_json()
+    if expected == 403:
+        assert response.content_type == "application/problem+json"
+
+
+READS = {
+    "an activity": (lambda r, o: f"/api/v1/activities/{_activity(r, o)['id']}", READERS),
+    "its participants": (lambda r, o: f"/api/v1/activities/{_activity(r, o)['id']}/participants", READERS),
+    "its follow-ups": (lambda r, o: f"/api/v1/activities/{_activity(r, o)['id']}/follow-ups", READERS),
+    "the organiser's activities": (lambda r, o: f"/api/v1/activities?agency_id={o['unit01']}", READERS),
+    "the organiser's reform summary": (lambda r, o: f"/api/v1/agencies/{o['unit01']}/reform-summary?year=2025",
+                                       READERS),
+    "the organiser's follow-ups": (lambda r, o: f"/api/v1/follow-ups?agency_id={o['unit01']}", READERS),
+    "a follow-up": (lambda r, o: f"/api/v1/follow-ups/{_follow_up(r, o)}", READERS | {"operator of the follow-up's owner"}),
+}
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize("route", READS)
+def test_every_read_route_by_role_and_scope(ref, org, route, caller):
+    path, allowed = READS[route]
+    role, home = CALLERS[caller]
+    response = ref.get(path(ref, org), headers=auth_header(role, org[home] if home else "*"))
+    assert response.status_code == (200 if caller in allowed else 403), response.get_json()
