@@ -5,6 +5,8 @@ read the agencies database, so the replica, its event handlers and its read-only
 """
 from __future__ import annotations
 
+from typing import Iterable
+
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields
@@ -35,6 +37,39 @@ class AgencyReplica(Document):
 
 
 AGENCY_REPLICA = SnapshotReplica(AgencyReplica, TOPIC, "agency")
+
+TREE_FIELDS = {"code": 1, "name": 1, "short_name": 1, "type": 1, "status": 1, "parent_id": 1, "path": 1}
+
+
+class AgencyReplicaReads:
+    """The questions a service's repository asks its replica of the agency tree (agencies as public
+    states: `id` instead of `_id`)."""
+
+    @staticmethod
+    def agency(agency_id: str) -> dict | None:
+        doc = AgencyReplica._get_collection().find_one({"_id": agency_id})
+        return None if doc is None else {"id": doc.pop("_id"), **doc}
+
+    @staticmethod
+    def agencies(agency_ids: Iterable[str]) -> dict[str, dict]:
+        docs = AgencyReplica._get_collection().find({"_id": {"$in": list(set(agency_ids))}})
+        return {doc["_id"]: {"id": doc["_id"], **doc} for doc in docs}
+
+    @staticmethod
+    def children(agency_id: str) -> list[dict]:
+        docs = AgencyReplica._get_collection().find({"parent_id": agency_id}).sort("code", 1)
+        return [{"id": doc["_id"], **doc} for doc in docs]
+
+    @staticmethod
+    def subtree(agency_id: str) -> list[dict]:
+        """The agency and every agency below it: code, name, type, status, parent and path."""
+        docs = AgencyReplica._get_collection().find({"$or": [{"_id": agency_id}, {"path": agency_id}]}, TREE_FIELDS)
+        return [{"id": doc.pop("_id"), **doc} for doc in docs]
+
+    @staticmethod
+    def subtree_ids(agency_id: str) -> list[str]:
+        docs = AgencyReplica._get_collection().find({"$or": [{"_id": agency_id}, {"path": agency_id}]}, {"_id": 1})
+        return [doc["_id"] for doc in docs]
 
 
 class AgencyReplicaSchema(AgencySnapshot):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable
 
-from shared.replicas.agencies import AgencyReplica
+from shared.replicas.agencies import AgencyReplicaReads
 from shared.settings import Settings
 from shared.store.aggregates import AggregateStore
 from services.indicators import SERVICE
@@ -19,7 +19,7 @@ def _store(document, settings: Settings) -> AggregateStore:
     return AggregateStore(document._get_collection, source=SERVICE, max_pending=settings.outbox_max_pending)
 
 
-class IndicatorsRepository:
+class IndicatorsRepository(AgencyReplicaReads):
     def __init__(self, settings: Settings):
         self.indicators = _store(Indicator, settings)
         self.realisations = _store(Realisation, settings)
@@ -28,23 +28,7 @@ class IndicatorsRepository:
         self.scorecards = _store(Scorecard, settings)
         self.weights_store = _store(AgencyWeight, settings)
 
-    # -- the agency tree (replica) ---------------------------------------------------------------
-
-    def agency(self, agency_id: str) -> dict | None:
-        doc = AgencyReplica._get_collection().find_one({"_id": agency_id})
-        return None if doc is None else {"id": doc.pop("_id"), **doc}
-
-    def agencies(self, agency_ids: Iterable[str]) -> dict[str, dict]:
-        docs = AgencyReplica._get_collection().find({"_id": {"$in": list(agency_ids)}})
-        return {doc["_id"]: {"id": doc["_id"], **doc} for doc in docs}
-
-    def children(self, agency_id: str) -> list[dict]:
-        docs = AgencyReplica._get_collection().find({"parent_id": agency_id}).sort("code", 1)
-        return [{"id": doc["_id"], **doc} for doc in docs]
-
-    def subtree_ids(self, agency_id: str) -> list[str]:
-        docs = AgencyReplica._get_collection().find({"$or": [{"_id": agency_id}, {"path": agency_id}]}, {"_id": 1})
-        return [doc["_id"] for doc in docs]
+    # -- roll-up weights (the agency tree itself: AgencyReplicaReads) ---------------------------
 
     def weights(self, agency_ids: Iterable[str]) -> dict[str, float]:
         return {doc["id"]: doc["weight"] for doc in self.weights_store.find({"_id": {"$in": list(agency_ids)}})}

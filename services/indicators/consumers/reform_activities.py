@@ -81,7 +81,7 @@ class ReformCounter:
             return  # already derived (a redelivery)
         at = now()
         entry = {"at": at, "by": REFORMS, "action": "count", "status": "submitted", "value": count,
-                 "reason": f"{count} completed reform activities"}
+                 "reason": f"{count} completed reform activit{'y' if count == 1 else 'ies'}"}
         changes = {"value": count, "status": "submitted", "source": "reforms", "submitted_by": REFORMS,
                    "submitted_at": at, "verified_by": None, "updated_at": at}
         if current is None:

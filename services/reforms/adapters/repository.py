@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from shared.replicas.agencies import AgencyReplica
+from shared.replicas.agencies import AgencyReplicaReads
 from shared.settings import Settings
 from shared.store.aggregates import AggregateStore
 from services.reforms import SERVICE
@@ -20,31 +20,10 @@ def _store(document, settings: Settings) -> AggregateStore:
     return AggregateStore(document._get_collection, source=SERVICE, max_pending=settings.outbox_max_pending)
 
 
-class ReformsRepository:
+class ReformsRepository(AgencyReplicaReads):
     def __init__(self, settings: Settings):
         self.activities = _store(Activity, settings)
         self.follow_ups = _store(FollowUp, settings)
-
-    # -- the agency tree (replica) ---------------------------------------------------------------
-
-    def agency(self, agency_id: str) -> dict | None:
-        doc = AgencyReplica._get_collection().find_one({"_id": agency_id})
-        return None if doc is None else {"id": doc.pop("_id"), **doc}
-
-    def agencies(self, agency_ids: Iterable[str]) -> dict[str, dict]:
-        docs = AgencyReplica._get_collection().find({"_id": {"$in": list(set(agency_ids))}})
-        return {doc["_id"]: {"id": doc["_id"], **doc} for doc in docs}
-
-    def subtree(self, agency_id: str) -> list[dict]:
-        """The agency and every agency below it: id, code, name, type, status, parent and path."""
-        docs = AgencyReplica._get_collection().find(
-            {"$or": [{"_id": agency_id}, {"path": agency_id}]},
-            {"code": 1, "name": 1, "short_name": 1, "type": 1, "status": 1, "parent_id": 1, "path": 1})
-        return [{"id": doc.pop("_id"), **doc} for doc in docs]
-
-    def subtree_ids(self, agency_id: str) -> list[str]:
-        docs = AgencyReplica._get_collection().find({"$or": [{"_id": agency_id}, {"path": agency_id}]}, {"_id": 1})
-        return [doc["_id"] for doc in docs]
 
     # -- indicators (replica) --------------------------------------------------------------------
 
@@ -53,15 +32,20 @@ class ReformsRepository:
         return {doc["_id"]: {"id": doc.pop("_id"), **doc} for doc in docs}
 
     # -- what a summary counts -------------------------------------------------------------------
+    # Each names its index: where several indexes could serve a query, SecantusDB races every candidate
+    # plan on every query (measured: 20 ms instead of 5 for a regency's activities); MongoDB caches the
+    # winner, so the hint changes nothing there.
 
     def organised_in(self, agency_ids: list[str], year: int) -> list[dict]:
         return list(self.activities.collection.find({"organiser_agency_id": {"$in": agency_ids}, "year": year},
-                                                    SUMMARY_FIELDS))
+                                                    SUMMARY_FIELDS).hint([("organiser_agency_id", 1), ("year", 1)]))
 
     def participation_of(self, agency_ids: list[str], year: int) -> list[dict]:
         return list(self.activities.collection.find({"participant_agency_ids": {"$in": agency_ids}, "year": year},
-                                                    {"status": 1, "by_agency": 1, "_id": 0}))
+                                                    {"status": 1, "by_agency": 1, "_id": 0})
+                    .hint([("participant_agency_ids", 1), ("year", 1)]))
 
     def follow_ups_owned_by(self, agency_ids: list[str], year: int) -> list[dict]:
         return list(self.follow_ups.collection.find({"owner_agency_id": {"$in": agency_ids}, "activity_year": year},
-                                                    {"owner_agency_id": 1, "status": 1, "due": 1, "_id": 0}))
+                                                    {"owner_agency_id": 1, "status": 1, "due": 1, "_id": 0})
+                    .hint([("owner_agency_id", 1), ("activity_year", 1)]))

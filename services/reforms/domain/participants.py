@@ -38,7 +38,8 @@ def register(current: list[dict], people: list[dict], new_ids: list[str], at: da
     for person in people:
         clash = next((seen[key] for key in identities(person) if key in seen), None)
         if clash is not None:
-            duplicates.append(f"{_describe(person)} is already registered as {_describe(clash)}")
+            same = _normal_name(person["name"]) == _normal_name(clash["name"])
+            duplicates.append(f"{_describe(person)} is already registered" + ("" if same else f" as {_describe(clash)}"))
             continue
         seen.update({key: person for key in identities(person)})
     if duplicates:
