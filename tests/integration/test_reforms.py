@@ -335,3 +335,33 @@ def test_the_list_filters_and_orders_by_start(ref, org):
     assert ids("year=2024") == []
     assert ref.get(f"/api/v1/activities?agency_id={base}&from=2025-03-01&to=2025-02-01").status_code == 422
     assert ref.get("/api/v1/activities?area=nope").status_code == 422
+
+
+def test_desks_registering_at_once_lose_nobody_and_admit_a_person_once(ref, org, reforms_app):
+    """Eight desks register different people into one activity at the same moment (no If-Match: a concurrent
+    registration is not their conflict), then eight register the same person: nobody is lost, nobody twice."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    activity = plan(ref, org["tanjabbar"])
+    url = f"/api/v1/activities/{activity['id']}/participants"
+    admin = auth_header("admin")
+
+    def register(n):
+        client = reforms_app.test_client()
+        return client.post(url, json={"participants": people(org, range(n, n + 1), prefix=f"Desk {n}")},
+                           headers=admin).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        assert sorted(pool.map(register, range(1, 9))) == [201] * 8
+    listed = ref.get(url).get_json()
+    assert sorted(p["name"] for p in listed["items"]) == [f"Desk {n} {n:02d}" for n in range(1, 9)]
+    assert listed["registered"] == 8 and listed["version"] == 9
+
+    def same_person(_):
+        client = reforms_app.test_client()
+        return client.post(url, json={"participants": [{"agency_id": org["unit20"], "name": "Rina"}]},
+                           headers=admin).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        assert sorted(pool.map(same_person, range(8))) == [201] + [409] * 7
+    assert [p["name"] for p in ref.get(url).get_json()["items"]].count("Rina") == 1

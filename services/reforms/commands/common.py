@@ -1,6 +1,8 @@
 """What every reforms command shares: its context, agency and indicator checks, versions and audit."""
 from __future__ import annotations
 
+import random
+import time
 from dataclasses import dataclass
 from typing import Callable, TypeVar
 
@@ -8,11 +10,11 @@ from shared.audit import audit_entry
 from shared.auth.directory import active_agency as require_active, permitted_agency
 from shared.auth.policy import Action
 from shared.auth.tokens import Principal
-from shared.errors import Invalid, StaleVersion
+from shared.errors import Invalid, StaleVersion, Unavailable
 from services.reforms.adapters.repository import ReformsRepository
 
 KNOWN_HERE = " is known to this service"  # the replica may not have caught up with the registry yet
-STALE_RETRIES = 5
+STALE_RETRIES = 20
 
 T = TypeVar("T")
 
@@ -71,14 +73,17 @@ def expected_version(state: dict, if_match: int | None, noun: str) -> int:
 
 def retrying_when_stale(if_match: int | None, attempt: Callable[[], T]) -> T:
     """Run a read-check-write `attempt`; when the caller named no version (no If-Match), a concurrent
-    change is not their conflict: read again and retry (e.g. two desks registering people at once)."""
-    for _ in range(STALE_RETRIES - 1):
+    change is not their conflict: read again and retry, with a short random pause so that contenders
+    spread out (e.g. desks registering people at once). Unavailable (503, retry) if it never gets through."""
+    for tried in range(1, STALE_RETRIES + 1):
         try:
             return attempt()
         except StaleVersion:
             if if_match is not None:
                 raise
-    return attempt()
+            time.sleep(random.uniform(0, 0.002 * tried))
+    raise Unavailable(f"The record changed {STALE_RETRIES} times while this request tried to change it; "
+                      "try again.", retry_after_s=1)
 
 
 def audit(ctx: ReformsContext, action: str, entity_type: str, entity_id: str, agency: dict, before, after,
