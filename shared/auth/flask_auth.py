@@ -10,7 +10,7 @@ from shared.auth.tokens import InvalidToken, Principal, TokenVerifier
 from shared.http.problems import Problem
 
 # The four endpoints open without a token: liveness, readiness, metrics and the OpenAPI document.
-OPEN_ENDPOINTS = {"ops.healthz", "ops.readyz", "ops.metrics", "api-docs.openapi_json"}
+OPEN_ENDPOINTS = {"ops.healthz", "ops.readyz", "ops.metrics", "ops.asyncapi", "api-docs.openapi_json"}
 
 AgencyLookup = Callable[[str], AgencyRef | None]
 

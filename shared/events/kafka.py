@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from typing import Iterable
+from typing import Any, Iterable
 
 from kafka import KafkaAdminClient, KafkaProducer
 from kafka.admin import NewTopic
@@ -28,6 +28,18 @@ class _JsonValueSerializer(Serializer):
         if data is None or isinstance(data, bytes):
             return data
         return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+# Structured mode of the CloudEvents Kafka protocol binding: the envelope is the value, this is the
+# content type, and there are no ce_* headers (those would make a reader take it for binary mode).
+CLOUDEVENTS_CONTENT_TYPE = b"application/cloudevents+json"
+
+
+def kafka_record(event: dict[str, Any]) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
+    """The Kafka message of an event (its envelope as a dict): key = the aggregate id (its subject), so one
+    aggregate's events stay in order; value = the JSON envelope; the structured-mode content type."""
+    return (event["subject"].encode(), json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode(),
+            [("content-type", CLOUDEVENTS_CONTENT_TYPE)])
 
 
 def dead_letter_topic(settings: Settings) -> str:

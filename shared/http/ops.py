@@ -1,4 +1,5 @@
-"""Operational endpoints, open without a token: liveness, readiness and Prometheus metrics."""
+"""Operational endpoints, open without a token: liveness, readiness, Prometheus metrics, and the AsyncAPI
+document of the events (like the OpenAPI document, public)."""
 from __future__ import annotations
 
 import socket
@@ -53,3 +54,12 @@ def metrics():
     """Prometheus text exposition."""
     payload, content_type = render_metrics()
     return Response(payload, mimetype=content_type.split(";")[0], content_type=content_type)
+
+
+@ops.get("/api/v1/asyncapi.json")
+def asyncapi():
+    """The AsyncAPI 3.0 document of every event type, with the topic names of this deployment."""
+    from shared.asyncapi import document  # imports every service's handler registry: only when asked
+
+    settings = current_app.config["KINERJA_SETTINGS"]
+    return jsonify(document(namespace=settings.namespace, servers=settings.kafka_servers))

@@ -28,6 +28,7 @@ from pymongo import UpdateMany, UpdateOne
 from pymongo.collection import Collection
 
 from shared.events.envelope import Event
+from shared.events.kafka import kafka_record
 from shared.metrics import EVENTS_FAILED, EVENTS_RELAYED, OUTBOX_FAILED, RELAY_SEND_ERRORS
 
 log = logging.getLogger(__name__)
@@ -35,9 +36,6 @@ log = logging.getLogger(__name__)
 # Fields of the outbox format; never shown to API clients.
 BOOKKEEPING_FIELDS = ("outbox", "outbox_due", "outbox_failed", "audit_pending")
 
-# Structured mode of the CloudEvents Kafka protocol binding: the envelope is the value, this is the
-# content type, and there are no ce_* headers (those would make a reader take it for binary mode).
-CLOUDEVENTS_CONTENT_TYPE = b"application/cloudevents+json"
 
 
 class OutboxDocument(Document):
@@ -181,8 +179,8 @@ class OutboxRelay:
 
     def _send(self, event: dict[str, Any]):
         try:
-            return self.producer.send(self.topic, key=event["subject"], value=event,
-                                      headers=[("content-type", CLOUDEVENTS_CONTENT_TYPE)])
+            key, value, headers = kafka_record(event)
+            return self.producer.send(self.topic, key=key, value=value, headers=headers)
         except Exception as err:  # noqa: BLE001 - refused before sending (too large, no metadata): that event's outcome
             return _Refused(err)
 

@@ -61,6 +61,17 @@ def test_every_service_is_ready_and_serves_its_openapi(stack):
         assert "kinerja_http_requests_total" in metrics.text
 
 
+def test_every_service_serves_the_asyncapi_document_of_its_deployment(stack):
+    from shared.asyncapi import document
+
+    expected = document(namespace=stack.namespace, servers=[stack.kafka])
+    for service in ("agencies", *REPLICAS):
+        response = requests.get(stack.url(service, "/api/v1/asyncapi.json"), timeout=10)  # no token: public
+        assert response.status_code == 200
+        assert response.json() == expected
+    assert expected["channels"]["reforms.events"]["address"] == f"{stack.namespace}kinerja.reforms.events"
+
+
 def test_a_worker_killed_mid_stream_resumes_without_losing_or_double_applying(stack):
     agencies = [register(stack, name=f"Dinas {i}") for i in range(60)]
     # Kill the indicators worker while it is consuming this burst, register more while it is down.

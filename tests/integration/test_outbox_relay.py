@@ -163,7 +163,7 @@ class RefusesOneAggregate:
         self.inner, self.refused_subject = inner, refused_subject
 
     def send(self, topic, key, value, headers):
-        if key == self.refused_subject:
+        if key == self.refused_subject.encode():  # the relay sends the record's bytes (kafka_record)
             from kafka.errors import MessageSizeTooLargeError
             raise MessageSizeTooLargeError("the message is 2000000 bytes when serialized")
         return self.inner.send(topic, key=key, value=value, headers=headers)

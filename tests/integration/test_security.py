@@ -37,8 +37,8 @@ def unit_under(parent_id):
 
 # --- authentication -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", ["/healthz", "/readyz", "/metrics", "/api/v1/openapi.json"])
-def test_the_four_open_endpoints_need_no_token(anonymous, path):
+@pytest.mark.parametrize("path", ["/healthz", "/readyz", "/metrics", "/api/v1/openapi.json", "/api/v1/asyncapi.json"])
+def test_the_five_open_endpoints_need_no_token(anonymous, path):
     assert anonymous.get(path).status_code == 200
 
 
