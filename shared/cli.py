@@ -1,9 +1,13 @@
-"""`kinerja` command line: development helpers.
+"""`kinerja` command line.
 
     kinerja token --role operator --agency <agency id> [--sub name] [--ttl 8h]
 
 prints a signed bearer token for the local stack (HS256 with KINERJA_JWT_SECRET). Production
 tokens come from the identity provider; services then verify them with a public key.
+
+    kinerja events tail | publish | dlq list|show|redrive | catalogue
+
+works with the event bus (shared.events.cli).
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ import re
 import sys
 
 from shared.auth.tokens import ROLES, mint_token
+from shared.events import cli as events_cli
 
 _DURATION = re.compile(r"^(\d+)([smhd]?)$")
 _SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -26,14 +31,17 @@ def parse_duration(text: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="kinerja", description="Kinerja development helpers")
+    parser = argparse.ArgumentParser(prog="kinerja", description="Kinerja: development tokens and the event bus")
     commands = parser.add_subparsers(dest="command", required=True)
     token = commands.add_parser("token", help="mint a development bearer token")
     token.add_argument("--role", required=True, choices=ROLES)
     token.add_argument("--agency", required=True, help="agency id the token's scope is rooted at ('*' for admin)")
     token.add_argument("--sub", default=None, help="subject (user name); default: <role>@local")
     token.add_argument("--ttl", type=parse_duration, default=8 * 3600, help="lifetime, e.g. 15m, 8h (default 8h)")
+    events_cli.add_parser(commands)
     args = parser.parse_args(argv)
+    if args.command == "events":
+        return events_cli.run(args)
 
     secret = os.environ.get("KINERJA_JWT_SECRET")
     if not secret or len(secret) < 32:

@@ -33,7 +33,7 @@ def namespace() -> str:
     when the run ends, so `make test` leaves nothing behind on the shared servers."""
     name = os.environ.get("KINERJA_TEST_NAMESPACE") or f"t{uuid.uuid4().hex[:10]}_"
     yield name
-    from tests.support.stack import drop_namespace
+    from kinerja.testing.stack import drop_namespace
 
     try:
         drop_namespace(name)
@@ -53,11 +53,24 @@ def settings_for(namespace):
 @pytest.fixture(scope="session")
 def stack(namespace):
     """The three APIs and three workers as real processes, in this run's namespace."""
-    from tests.support.stack import Stack
+    from kinerja.testing.stack import Stack
 
-    stack = Stack(f"{namespace}e2e_").start()
+    stack = Stack(f"{namespace}e2e_", jwt_secret=TEST_JWT_SECRET).start()
     yield stack
     stack.stop()
+
+
+@pytest.fixture(scope="session")
+def kinerja_stack(stack):
+    """The plugin's fixtures (kinerja.testing: publish, wait_for_event, assert_no_dead_letters, …) on this
+    run's e2e stack."""
+    from kinerja.testing import KinerjaStack
+    from shared.services import SPECS
+
+    view = KinerjaStack({service: stack.url(service, "") for service in SPECS}, stack.namespace, stack.kafka,
+                        stack.jwt_secret)
+    yield view
+    view.bus.close()
 
 
 @pytest.fixture

@@ -18,7 +18,8 @@ from tests.bench.http import BaselineServer, agency_read_row, create_row, seed_a
 from tests.bench.report import Row
 from tests.bench.reforms import summary_rows
 from tests.bench.scorecards import scorecard_rows
-from tests.support.stack import Stack
+from kinerja.testing.stack import Stack
+from tests.conftest import TEST_JWT_SECRET
 
 
 def main() -> None:
@@ -33,7 +34,7 @@ def main() -> None:
     wanted = set(args.only or ("reads", "writes", "pipeline", "steady", "scorecards", "reforms"))
 
     namespace = f"bench{uuid.uuid4().hex[:6]}_"
-    stack = Stack(namespace).start()
+    stack = Stack(namespace, jwt_secret=TEST_JWT_SECRET).start()
     baseline = BaselineServer(f"{namespace}baseline").start()
     rows: list[Row] = []
     try:

@@ -13,8 +13,7 @@ from pymongo import MongoClient
 from tests.bench import wrk
 from tests.bench.report import Row, ratio_row
 from tests.conftest import auth_header
-from tests.support.servers import free_port
-from tests.support.stack import BIN, REPO, Stack
+from kinerja.testing.stack import BIN, REPO, Stack, free_port
 
 ADMIN = auth_header("admin")
 MONGO = "mongodb://127.0.0.1:27017"

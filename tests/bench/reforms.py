@@ -23,7 +23,7 @@ from services.reforms.domain import participants as rules
 from services.reforms.domain.schedule import schedule
 from tests.bench.report import Row
 from tests.conftest import TEST_JWT_SECRET, auth_header
-from tests.support.stack import Stack
+from kinerja.testing.stack import Stack
 
 ADMIN = auth_header("admin")
 WIB = timezone(timedelta(hours=7))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pymongo import MongoClient
 
-from tests.support.stack import REPO, Stack
+from kinerja.testing.stack import REPO, Stack
 
 RESULTS = REPO / "bench" / "results"
 

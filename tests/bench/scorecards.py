@@ -22,7 +22,7 @@ from services.indicators.domain.periods import parse_period
 from tests.bench.http import BaselineServer, read_row
 from tests.bench.report import Row
 from tests.conftest import TEST_JWT_SECRET, auth_header
-from tests.support.stack import Stack
+from kinerja.testing.stack import Stack
 
 ADMIN = auth_header("admin")
 INDICATORS_PER_UNIT = 25

@@ -51,7 +51,7 @@ def consumed_past(group: str, partition, offset: int) -> bool:
     return committed is not None and committed.offset > offset
 
 
-def test_the_seed_fgd_from_plan_to_the_indicator_it_feeds(stack):
+def test_the_seed_fgd_from_plan_to_the_indicator_it_feeds(stack, kinerja, wait_for_event, assert_no_dead_letters):
     lan = agency(stack, "institution", "Lembaga Administrasi Negara")
     deputy = agency(stack, "work_unit", "Deputi Bidang Inovasi Administrasi Negara", lan["id"])
     jambi = agency(stack, "province", "Pemerintah Provinsi Jambi")
@@ -95,6 +95,9 @@ def test_the_seed_fgd_from_plan_to_the_indicator_it_feeds(stack):
     assert (counted["value"], counted["status"], counted["source"]) == (1, "submitted", "reforms")
 
     # Deliver the same event again (a relay retry would): the indicator still counts it once.
+    event = wait_for_event(type="kinerja.activity.completed.v1", subject=fgd["id"])
+    assert sorted(event.data["activity"]["participant_agency_ids"]) == sorted(u["id"] for u in units)
+    assert event.data["activity"]["linked_indicator_ids"] == [indicator["id"]]
     topic = f"{stack.namespace}kinerja.reforms.events"
     messages = read_topic(topic, min_count=6)
     [original] = [m for m in messages if m.key == fgd["id"].encode() and b"activity.completed" in m.value]
@@ -107,3 +110,4 @@ def test_the_seed_fgd_from_plan_to_the_indicator_it_feeds(stack):
                                    again.offset), timeout=20, message="the indicators service past the duplicate")
     after = realisation(stack, indicator["id"])
     assert (after["value"], after["version"]) == (1, counted["version"])
+    assert_no_dead_letters()

@@ -6,10 +6,10 @@ import pytest
 import requests
 from pymongo import MongoClient
 
-from tests.conftest import auth_header
+from kinerja.testing.stack import Stack
+from tests.conftest import TEST_JWT_SECRET, auth_header
 from tests.support.kafka_tools import unique
 from tests.support.servers import OwnKafka
-from tests.support.stack import Stack
 from tests.support.wait import wait_for
 
 ADMIN = auth_header("admin")
@@ -26,7 +26,7 @@ def kafka(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def stack_on_own_kafka(kafka, namespace):
-    stack = Stack(f"{namespace}outage_", kafka=kafka.bootstrap).start()
+    stack = Stack(f"{namespace}outage_", kafka=kafka.bootstrap, jwt_secret=TEST_JWT_SECRET).start()
     yield stack
     stack.stop()
     stack.drop_data()

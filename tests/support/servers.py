@@ -4,18 +4,13 @@ as the shared ones (deploy/local). Fault tests stop and restart these, never the
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 from pathlib import Path
 
+from kinerja.testing.stack import free_port
+
 REPO = Path(__file__).resolve().parents[2]
 LOCAL = REPO / "deploy" / "local"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class OwnKafka:

@@ -1,13 +1,16 @@
-"""Runs the real processes (three gunicorn APIs, three workers) for e2e and reliability tests.
+"""Runs the real processes (three gunicorn APIs, three workers) for e2e, reliability and bench runs, and
+for the pytest plugin's `--kinerja-start-stack`.
 
 Each stack gets its own namespace and free ports, so it never touches a `make run` on the same
-machine; logs go to .local/logs/tests/.
+machine; logs go to .local/logs/tests/. It needs Kafka and MongoDB running (`make infra`).
 """
 from __future__ import annotations
 
 import ctypes
 import os
+import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -16,11 +19,16 @@ from pathlib import Path
 import requests
 
 from shared.services import SPECS
-from tests.support.servers import free_port
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[2]  # a checkout with deploy/ (the package is installed from it)
 BIN = Path(sys.executable).parent
 SERVICES = tuple(SPECS)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def _die_with_parent() -> None:
@@ -36,9 +44,11 @@ class Stack:
     WEB_WORKERS = "2"
 
     def __init__(self, namespace: str, log_dir: Path | None = None, *, kafka: str = "127.0.0.1:9092",
-                 mongo: str = "mongodb://127.0.0.1:27017"):
+                 mongo: str = "mongodb://127.0.0.1:27017", jwt_secret: str | None = None):
+        """`jwt_secret` signs the tokens the stack accepts (default: $KINERJA_JWT_SECRET, else a fresh one)."""
         self.namespace = namespace
         self.kafka, self.mongo = kafka, mongo
+        self.jwt_secret = jwt_secret or os.environ.get("KINERJA_JWT_SECRET") or secrets.token_urlsafe(48)
         self.ports = {service: free_port() for service in SERVICES}
         self.worker_ports = {service: free_port() for service in SERVICES}
         self.log_dir = log_dir or REPO / ".local" / "logs" / "tests" / namespace.rstrip("_")
@@ -49,11 +59,9 @@ class Stack:
         return f"http://127.0.0.1:{self.ports[service]}{path}"
 
     def env(self) -> dict[str, str]:
-        from tests.conftest import TEST_JWT_SECRET
-
         return {**os.environ, "KINERJA_NAMESPACE": self.namespace, "KINERJA_LOG_LEVEL": "INFO",
                 "KINERJA_KAFKA_BOOTSTRAP": self.kafka, "KINERJA_MONGO_URI": self.mongo,
-                "KINERJA_JWT_SECRET": TEST_JWT_SECRET,
+                "KINERJA_JWT_SECRET": self.jwt_secret,
                 "KINERJA_CONSUMER_BACKOFF_MS": "20", "PYTHONUNBUFFERED": "1"}
 
     def _spawn(self, name: str, argv: list[str], env: dict[str, str]) -> None:

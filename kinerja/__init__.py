@@ -1,0 +1,1 @@
+"""Kinerja's public tooling for other code bases: the pytest plugin (kinerja.testing)."""
