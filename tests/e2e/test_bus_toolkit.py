@@ -128,3 +128,11 @@ def test_the_plugin_from_a_throwaway_project(stack, tmp_path):
     assert "1 failed, 1 passed" in run.stdout, run.stdout[-3000:] + run.stderr[-2000:]
     assert "test_garbage.py::test_garbage_is_caught" in run.stdout
     assert "dead letters since the test began" in run.stdout and "kinerja.indicators.dlt" in run.stdout
+
+
+def test_the_plugin_starts_a_stack_of_its_own_when_asked(tmp_path):
+    """--kinerja-start-stack: a fresh namespace and the three services and workers, for the session only."""
+    (tmp_path / "test_example.py").write_text(README_EXAMPLE)
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(tmp_path),
+                          "--kinerja-start-stack"], cwd=tmp_path, capture_output=True, text=True, timeout=240)
+    assert "1 passed" in run.stdout, run.stdout[-3000:] + run.stderr[-2000:]
