@@ -15,6 +15,9 @@ HTTP_REQUESTS = Counter("kinerja_http_requests_total", "HTTP requests handled",
 HTTP_LATENCY = Histogram("kinerja_http_request_seconds", "HTTP request latency", ["service", "method", "endpoint"],
                          buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
 EVENTS_CONSUMED = Counter("kinerja_events_consumed_total", "Kafka messages consumed, by outcome", ["outcome"])
+CONSUMER_ASSIGNED = Gauge("kinerja_consumer_assigned_partitions",
+                          "Partitions this worker's consumer owns now (0 while it joins or rebalances)",
+                          multiprocess_mode="max")
 CONSUMER_REPLACEMENTS = Counter("kinerja_consumer_replacements_total",
                                 "Stalled consumers abandoned and replaced by the watchdog")
 EVENTS_RELAYED = Counter("kinerja_events_relayed_total", "Outbox events acknowledged by Kafka")

@@ -86,7 +86,33 @@ class Stack:
             self.start_api(service)
             self.start_worker(service)
         self.wait_ready()
+        self.wait_consuming()
         return self
+
+    def wait_consuming(self, timeout: float = 120) -> None:
+        """Until every consuming worker owns all the partitions of its topics (its /metrics says so): before
+        that, an event waits for the group's first rebalance, which a test's deadline would count against
+        the system. (A consumer that kafka-python leaves stuck after an early rebalance is replaced by the
+        worker's watchdog within a minute; this waits for that too.)"""
+        partitions = int(os.environ.get("KINERJA_TOPIC_PARTITIONS", "3"))
+        expected = {name: partitions * len(spec.consumes) for name, spec in SPECS.items() if spec.consumes}
+        deadline = time.monotonic() + timeout
+        owned: dict[str, float] = {}
+        while True:
+            for name in expected:
+                try:
+                    text = requests.get(self.worker_url(name, "/metrics"), timeout=2).text
+                except requests.RequestException:
+                    continue
+                values = [float(line.split()[-1]) for line in text.splitlines()
+                          if line.startswith("kinerja_consumer_assigned_partitions")]
+                owned[name] = max(values, default=0.0)
+            if all(owned.get(name, 0) >= count for name, count in expected.items()):
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"consumers own {owned} partitions, not {expected}, after {timeout}s; "
+                                   f"see {self.log_dir}")
+            time.sleep(0.2)
 
     def wait_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
@@ -140,5 +166,13 @@ def drop_namespace(namespace: str, *, kafka: str = "127.0.0.1:9092", mongo: str 
         topics = [t for t in admin.list_topics() if t.startswith(namespace)]
         if topics:
             admin.delete_topics(topics)
+        # Consumer groups (the workers', the tools') go too; a group with members still connected stays.
+        groups = [g["group_id"] for g in admin.list_groups() if g["group_id"].startswith(namespace)
+                  and g.get("group_state") in ("Empty", "Dead")]
+        if groups:
+            try:
+                admin.delete_groups(groups)
+            except Exception as err:  # noqa: BLE001 - leftovers cost nothing; never fail a run's cleanup on them
+                print(f"could not delete consumer groups of {namespace}: {err}")
     finally:
         admin.close()

@@ -34,7 +34,7 @@ from shared.errors import Unavailable
 from shared.events.contracts import ContractViolation, EventContract
 from shared.events.envelope import Event, MalformedEvent
 from shared.logging import reset_correlation_id, set_correlation_id
-from shared.metrics import CONSUMER_REPLACEMENTS, EVENTS_CONSUMED
+from shared.metrics import CONSUMER_ASSIGNED, CONSUMER_REPLACEMENTS, EVENTS_CONSUMED
 
 log = logging.getLogger(__name__)
 
@@ -199,6 +199,7 @@ class MessageProcessor:
 class _ForgetRevoked(ConsumerRebalanceListener):
     def __init__(self, runner: "ConsumerRunner"):
         self.runner = runner
+        self.owned: set = set()  # what this member owns, as the rebalances told it (the metric's value)
 
     def on_partitions_revoked(self, revoked):
         # Everything handled was committed already; a retry in progress starts over with the next owner
@@ -214,9 +215,18 @@ class _ForgetRevoked(ConsumerRebalanceListener):
         # Attempts are kept: if the partition comes back, a failing message still reaches its last retry.
         if revoked:
             log.info("partitions revoked", extra={"partitions": sorted(str(tp) for tp in revoked)})
+            self.runner.revoked_once = True
+            if self.runner.unassigned_since is None:
+                self.runner.unassigned_since = self.runner.clock()
+        self.owned -= set(revoked)
+        CONSUMER_ASSIGNED.set(len(self.owned))
 
     def on_partitions_assigned(self, assigned):
         log.info("partitions assigned", extra={"partitions": sorted(str(tp) for tp in assigned)})
+        if assigned:
+            self.runner.unassigned_since = None
+        self.owned |= set(assigned)
+        CONSUMER_ASSIGNED.set(len(self.owned))
 
 
 class ConsumerRunner:
@@ -225,10 +235,11 @@ class ConsumerRunner:
     def __init__(self, *, bootstrap_servers: list[str], group_id: str, topics: list[str],
                  processor: MessageProcessor, max_poll_records: int = 500, max_poll_interval_ms: int = 300000,
                  clock: Callable[[], float] = time.monotonic, on_revoke: Callable[[list], None] | None = None,
-                 assignment_timeout_s: float = 60.0):
+                 assignment_timeout_s: float = 30.0):
         """`on_revoke` is told about every partition taken away by a rebalance (tests, metrics). A member
-        still without partitions `assignment_timeout_s` after joining reconnects. (With more members than
-        partitions some members rightly get none: raise the topics' partitions with the replicas.)"""
+        still without partitions `assignment_timeout_s` after joining, or after a rebalance took its
+        partitions, reconnects. (With more members than partitions some members rightly get none: raise the
+        topics' partitions with the replicas.)"""
         self.assignment_timeout_s = assignment_timeout_s
         self.last_progress = clock()
         self.abandoned = False  # set by the watchdog: a stalled runner that wakes up stops without committing
@@ -243,6 +254,11 @@ class ConsumerRunner:
         self.attempts: dict[tuple[TopicPartition, int], int] = {}
         self.resume_at: dict[TopicPartition, float] = {}
         self.consumer: KafkaConsumer | None = None
+        # Since when this member has owned no partition (joining, or revoked by a rebalance): kafka-python
+        # 3.0.12 can revoke a member's partitions and then never rejoin while poll() keeps returning (it looks
+        # alive to the stall watchdog), so a member unassigned for `assignment_timeout_s` reconnects.
+        self.unassigned_since: float | None = None
+        self.revoked_once = False
 
     def _connect(self) -> KafkaConsumer:
         consumer = KafkaConsumer(
@@ -277,14 +293,21 @@ class ConsumerRunner:
             consumer = None
             try:
                 self.last_progress = self.clock()
+                self.unassigned_since, self.revoked_once = self.clock(), False
+                CONSUMER_ASSIGNED.set(0)
                 consumer = self._connect()
-                connected = self.clock()
                 while not should_stop() and not self.abandoned:
                     self.last_progress = self.clock()
                     self.poll_once(consumer)
                     backoff = error_backoff_s
-                    if not consumer.assignment() and self.clock() - connected > self.assignment_timeout_s:
-                        raise Unassigned(f"no partition was assigned within {self.assignment_timeout_s:.0f} s")
+                    if self.unassigned_since is not None and not self.revoked_once and consumer.assignment():
+                        # Assigned before any rebalance (a client that told the listener late, or not at all).
+                        # After a revoke, assignment() may still list the old partitions: only the listener counts.
+                        self.unassigned_since = None
+                    if self.unassigned_since is not None and \
+                            self.clock() - self.unassigned_since > self.assignment_timeout_s:
+                        raise Unassigned(f"no partition was assigned within {self.assignment_timeout_s:.0f} s "
+                                         "of joining or of the last rebalance")
             except DeadLetterStorm:
                 raise
             except Exception:  # noqa: BLE001 - reconnect and resume from the committed offsets

@@ -365,3 +365,25 @@ def test_desks_registering_at_once_lose_nobody_and_admit_a_person_once(ref, org,
     with ThreadPoolExecutor(8) as pool:
         assert sorted(pool.map(same_person, range(8))) == [201] + [409] * 7
     assert [p["name"] for p in ref.get(url).get_json()["items"]].count("Rina") == 1
+
+
+def test_unknown_records_are_404_and_oversized_requests_422(ref, org):
+    many = [{"agency_id": org["unit01"], "name": f"P{n}"} for n in range(501)]
+    for method, path, body in (("post", "/api/v1/activities/nope/participants", {"participants": many[:1]}),
+                               ("post", "/api/v1/activities/nope/attendance", {"attended": ["x"]}),
+                               ("post", "/api/v1/activities/nope/start", None),
+                               ("get", "/api/v1/activities/nope/follow-ups", None),
+                               ("post", "/api/v1/activities/nope/follow-ups", {
+                                   "action": "x", "owner_agency_id": org["unit01"], "due": "2025-01-01"}),
+                               ("get", "/api/v1/follow-ups/nope", None),
+                               ("get", "/api/v1/indicators/nope", None)):
+        response = getattr(ref, method)(path, json=body)
+        assert response.status_code == 404, (path, response.get_json())
+        assert response.content_type == "application/problem+json"
+    assert ref.patch("/api/v1/follow-ups/nope", json={"status": "done"}, headers={"If-Match": "*"}).status_code == 404
+    activity = plan(ref, org["tanjabbar"])
+    too_many = ref.post(f"/api/v1/activities/{activity['id']}/participants", json={"participants": many})
+    assert too_many.status_code == 422 and "participants" in too_many.get_json()["errors"]
+    assert ref.post(f"/api/v1/activities/{activity['id']}/participants", json={"participants": []}).status_code == 422
+    long_title = ref.post("/api/v1/activities", json={**FGD, "organiser_agency_id": org["tanjabbar"], "title": "x" * 301})
+    assert long_title.status_code == 422 and "title" in long_title.get_json()["errors"]

@@ -231,3 +231,46 @@ def test_a_stalled_consumer_is_abandoned_and_a_new_member_takes_over():
     thread.join(5)
     assert handled == [(0, 0), (0, 1)] and watchdog.replacements == 1 and runners[0].abandoned
     assert consumers[0].commits == [] and consumers[1].commits == [(P0, 2)]
+
+
+def test_a_member_revoked_and_never_reassigned_reconnects():
+    """kafka-python 3.0.12 can revoke a member's partitions in a rebalance and then never rejoin, while poll()
+    keeps returning and assignment() still lists the old partitions: the member reconnects after the timeout."""
+    from shared.events.consumer import _ForgetRevoked
+
+    clock, connects = [0.0], []
+    tp = TopicPartition("t", 0)
+
+    class RevokedThenForgotten(FakeConsumer):
+        def __init__(self, runner):
+            super().__init__({})
+            self.listener, self.polls = _ForgetRevoked(runner), 0
+
+        def assignment(self):
+            return {tp}  # stale: still the old partition
+
+        def poll(self, timeout_ms):
+            self.polls += 1
+            if self.polls == 1:
+                self.listener.on_partitions_assigned([tp])
+            if self.polls == 2:
+                self.listener.on_partitions_revoked([tp])  # ...and no assignment ever follows
+            clock[0] += 10.0
+            return {}
+
+        def close(self, autocommit=False):
+            pass
+
+    runner = runner_with(ScriptedProcessor({}), clock)
+    runner.assignment_timeout_s = 60
+
+    def connect():
+        connects.append(clock[0])
+        consumer = RevokedThenForgotten(runner)
+        runner.consumer = consumer
+        return consumer
+
+    runner._connect = connect
+    runner.run(should_stop=lambda: len(connects) >= 2, error_backoff_s=0)
+    # revoked at t=10 (the second poll), so reconnected once 60 s had passed without partitions
+    assert connects == [0.0, 80.0]
