@@ -123,6 +123,12 @@ def document(*, namespace: str = "", servers: list[str] | None = None) -> dict[s
     }
 
 
+@lru_cache(maxsize=4)
+def deployed_document(namespace: str, servers: tuple[str, ...]) -> dict[str, Any]:
+    """The document a process serves: the registry does not change while it runs, so it is built once."""
+    return document(namespace=namespace, servers=list(servers))
+
+
 if __name__ == "__main__":
     json.dump(document(), sys.stdout, indent=1)
     sys.stdout.write("\n")

@@ -59,7 +59,7 @@ def metrics():
 @ops.get("/api/v1/asyncapi.json")
 def asyncapi():
     """The AsyncAPI 3.0 document of every event type, with the topic names of this deployment."""
-    from shared.asyncapi import document  # imports every service's handler registry: only when asked
+    from shared.asyncapi import deployed_document  # imports every service's handler registry: only when asked
 
     settings = current_app.config["KINERJA_SETTINGS"]
-    return jsonify(document(namespace=settings.namespace, servers=settings.kafka_servers))
+    return jsonify(deployed_document(settings.namespace, tuple(settings.kafka_servers)))
