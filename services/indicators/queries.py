@@ -3,6 +3,7 @@ rankings, each limited to what the caller may read. Scorecards are read, never c
 from __future__ import annotations
 
 import re
+from datetime import date, datetime, timezone
 
 from shared.auth.directory import permitted_agency, ref_of
 from shared.auth.policy import Action, in_scope
@@ -11,6 +12,8 @@ from shared.errors import NotFound
 from services.indicators.adapters.repository import IndicatorsRepository
 from services.indicators.commands.common import KNOWN_HERE, period_of
 from services.indicators.consumers.scorecards import scorecard_id
+from services.indicators.domain import data_quality as quality
+from services.indicators.domain.periods import FREQUENCIES
 
 MAX_CASCADE = 2000
 
@@ -121,6 +124,26 @@ def rankings(principal: Principal, repo: IndicatorsRepository, agency_id: str, p
     rest = [c for c in card["children"] if c not in ranked]
     return {"agency": card["agency"], "period": card["period"],
             "items": [{**c, "rank": i + 1} for i, c in enumerate(ranked)] + [{**c, "rank": None} for c in rest]}
+
+
+def data_quality(principal: Principal, repo: IndicatorsRepository, agency_id: str, period: str,
+                 as_of: date | None = None, grace_days: int = 30) -> dict:
+    """The reporting gaps of an agency's subtree for a period: missing and draft realisations with their
+    deadlines, rejected ones waiting to be resubmitted, and counts by status."""
+    agency = readable_agency(principal, repo, agency_id)
+    wanted = period_of(period)
+    as_of = as_of or datetime.now(timezone.utc).date()
+    subtree = {a["id"]: a for a in repo.subtree(agency_id)}
+    indicators = repo.indicators.find({"agency_id": {"$in": list(subtree)}, "status": "active"},
+                                      sort=[("code", 1), ("_id", 1)])
+    periods = {str(p) for frequency in FREQUENCIES for p in wanted.inside(frequency)}
+    found = {(r["indicator_id"], r["period"]): r for r in repo.realisations_of([i["id"] for i in indicators], periods)}
+    result = quality.data_quality(indicators, found, wanted, as_of, grace_days)
+    for entry in (*result["missing"], *result["rejected"]):
+        owner = subtree.get(entry["agency_id"], {})
+        entry.update(agency_code=owner.get("code"), agency_name=owner.get("name"))
+    return {"agency": {k: agency.get(k) for k in ("id", "code", "name", "type", "status")}, "period": str(wanted),
+            "as_of": as_of, "grace_days": grace_days, "indicators": len(indicators), **result}
 
 
 def locks(principal: Principal, repo: IndicatorsRepository, query: dict) -> list[dict]:

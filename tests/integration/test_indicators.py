@@ -302,3 +302,35 @@ def test_rule_pack_bands_must_be_ordered_with_only_the_last_open(api):
                   [{"grade": "A", "above": 50}, {"grade": "B", "above": 40}]):
         response = api.post("/api/v1/rulepacks", json={"effective_from": "2030-01-01", "bands": bands})
         assert response.status_code == 422 and "bands" in response.get_json()["errors"], bands
+
+
+def test_data_quality_lists_the_subtrees_reporting_gaps(api, tree):
+    verified(api, define(api, tree["pendidikan"], code="IKU-A"), "2025", 80, 100)
+    missing = define(api, tree["kesehatan"], code="IKU-B")
+    drafted = define(api, tree["bidang_sd"], code="IKU-C")
+    assert api.put(f"/api/v1/indicators/{drafted['id']}/realisations/2025", json={"value": 3}).status_code == 200
+    rejected = define(api, tree["pendidikan"], code="IKU-D")
+    base = f"/api/v1/indicators/{rejected['id']}/realisations/2025"
+    operator = auth_header("operator", tree["pendidikan"], sub="operator@unit")
+    assert api.put(base, json={"value": 5}, headers=operator).status_code == 200
+    assert api.post(f"{base}/submit", headers=operator).status_code == 200
+    assert api.post(f"{base}/reject", json={"reason": "bukti kurang"},
+                    headers=auth_header("evaluator", tree["tanjabbar"], sub="inspektorat")).status_code == 200
+    define(api, tree["tanjabtim"], code="IKU-E")  # another regency: not in the subtree
+
+    response = api.get(f"/api/v1/agencies/{tree['tanjabbar']}/data-quality?period=2025&as_of=2026-02-15")
+    assert response.status_code == 200, response.get_json()
+    quality = response.get_json()
+    assert (quality["indicators"], quality["expected"]) == (4, 4)
+    assert quality["counts"] == {"verified": 1, "submitted": 0, "rejected": 1, "draft": 1, "missing": 1}
+    assert {(g["code"], g["status"], g["agency_id"], g["deadline"], g["overdue"]) for g in quality["missing"]} == {
+        ("IKU-B", "missing", tree["kesehatan"], "2026-01-30", True),
+        ("IKU-C", "draft", tree["bidang_sd"], "2026-01-30", True)}
+    [gap] = quality["rejected"]
+    assert (gap["code"], gap["reason"], gap["rejected_by"], gap["agency_code"]) == (
+        "IKU-D", "bukti kurang", "inspektorat", tree.agencies["pendidikan"]["code"])
+    later = api.get(f"/api/v1/agencies/{tree['tanjabbar']}/data-quality?period=2025&as_of=2026-01-10&grace_days=60")
+    assert all(not g["overdue"] and g["deadline"] == "2026-03-01" for g in later.get_json()["missing"])
+    assert api.get(f"/api/v1/agencies/{tree['tanjabbar']}/data-quality?period=25").status_code == 422
+    assert api.get(f"/api/v1/agencies/{tree['tanjabbar']}/data-quality?period=2025",
+                   headers=auth_header("viewer", tree["tanjabtim"])).status_code == 403

@@ -107,10 +107,11 @@ def test_every_write_route_by_role_and_scope(api, tree, route, caller):
 
 
 @pytest.mark.parametrize("caller", CALLERS)
-def test_rankings_and_rule_packs_by_role_and_scope(api, tree, caller):
+def test_rankings_data_quality_and_rule_packs_by_role_and_scope(api, tree, caller):
     role, home = CALLERS[caller]
     headers = auth_header(role, tree[home] if home else "*")
     readable = caller not in {"operator of a sibling", "evaluator of a sibling"}
-    response = api.get(f"/api/v1/agencies/{tree['pendidikan']}/rankings?period=2025", headers=headers)
-    assert response.status_code == (200 if readable else 403)
+    for view in ("rankings", "data-quality"):
+        response = api.get(f"/api/v1/agencies/{tree['pendidikan']}/{view}?period=2025", headers=headers)
+        assert response.status_code == (200 if readable else 403)
     assert api.get("/api/v1/rulepacks", headers=headers).status_code == 200  # the rules are public to every caller

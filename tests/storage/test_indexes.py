@@ -216,6 +216,7 @@ def test_every_query_of_the_indicators_service_uses_an_index(indicators_app, api
         for period in ("2025", "2025Q1", "202503"):
             assert api.get(f"/api/v1/agencies/{tree['tanjabbar']}/scorecard?period={period}").status_code == 200
             assert api.get(f"/api/v1/agencies/{tree['tanjabbar']}/rankings?period={period}").status_code == 200
+            assert api.get(f"/api/v1/agencies/{tree['tanjabbar']}/data-quality?period={period}").status_code == 200
         api.get("/api/v1/rulepacks")
         api.get("/api/v1/rulepacks/1")
         api.get(f"/api/v1/audit?agency_id={tree['pendidikan']}")

@@ -42,6 +42,13 @@ class Period:
             return date(self.year, self.month, 1)
         return date(self.year, 3 * (self.quarter - 1) + 1 if self.quarter else 1, 1)
 
+    @property
+    def end(self) -> date:
+        """The period's last day."""
+        last_month = self.months()[-1]
+        following = date(self.year + 1, 1, 1) if last_month == 12 else date(self.year, last_month + 1, 1)
+        return date.fromordinal(following.toordinal() - 1)
+
     def months(self) -> list[int]:
         if self.month:
             return [self.month]

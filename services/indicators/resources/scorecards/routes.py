@@ -1,4 +1,4 @@
-"""/api/v1/agencies/{id}/scorecard, /rankings and /rollup-weight."""
+"""/api/v1/agencies/{id}/scorecard, /rankings, /data-quality and /rollup-weight."""
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -6,7 +6,8 @@ from shared.auth.flask_auth import current_principal
 from services.indicators import queries
 from services.indicators.commands.weights import set_rollup_weight
 from services.indicators.resources.common import context, repo
-from services.indicators.resources.scorecards.schemas import (PeriodQuerySchema, RankingSchema, ScorecardSchema,
+from services.indicators.resources.scorecards.schemas import (DataQualityQuerySchema, DataQualitySchema,
+                                                              PeriodQuerySchema, RankingSchema, ScorecardSchema,
                                                               WeightRecordSchema, WeightSchema)
 
 blp = Blueprint("scorecards", __name__, url_prefix="/agencies",
@@ -30,6 +31,17 @@ class AgencyRankings(MethodView):
     def get(self, query, agency_id):
         """The agency's children ranked by their roll-up score"""
         return queries.rankings(current_principal(), repo(), agency_id, query["period"])
+
+
+@blp.route("/<agency_id>/data-quality")
+class AgencyDataQuality(MethodView):
+    @blp.arguments(DataQualityQuerySchema, location="query")
+    @blp.response(200, DataQualitySchema)
+    def get(self, query, agency_id):
+        """Reporting gaps of the agency's subtree for a period: missing and draft realisations with their
+        deadlines, rejected ones waiting to be resubmitted, counts by status"""
+        return queries.data_quality(current_principal(), repo(), agency_id, query["period"], query.get("as_of"),
+                                    query["grace_days"])
 
 
 @blp.route("/<agency_id>/rollup-weight")

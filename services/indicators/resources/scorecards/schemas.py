@@ -88,3 +88,45 @@ class WeightRecordSchema(WeightSchema):
     id = fields.String()
     by = fields.String()
     at = fields.AwareDateTime()
+
+
+class DataQualityQuerySchema(PeriodQuerySchema):
+    as_of = fields.Date(metadata={"description": "The day deadlines are measured against (default: today, UTC)"})
+    grace_days = fields.Integer(load_default=30, validate=validate.Range(min=0, max=366), metadata={
+        "description": "A period's report is due this many days after it ends"})
+
+
+class GapSchema(Schema):
+    indicator_id = fields.String()
+    code = fields.String()
+    name = fields.String()
+    agency_id = fields.String()
+    agency_code = fields.String(allow_none=True)
+    agency_name = fields.String(allow_none=True)
+    period = fields.String()
+    deadline = fields.Date()
+    overdue = fields.Boolean()
+    days_left = fields.Integer(metadata={"description": "Days until the deadline (negative: days overdue)"})
+    status = fields.String(metadata={"description": "missing (no realisation) or draft (not submitted)"})
+    reason = fields.String(allow_none=True, metadata={"description": "Why it was rejected"})
+    rejected_by = fields.String(allow_none=True)
+
+
+class ReportCountsSchema(Schema):
+    verified = fields.Integer()
+    submitted = fields.Integer(metadata={"description": "Waiting for verification"})
+    rejected = fields.Integer(metadata={"description": "Waiting to be corrected and resubmitted"})
+    draft = fields.Integer()
+    missing = fields.Integer()
+
+
+class DataQualitySchema(Schema):
+    agency = fields.Nested(AgencyRefSchema)
+    period = fields.String()
+    as_of = fields.Date()
+    grace_days = fields.Integer()
+    indicators = fields.Integer(metadata={"description": "Active indicators in the subtree"})
+    expected = fields.Integer(metadata={"description": "Reports expected so far (periods that have begun)"})
+    counts = fields.Nested(ReportCountsSchema)
+    missing = fields.List(fields.Nested(GapSchema), metadata={"description": "Absent or draft, by deadline"})
+    rejected = fields.List(fields.Nested(GapSchema), metadata={"description": "Rejected, by deadline"})
