@@ -17,7 +17,7 @@ HTTP_LATENCY = Histogram("kinerja_http_request_seconds", "HTTP request latency",
 EVENTS_CONSUMED = Counter("kinerja_events_consumed_total", "Kafka messages consumed, by outcome", ["outcome"])
 CONSUMER_ASSIGNED = Gauge("kinerja_consumer_assigned_partitions",
                           "Partitions this worker's consumer owns now (0 while it joins or rebalances)",
-                          multiprocess_mode="max")
+                          multiprocess_mode="livemax")
 CONSUMER_REPLACEMENTS = Counter("kinerja_consumer_replacements_total",
                                 "Stalled consumers abandoned and replaced by the watchdog")
 EVENTS_RELAYED = Counter("kinerja_events_relayed_total", "Outbox events acknowledged by Kafka")

@@ -106,8 +106,9 @@ class ActivityListQuerySchema(PageQuerySchema):
     status = fields.String(validate=validate.OneOf(ACTIVITY_STATUSES))
     year = fields.Integer(validate=validate.Range(min=1900, max=2200))
     participant_agency_id = Text(validate=ID, metadata={"description": "With a participant from this agency"})
-    from_ = fields.Date(data_key="from", attribute="from", metadata={"description": "Taking place on or after this date"})
-    to = fields.Date(metadata={"description": "Taking place on or before this date"})
+    from_ = fields.Date(data_key="from", attribute="from",
+                        metadata={"description": "Taking place on or after this day (UTC)"})
+    to = fields.Date(metadata={"description": "Taking place on or before this day (UTC)"})
     q = Text(validate=validate.Length(min=1, max=100), metadata={"description": "Words of the title"})
     order = fields.String(load_default="asc", validate=validate.OneOf(("asc", "desc")),
                           metadata={"description": "By start: asc (timeline) or desc (latest first)"})
