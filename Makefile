@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 LOCAL := deploy/local
 
-.PHONY: help venv infra run start stop status logs token test test-unit bench catalogue compose-check lock clean
+.PHONY: help venv dashboard infra run start stop status logs token test test-unit bench catalogue compose-check lock clean
 
 help:
 	@echo "make run     provision Kafka + MongoDB, run them and the three APIs and workers under supervisord (Ctrl-C stops all)"
@@ -24,14 +24,21 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
 	@touch $@
 
+# The dashboard's one library (Chart.js), pinned by dashboard/package-lock.json, served by our own server.
+dashboard: dashboard/node_modules/.package-lock.json
+
+dashboard/node_modules/.package-lock.json: dashboard/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is required for the dashboard (apt-get install npm)"; exit 1; }
+	cd dashboard && npm ci --silent --no-audit --no-fund
+
 infra:
 	$(LOCAL)/kafka.sh start
 	$(LOCAL)/mongo.sh start
 
-run: venv
+run: venv dashboard
 	@$(LOCAL)/services.sh run
 
-start: venv
+start: venv dashboard
 	@$(LOCAL)/services.sh start
 
 stop:
@@ -53,7 +60,7 @@ status: venv
 
 # Every run uses its own namespace (database names, topics, consumer groups), so runs never see
 # each other's data, and a `make run` on the same machine is left alone.
-test: venv infra compose-check
+test: venv dashboard infra compose-check
 	KINERJA_TEST_NAMESPACE=t$$(date +%s)_$$$$_ $(BIN)/pytest tests
 
 # Every performance budget against the raw limit measured in the same run (needs wrk: apt-get install wrk).

@@ -87,6 +87,12 @@ load_demo() {
     "http://127.0.0.1:$(api_port reforms)" 2>&1 | tail -n 1)"
 }
 
+regency_id() {
+  curl -fsS "http://127.0.0.1:$(api_port agencies)/api/v1/agencies?q=1506&type=regency" \
+    -H "Authorization: Bearer $(token admin '*' demo-loader)" 2>/dev/null \
+    | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["items"][0]["id"])' 2>/dev/null || echo ""
+}
+
 run() {
   trap 'echo; stop; exit 0' INT TERM
   start
@@ -100,6 +106,8 @@ Kinerja is running (every process under supervisord; one that dies is restarted)
   health      /healthz  /readyz  /metrics on each API port; workers: /healthz /metrics on 8101-8103
   Kafka       127.0.0.1:${KAFKA_PORT:-9092}        MongoDB  127.0.0.1:${MONGO_PORT:-27017}
   logs        $LOG_DIR   (make logs)      processes: make status
+  dashboard   http://127.0.0.1:${KINERJA_DASHBOARD_PORT:-8000}/#token=$(token admin '*' local-admin)&agency=$(regency_id)
+              (the link signs you in as a local admin, on Kabupaten Tanjung Jabung Barat)
 An admin token for curl (Authorization: Bearer ...), valid 8 hours:
   $(token admin '*' local-admin)
 Other tokens: make token ROLE=operator AGENCY=<agency id>

@@ -83,19 +83,29 @@ serverurl=unix://{run / 'supervisor.sock'}
         sections.append(program("mongo", f"{REPO}/deploy/local/mongo.sh run", priority=10, logs=logs))
     if "KINERJA_KAFKA_BOOTSTRAP" not in os.environ and not answers(kafka_port):
         sections.append(program("kafka", f"{REPO}/deploy/local/kafka.sh run", priority=10, logs=logs))
+    # The dashboard (port 8000) calls the APIs from the browser: they allow its origin.
+    dashboard_port = os.environ.get("KINERJA_DASHBOARD_PORT", "8000")
+    cors = os.environ.get("KINERJA_CORS_ORIGINS",
+                          f"http://127.0.0.1:{dashboard_port},http://localhost:{dashboard_port}")
+    api_urls = []
     for spec in SPECS.values():
         api_port = os.environ.get(f"KINERJA_{spec.name.upper()}_PORT", str(spec.api_port))
+        api_urls.append(f"{spec.name}=http://127.0.0.1:{api_port}")
         prometheus = state / "prometheus" / spec.name
         shutil.rmtree(prometheus, ignore_errors=True)  # multiprocess metrics of a previous run
         prometheus.mkdir(parents=True)
         sections.append(program(
             f"{spec.name}-api", f"{python.parent / 'gunicorn'} -c deploy/gunicorn.conf.py services.{spec.name}.wsgi:app",
             priority=20, logs=logs, environment={**infrastructure, "KINERJA_BIND": f"127.0.0.1:{api_port}",
-                                                 "PROMETHEUS_MULTIPROC_DIR": str(prometheus)}))
+                                                 "PROMETHEUS_MULTIPROC_DIR": str(prometheus),
+                                                 "KINERJA_CORS_ORIGINS": cors}))
         worker_port = os.environ.get(f"KINERJA_{spec.name.upper()}_WORKER_PORT", str(spec.worker_port))
         sections.append(program(
             f"{spec.name}-worker", f"{python} -m services.{spec.name}.worker", priority=30, logs=logs,
             environment={**infrastructure, "KINERJA_WORKER_BIND": f"127.0.0.1:{worker_port}"}))
+    sections.append(program(
+        "dashboard", f"{python.parent / 'gunicorn'} -b 127.0.0.1:{dashboard_port} -w 1 --threads 4 dashboard.server:app",
+        priority=40, logs=logs, environment={"KINERJA_DASHBOARD_APIS": ",".join(api_urls)}))
     path = run / "supervisord.conf"
     path.write_text("\n".join(sections))
     return path

@@ -29,6 +29,7 @@ class RunningStack:
         self.env = {**os.environ, "KINERJA_STATE_DIR": str(state), "KINERJA_NAMESPACE": namespace,
                     "KINERJA_JWT_SECRET": TEST_JWT_SECRET, "MONGO_PORT": str(free_port()),
                     "KAFKA_PORT": str(free_port()), "KAFKA_CONTROLLER_PORT": str(free_port()), "KAFKA_HEAP": "384m",
+                    "KINERJA_DASHBOARD_PORT": str(free_port()),
                     **{f"KINERJA_{s.upper()}_PORT": str(p) for s, p in self.api.items()},
                     **{f"KINERJA_{s.upper()}_WORKER_PORT": str(p) for s, p in self.worker.items()}}
         self.env.pop("KINERJA_MONGO_URI", None)
@@ -71,6 +72,14 @@ def running(tmp_path_factory, namespace):
         stack.interrupt()
 
 
+def answers_200(url: str) -> bool:
+    """False while a restarted process is not listening yet (supervisord says RUNNING before it binds)."""
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
+
+
 def test_a_dying_process_is_restarted_while_the_others_keep_serving(running):
     agencies = f"http://127.0.0.1:{running.api['agencies']}/api/v1/agencies?page_size=5"
     reforms = f"http://127.0.0.1:{running.api['reforms']}/readyz"
@@ -92,10 +101,10 @@ def test_a_dying_process_is_restarted_while_the_others_keep_serving(running):
         wait_for(lambda: "RUNNING" in running.ctl("status", "indicators-worker")
                  and running.pid("indicators-worker") not in (0, before["indicators-worker"]), timeout=60,
                  message="the indicators worker restarted")
-        wait_for(lambda: requests.get(f"http://127.0.0.1:{running.worker['indicators']}/healthz", timeout=2)
-                 .status_code == 200, timeout=60, message="the restarted worker healthy")
-        wait_for(lambda: requests.get(f"http://127.0.0.1:{running.api['indicators']}/readyz", timeout=2)
-                 .status_code == 200, timeout=60, message="the restarted indicators API ready")
+        wait_for(lambda: answers_200(f"http://127.0.0.1:{running.worker['indicators']}/healthz"), timeout=60,
+                 message="the restarted worker healthy")
+        wait_for(lambda: answers_200(f"http://127.0.0.1:{running.api['indicators']}/readyz"), timeout=60,
+                 message="the restarted indicators API ready")
     finally:
         stop.set()
         asking.join(timeout=30)
@@ -103,7 +112,7 @@ def test_a_dying_process_is_restarted_while_the_others_keep_serving(running):
 
 
 def test_ctrl_c_stops_everything_it_started_and_leaves_no_pid_file(running):
-    programs = ["mongo", "kafka", *(f"{s}-{kind}" for s in SERVICES for kind in ("api", "worker"))]
+    programs = ["mongo", "kafka", "dashboard", *(f"{s}-{kind}" for s in SERVICES for kind in ("api", "worker"))]
     pids = {program: running.pid(program) for program in programs}
     supervisord = int((running.state / "supervisor" / "supervisord.pid").read_text())
     assert all(pids.values()), pids

@@ -1,7 +1,8 @@
 """Demo indicators for `make run`: three key performance indicators (IKU) for the regency and for each work
 unit of Kabupaten Tanjung Jabung Barat, with 2025 targets and realisations recorded by the unit's operator
-and verified by the inspectorate, so the regency's scorecard shows real grades. Loaded through the public
-API only, and idempotent: what exists already is left as it is.
+and verified by the inspectorate, so the regency's scorecard shows real grades (one unit's report is missing
+and one was rejected, as in any real year). Loaded through the public API only, and idempotent: what exists
+already is left as it is.
 
     python deploy/local/demo/indicators.py <agencies url> <indicators url>   (KINERJA_JWT_SECRET set)
 """
@@ -22,6 +23,11 @@ INDICATORS = [  # code, name, unit, polarity, target, realisation spread
     ("IKU-02", "Persentase capaian realisasi anggaran", "%", "higher_is_better", {"value": 95}, (70, 100)),
     ("IKU-03", "Rata-rata lama penyelesaian layanan", "days", "lower_is_better", {"min": 3, "max": 5}, (2.5, 8)),
 ]
+
+
+# A few gaps, as in any real year: the data-quality view has something to show.
+NOT_REPORTED = {("1506.22", "IKU-03")}
+REJECTED = {("1506.20", "IKU-02"): "Bukti dukung (laporan realisasi anggaran) belum dilampirkan"}
 
 
 def token(role: str, agency: str, sub: str) -> dict:
@@ -65,15 +71,20 @@ def main(agencies_url: str, indicators_url: str) -> int:
             base = f"{indicators_url}/api/v1/indicators/{indicator['id']}"
             if "2025" not in indicator.get("targets", {}):
                 requests.put(f"{base}/targets/2025", json=target, headers=operator, timeout=10)
+            if (unit["code"], code) in NOT_REPORTED:
+                continue
             realisation = requests.get(f"{base}/realisations/2025", headers=admin, timeout=10)
-            if realisation.status_code == 200 and realisation.json()["status"] == "verified":
+            if realisation.status_code == 200 and realisation.json()["status"] in ("verified", "rejected"):
                 continue
             requests.put(f"{base}/realisations/2025", headers=operator, timeout=10, json={
                 "value": value_for(unit["code"] + code, spread), "evidence": [
                     {"title": f"Laporan Kinerja {unit['short_name'] or unit['code']} 2025",
                      "link": "https://tanjabbarkab.go.id/lkjip/2025"}]})
             requests.post(f"{base}/realisations/2025/submit", headers=operator, timeout=10)
-            if requests.post(f"{base}/realisations/2025/verify", headers=evaluator, timeout=10).status_code == 200:
+            reason = REJECTED.get((unit["code"], code))
+            if reason:
+                requests.post(f"{base}/realisations/2025/reject", json={"reason": reason}, headers=evaluator, timeout=10)
+            elif requests.post(f"{base}/realisations/2025/verify", headers=evaluator, timeout=10).status_code == 200:
                 verified += 1
     print(f"{created} indicators defined, {verified} realisations verified for {len(units)} agencies")
     return 0
