@@ -16,6 +16,7 @@ import uuid
 from tests.bench import pipeline, report
 from tests.bench.http import BaselineServer, agency_read_row, create_row, seed_agencies
 from tests.bench.report import Row
+from tests.bench.dashboard import dashboard_rows
 from tests.bench.reforms import summary_rows
 from tests.bench.scorecards import scorecard_rows
 from kinerja.testing.stack import Stack
@@ -28,10 +29,11 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=20000, help="backlog size of the pipeline run")
     parser.add_argument("--rate", type=int, default=200, help="writes/s of the steady write-to-visible run")
     parser.add_argument("--steady-seconds", type=int, default=20)
-    parser.add_argument("--only", choices=("reads", "writes", "pipeline", "steady", "scorecards", "reforms"), action="append",
+    parser.add_argument("--only", action="append",
+                        choices=("reads", "writes", "pipeline", "steady", "scorecards", "reforms", "dashboard"),
                         help="run only these rows (repeatable); default: all")
     args = parser.parse_args()
-    wanted = set(args.only or ("reads", "writes", "pipeline", "steady", "scorecards", "reforms"))
+    wanted = set(args.only or ("reads", "writes", "pipeline", "steady", "scorecards", "reforms", "dashboard"))
 
     namespace = f"bench{uuid.uuid4().hex[:6]}_"
     stack = Stack(namespace, jwt_secret=TEST_JWT_SECRET).start()
@@ -63,6 +65,9 @@ def main() -> None:
         if "reforms" in wanted:
             pipeline.wait_drained(stack)
             rows += summary_rows(stack)
+        if "dashboard" in wanted:
+            pipeline.wait_drained(stack)
+            rows += dashboard_rows(stack)
         rows += report.rss_rows(stack)
     finally:
         baseline.stop()
