@@ -18,7 +18,7 @@ from pymongo import MongoClient
 from tests.bench.report import Row
 from tests.conftest import auth_header
 from tests.support.kafka_tools import BOOTSTRAP, read_topic
-from tests.support.stack import Stack
+from kinerja.testing.stack import Stack
 
 ADMIN = auth_header("admin")
 MONGO = MongoClient("mongodb://127.0.0.1:27017", tz_aware=True)
