@@ -46,6 +46,13 @@ class AggregateStore:
         self.max_pending = max_pending
         self.hidden = {name: 0 for name in (*outbox.BOOKKEEPING_FIELDS, *internal_fields)}
 
+    @classmethod
+    def of(cls, document, settings, **options) -> "AggregateStore":
+        """The store of a service's mongoengine `document`: events stamped with the service as their source,
+        the outbox bounded by the service's settings."""
+        return cls(document._get_collection, source=settings.service, max_pending=settings.outbox_max_pending,
+                   **options)
+
     @property
     def collection(self) -> Collection:
         return self._collection()

@@ -9,7 +9,6 @@ from typing import Any, Iterable
 from shared.settings import Settings
 from shared.store.aggregates import AggregateStore
 from shared.store.lease import Lease, LeaseDocument
-from services.agencies import SERVICE
 from services.agencies.adapters.documents import Agency
 
 # Stored but never shown: set while a move rewrites the paths of a subtree.
@@ -52,5 +51,4 @@ class AgencyRepository:
 
 
 def agency_repository(settings: Settings) -> AgencyRepository:
-    return AgencyRepository(AggregateStore(Agency._get_collection, source=SERVICE,
-                                           max_pending=settings.outbox_max_pending, internal_fields=INTERNAL_FIELDS))
+    return AgencyRepository(AggregateStore.of(Agency, settings, internal_fields=INTERNAL_FIELDS))

@@ -9,24 +9,20 @@ from typing import Iterable
 from shared.replicas.agencies import AgencyReplicaReads
 from shared.settings import Settings
 from shared.store.aggregates import AggregateStore
-from services.indicators import SERVICE
 from services.indicators.adapters.documents import (AgencyWeight, Indicator, PeriodLock, Realisation,
                                                     RulePackDocument, Scorecard)
 from services.indicators.domain.achievement import RulePack
 
 
-def _store(document, settings: Settings) -> AggregateStore:
-    return AggregateStore(document._get_collection, source=SERVICE, max_pending=settings.outbox_max_pending)
-
 
 class IndicatorsRepository(AgencyReplicaReads):
     def __init__(self, settings: Settings):
-        self.indicators = _store(Indicator, settings)
-        self.realisations = _store(Realisation, settings)
-        self.locks = _store(PeriodLock, settings)
-        self.rulepacks = _store(RulePackDocument, settings)
-        self.scorecards = _store(Scorecard, settings)
-        self.weights_store = _store(AgencyWeight, settings)
+        self.indicators = AggregateStore.of(Indicator, settings)
+        self.realisations = AggregateStore.of(Realisation, settings)
+        self.locks = AggregateStore.of(PeriodLock, settings)
+        self.rulepacks = AggregateStore.of(RulePackDocument, settings)
+        self.scorecards = AggregateStore.of(Scorecard, settings)
+        self.weights_store = AggregateStore.of(AgencyWeight, settings)
 
     # -- roll-up weights (the agency tree itself: AgencyReplicaReads) ---------------------------
 

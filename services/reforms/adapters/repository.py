@@ -7,7 +7,6 @@ from typing import Iterable
 from shared.replicas.agencies import AgencyReplicaReads
 from shared.settings import Settings
 from shared.store.aggregates import AggregateStore
-from services.reforms import SERVICE
 from services.reforms.adapters.documents import Activity, FollowUp, IndicatorReplica
 
 # What a summary reads of an activity: never the participant list.
@@ -16,14 +15,11 @@ SUMMARY_FIELDS = {"organiser_agency_id": 1, "area": 1, "status": 1, "planned_par
 INDICATOR_FIELDS = {"agency_id": 1, "code": 1, "name": 1, "status": 1, "fed_by_reforms": 1}
 
 
-def _store(document, settings: Settings) -> AggregateStore:
-    return AggregateStore(document._get_collection, source=SERVICE, max_pending=settings.outbox_max_pending)
-
 
 class ReformsRepository(AgencyReplicaReads):
     def __init__(self, settings: Settings):
-        self.activities = _store(Activity, settings)
-        self.follow_ups = _store(FollowUp, settings)
+        self.activities = AggregateStore.of(Activity, settings)
+        self.follow_ups = AggregateStore.of(FollowUp, settings)
 
     # -- indicators (replica) --------------------------------------------------------------------
 
