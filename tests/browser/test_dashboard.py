@@ -4,23 +4,20 @@ unit, an expired token asks to sign in again, and an API stopped mid-session rai
 screenshot of each view is saved under .local/test-output/dashboard/ for review."""
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import requests
 from playwright.sync_api import expect, sync_playwright
 
-from kinerja.testing.stack import BIN, REPO, free_port
+from kinerja.testing.stack import REPO
 from shared.auth.tokens import mint_token
+from tests.support.dashboard import admin_header, dashboard_server, load_demo
 from tests.support.wait import wait_for
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
 SHOTS = REPO / ".local" / "test-output" / "dashboard"
-DEMO = REPO / "deploy" / "local" / "demo"
 
 
 def js(value) -> str:
@@ -32,19 +29,8 @@ def js(value) -> str:
 
 @pytest.fixture(scope="module")
 def demo(stack):
-    """The demo data of `make run`, loaded through the stack's APIs by the same loaders."""
-    admin = {"Authorization": f"Bearer {mint_token(key=stack.jwt_secret, sub='demo', role='admin', agency_id='*')}"}
-    imported = requests.post(stack.url("agencies", "/api/v1/agencies/import"), data=(DEMO / "tanjabbar.csv").read_bytes(),
-                             headers={**admin, "Content-Type": "text/csv"}, timeout=60)
-    assert imported.status_code == 200, imported.text
-    env = {**os.environ, "KINERJA_JWT_SECRET": stack.jwt_secret, "PYTHONPATH": str(REPO)}
-    urls = [stack.url(s, "") for s in ("agencies", "indicators", "reforms")]
-    for script, args in (("indicators.py", urls[:2]), ("reforms.py", urls)):
-        done = subprocess.run([sys.executable, str(DEMO / script), *args], env=env, capture_output=True, text=True,
-                              timeout=240)
-        assert done.returncode == 0, done.stdout + done.stderr
-    regency = requests.get(stack.url("agencies", "/api/v1/agencies?q=1506&type=regency"), headers=admin,
-                           timeout=10).json()["items"][0]
+    regency = load_demo(stack)
+    admin = admin_header(stack)
     # The reform indicator counts the FGD once the event has gone through, and the regency's card is computed.
     card = lambda: requests.get(stack.url("indicators", f"/api/v1/agencies/{regency['id']}/scorecard?period=2025"),  # noqa: E731
                                 headers=admin, timeout=10).json()
@@ -55,24 +41,8 @@ def demo(stack):
 
 @pytest.fixture(scope="module")
 def dashboard(stack):
-    port = free_port()
-    apis = ",".join(f"{s}={stack.url(s, '')}" for s in ("agencies", "indicators", "reforms"))
-    log = open(stack.log_dir / "dashboard.log", "ab")
-    process = subprocess.Popen([str(BIN / "gunicorn"), "-b", f"127.0.0.1:{port}", "-w", "1", "dashboard.server:app"],
-                               cwd=REPO, env={**os.environ, "KINERJA_DASHBOARD_APIS": apis}, stdout=log,
-                               stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    wait_for(lambda: _answers(f"{url}/healthz"), timeout=30, message="the dashboard server")
-    yield url
-    process.terminate()
-    process.wait(timeout=30)
-
-
-def _answers(url: str) -> bool:
-    try:
-        return requests.get(url, timeout=2).status_code == 200
-    except requests.RequestException:
-        return False
+    with dashboard_server(stack) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

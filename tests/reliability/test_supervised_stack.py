@@ -14,7 +14,7 @@ import requests
 
 from tests.conftest import TEST_JWT_SECRET, auth_header
 from tests.support.servers import LOCAL, REPO, free_port
-from tests.support.wait import wait_for
+from tests.support.wait import answers, wait_for
 
 pytestmark = pytest.mark.reliability
 SERVICES = ("agencies", "indicators", "reforms")
@@ -72,25 +72,17 @@ def running(tmp_path_factory, namespace):
         stack.interrupt()
 
 
-def answers_200(url: str) -> bool:
-    """False while a restarted process is not listening yet (supervisord says RUNNING before it binds)."""
-    try:
-        return requests.get(url, timeout=2).status_code == 200
-    except requests.RequestException:
-        return False
-
-
 def test_a_dying_process_is_restarted_while_the_others_keep_serving(running):
     agencies = f"http://127.0.0.1:{running.api['agencies']}/api/v1/agencies?page_size=5"
     reforms = f"http://127.0.0.1:{running.api['reforms']}/readyz"
-    answers: list[int] = []
+    statuses: list[int] = []
     stop = threading.Event()
 
     def keep_asking():
         session = requests.Session()
         while not stop.is_set():
-            answers.append(session.get(agencies, headers=ADMIN, timeout=10).status_code)
-            answers.append(session.get(reforms, timeout=10).status_code)
+            statuses.append(session.get(agencies, headers=ADMIN, timeout=10).status_code)
+            statuses.append(session.get(reforms, timeout=10).status_code)
 
     before = {p: running.pid(p) for p in ("indicators-worker", "indicators-api")}
     asking = threading.Thread(target=keep_asking)
@@ -101,14 +93,14 @@ def test_a_dying_process_is_restarted_while_the_others_keep_serving(running):
         wait_for(lambda: "RUNNING" in running.ctl("status", "indicators-worker")
                  and running.pid("indicators-worker") not in (0, before["indicators-worker"]), timeout=60,
                  message="the indicators worker restarted")
-        wait_for(lambda: answers_200(f"http://127.0.0.1:{running.worker['indicators']}/healthz"), timeout=60,
+        wait_for(lambda: answers(f"http://127.0.0.1:{running.worker['indicators']}/healthz"), timeout=60,
                  message="the restarted worker healthy")
-        wait_for(lambda: answers_200(f"http://127.0.0.1:{running.api['indicators']}/readyz"), timeout=60,
+        wait_for(lambda: answers(f"http://127.0.0.1:{running.api['indicators']}/readyz"), timeout=60,
                  message="the restarted indicators API ready")
     finally:
         stop.set()
         asking.join(timeout=30)
-    assert len(answers) > 20 and set(answers) == {200}, answers
+    assert len(statuses) > 20 and set(statuses) == {200}, statuses
 
 
 def test_ctrl_c_stops_everything_it_started_and_leaves_no_pid_file(running):

@@ -18,3 +18,13 @@ def wait_for(probe: Callable[[], T], *, timeout: float = 10.0, interval: float =
             return last
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {message} (last: {last!r})")
+
+
+def answers(url: str) -> bool:
+    """Whether `url` answers 200 now; False while nothing listens there yet (a process starting or restarting)."""
+    import requests
+
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
