@@ -69,7 +69,7 @@ bench: venv infra
 
 # The README's event catalogue, generated from the contracts (a test fails when it is stale).
 catalogue: venv
-	$(BIN)/python -c "import pathlib, shared.catalogue as c; p = pathlib.Path('README.md'); p.write_text(c.with_catalogue(p.read_text()))"
+	$(BIN)/python -c "import pathlib, shared.catalogue as c, services.registry as s; p = pathlib.Path('README.md'); p.write_text(c.with_catalogue(p.read_text(), s.SERVICES.values()))"
 
 test-unit: venv
 	$(BIN)/pytest tests/unit tests/contract

@@ -12,18 +12,18 @@ from pathlib import Path
 
 from flask import Flask, jsonify, send_from_directory
 
-from shared.services import SPECS
+from services.registry import SERVICES
 
 HERE = Path(__file__).resolve().parent
 STATIC, VENDOR = HERE / "static", HERE / "node_modules" / "chart.js" / "dist"
 
 
 def api_urls(text: str | None) -> dict[str, str]:
-    urls = {name: f"http://127.0.0.1:{spec.api_port}" for name, spec in SPECS.items()}
+    urls = {name: f"http://127.0.0.1:{service.spec.api_port}" for name, service in SERVICES.items()}
     for pair in filter(None, (text or "").split(",")):
         name, _, url = pair.partition("=")
-        if name.strip() not in SPECS or not url.strip():
-            raise SystemExit(f"KINERJA_DASHBOARD_APIS: {pair!r} is not <service>=<url> (services: {list(SPECS)})")
+        if name.strip() not in SERVICES or not url.strip():
+            raise SystemExit(f"KINERJA_DASHBOARD_APIS: {pair!r} is not <service>=<url> (services: {list(SERVICES)})")
         urls[name.strip()] = url.strip().rstrip("/")
     return urls
 

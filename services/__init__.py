@@ -1,0 +1,1 @@
+"""The services of Kinerja, one folder each; services.registry lists them."""

@@ -9,26 +9,23 @@ and the handlers each service's worker registers — the same sources as the REA
   Kafka binding of its key (the aggregate id, also the envelope's `subject`);
 - operations: each service sends on its own topic and receives the types it handles.
 
-Every service serves the whole document at /api/v1/asyncapi.json.
-
-    python -m shared.asyncapi > asyncapi.json
+Every service serves the whole document at /api/v1/asyncapi.json; `kinerja events catalogue --asyncapi`
+prints it.
 """
 from __future__ import annotations
 
-import json
-import sys
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterable
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 import shared.contracts  # noqa: F401 - registers every contract
-from shared.catalogue import handled_types
+from shared.catalogue import handled_types, producer_of
 from shared.events.contracts import EventContract, all_contracts
 from shared.events.envelope import SPEC_VERSION
 from shared.events.kafka import CLOUDEVENTS_CONTENT_TYPE
-from shared.services import SPECS
+from shared.service import Service
 
 ASYNCAPI_VERSION = "3.0.0"
 KAFKA_BINDING_VERSION = "0.5.0"
@@ -70,12 +67,10 @@ def envelope_schema(contract: EventContract) -> dict[str, Any]:
     }
 
 
-def _producer(topic: str) -> str | None:
-    return next((s.name for s in SPECS.values() if s.topic == topic), None)
-
-
-def document(*, namespace: str = "", servers: list[str] | None = None) -> dict[str, Any]:
-    """The AsyncAPI 3.0 document of every event type (`namespace` prefixes topic names as deployed)."""
+def document(services: Iterable[Service], *, namespace: str = "", servers: list[str] | None = None) -> dict[str, Any]:
+    """The AsyncAPI 3.0 document of every event type and the `services` that send and receive them
+    (`namespace` prefixes topic names as deployed)."""
+    services = list(services)
     contracts = all_contracts()
     topics = sorted({c.topic for c in contracts})
     messages = {c.type: {
@@ -88,19 +83,20 @@ def document(*, namespace: str = "", servers: list[str] | None = None) -> dict[s
     } for c in contracts}
     channels = {topic: {
         "address": f"{namespace}kinerja.{topic}",
-        "title": f"Events of the {_producer(topic) or 'unknown'} service",
+        "title": f"Events of the {producer_of(services, topic) or 'unknown'} service",
         "messages": {c.type: {"$ref": f"#/components/messages/{c.type}"} for c in contracts if c.topic == topic},
         "bindings": {"kafka": {"topic": f"{namespace}kinerja.{topic}", "bindingVersion": KAFKA_BINDING_VERSION}},
     } for topic in topics}
     operations: dict[str, Any] = {}
-    for spec in SPECS.values():
+    for service in services:
+        spec = service.spec
         if spec.topic in channels:
             operations[f"{spec.name}.publishes"] = {
                 "action": "send", "channel": {"$ref": f"#/channels/{spec.topic}"},
                 "summary": f"The {spec.name} service publishes its aggregates' events (outbox relay)",
                 "messages": [{"$ref": f"#/channels/{spec.topic}/messages/{c.type}"}
                              for c in contracts if c.topic == spec.topic]}
-        handled = handled_types(spec.name)
+        handled = handled_types(service)
         for topic in topics:
             received = [c for c in contracts if c.topic == topic and c.type in handled]
             if received:
@@ -124,11 +120,6 @@ def document(*, namespace: str = "", servers: list[str] | None = None) -> dict[s
 
 
 @lru_cache(maxsize=4)
-def deployed_document(namespace: str, servers: tuple[str, ...]) -> dict[str, Any]:
-    """The document a process serves: the registry does not change while it runs, so it is built once."""
-    return document(namespace=namespace, servers=list(servers))
-
-
-if __name__ == "__main__":
-    json.dump(document(), sys.stdout, indent=1)
-    sys.stdout.write("\n")
+def deployed_document(services: tuple[Service, ...], namespace: str, servers: tuple[str, ...]) -> dict[str, Any]:
+    """The document a process serves: the registries do not change while it runs, so it is built once."""
+    return document(services, namespace=namespace, servers=list(servers))

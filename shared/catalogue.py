@@ -1,19 +1,19 @@
-"""The event catalogue, generated from the contract registry, the service specs and the services' handler
-registries: every topic, event type, its data fields, who produces it and who handles it. The README's catalogue is this output (a
-test keeps it current); refresh it with `make catalogue`.
-
-    python -m shared.catalogue
+"""The event catalogue, generated from the contract registry and the services' declarations (their topics
+and the handler registries their workers build): every topic, event type, its data fields, who produces it
+and who handles it. The README's catalogue is this output (a test keeps it current); refresh it with
+`make catalogue` (`kinerja events catalogue` prints it).
 """
 from __future__ import annotations
 
-import importlib
-from functools import lru_cache
+from typing import Iterable
 
 import shared.contracts  # noqa: F401 - registers every contract
 from marshmallow import Schema, fields
+from pymongo import MongoClient
 
 from shared.events.contracts import all_contracts
-from shared.services import SPECS
+from shared.service import Service
+from shared.settings import load_settings
 
 START, END = "<!-- event-catalogue:start -->", "<!-- event-catalogue:end -->"
 
@@ -27,30 +27,35 @@ def _fields(schema: Schema) -> str:
     return ", ".join(parts)
 
 
-def producer_of(topic: str) -> str:
-    return next((s.name for s in SPECS.values() if s.topic == topic), "?")
+def producer_of(services: Iterable[Service], topic: str) -> str | None:
+    return next((s.name for s in services if s.spec.topic == topic), None)
 
 
-@lru_cache(maxsize=None)
-def handled_types(service: str) -> frozenset[str]:
-    """The event types a service's worker has handlers for (its registry, as the worker builds it)."""
-    if not SPECS[service].consumes:
-        return frozenset()
-    registry = importlib.import_module(f"services.{service}.consumers").build_registry()
-    return frozenset(registry.handlers)
+_HANDLED: dict[str, frozenset[str]] = {}
 
 
-def consumers_of(event_type: str) -> list[str]:
+def handled_types(service: Service) -> frozenset[str]:
+    """The event types a service's worker has handlers for: its registry, built as the worker builds it, on
+    a database that is never contacted (building a registry reads nothing)."""
+    if service.name not in _HANDLED:
+        offline = MongoClient("mongodb://127.0.0.1:1", connect=False)[f"catalogue_{service.name}"]
+        repository = service.repository(offline, load_settings(service.spec, {}))
+        _HANDLED[service.name] = frozenset(service.handlers(repository).handlers)
+    return _HANDLED[service.name]
+
+
+def consumers_of(services: Iterable[Service], event_type: str) -> list[str]:
     """Services that handle the type (subscribing to its topic is not enough: unknown types are skipped)."""
-    return [s.name for s in SPECS.values() if event_type in handled_types(s.name)]
+    return [s.name for s in services if event_type in handled_types(s)]
 
 
-def markdown() -> str:
+def markdown(services: Iterable[Service]) -> str:
+    services = list(services)
     lines = ["| topic | type | data | producer | consumers | meaning |", "|---|---|---|---|---|---|"]
     for contract in sorted(all_contracts(), key=lambda c: (c.topic, c.type)):
         lines.append(f"| `kinerja.{contract.topic}` | `{contract.type}` | {_fields(contract.schema())} | "
-                     f"{producer_of(contract.topic)} | {', '.join(consumers_of(contract.type)) or '-'} | "
-                     f"{contract.description} |")
+                     f"{producer_of(services, contract.topic) or '?'} | "
+                     f"{', '.join(consumers_of(services, contract.type)) or '-'} | {contract.description} |")
     return "\n".join(lines) + "\n"
 
 
@@ -59,10 +64,6 @@ def readme_section(readme: str) -> str:
     return readme.split(START, 1)[1].split(END, 1)[0].strip("\n") + "\n"
 
 
-def with_catalogue(readme: str) -> str:
+def with_catalogue(readme: str, services: Iterable[Service]) -> str:
     head, rest = readme.split(START, 1)
-    return f"{head}{START}\n{markdown()}{END}{rest.split(END, 1)[1]}"
-
-
-if __name__ == "__main__":
-    print(markdown(), end="")
+    return f"{head}{START}\n{markdown(services)}{END}{rest.split(END, 1)[1]}"

@@ -1,58 +1,74 @@
-"""The MongoDB connection of a process (mongoengine's default alias)."""
+"""MongoDB for a process: one client per server address, and each service's database handed explicitly to
+whatever needs it (repositories, the relay, the ledger), so that a test can hand the same code an
+in-memory database instead (tests/support/fakes.py).
+
+The mongoengine documents of each service declare its collections: their names, fields and indexes.
+Writes and reads go through pymongo (shared.store), never through mongoengine's global connection.
+"""
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from typing import Iterable
 
-import mongoengine
 from mongoengine import Document
-from mongoengine.base import _document_registry
-from mongoengine.connection import get_db
+from pymongo import MongoClient
+from pymongo.collection import Collection
+from pymongo.database import Database
 from pymongo.errors import ConnectionFailure
 
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
 
-
-def connect_mongo(settings: Settings, documents: Iterable[type[Document]] = ()):
-    """Connect the default alias to this service's database; reconnecting to the same one is a no-op.
-
-    Connect after gunicorn forks (the app factory runs in each worker): a MongoClient must not
-    cross a fork. The indexes of `documents` are created here, at start-up, so that no query ever
-    runs before its index exists.
-    """
-    current = mongoengine.connection._connection_settings.get("default")
-    if current and current.get("name") == settings.mongo_db and current.get("host") == [settings.mongo_uri]:
-        ensure_indexes(documents)
-        return get_db()
-    mongoengine.disconnect()
-    # Documents cache their collection object; drop those caches so they follow the new database.
-    for document in _document_registry.values():
-        document._collection = None
-    mongoengine.connect(db=settings.mongo_db, host=settings.mongo_uri, tz_aware=True,
-                        serverSelectionTimeoutMS=3000, connectTimeoutMS=3000,
-                        # A stuck server must fail the request (503), never hang a worker forever.
-                        socketTimeoutMS=15000, uuidRepresentation="standard")
-    ensure_indexes(documents)
-    return get_db()
+_CLIENTS: dict[str, MongoClient] = {}
+_LOCK = threading.Lock()
 
 
-def ensure_indexes(documents: Iterable[type[Document]], wait_s: float = 60.0) -> None:
-    """Create the indexes the documents declare. Idempotent: mongoengine creates each index with the
-    same options every time, and the server treats an identical index as already there. Nothing else
-    may create these indexes (with other options, a server may refuse the second definition).
+def client_for(uri: str) -> MongoClient:
+    """The process's client of the server at `uri`, created on first use: after gunicorn forks (the app
+    factory runs in each worker), so that no MongoClient crosses a fork."""
+    with _LOCK:
+        if uri not in _CLIENTS:
+            _CLIENTS[uri] = MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=3000, connectTimeoutMS=3000,
+                                        # A stuck server must fail the request (503), never hang a worker.
+                                        socketTimeoutMS=15000, uuidRepresentation="standard")
+        return _CLIENTS[uri]
 
-    A process may start before its database does (a supervisor starts everything at once): wait for it
-    up to `wait_s`, saying so, rather than crash and be restarted."""
+
+def database(settings: Settings) -> Database:
+    """The service's own database."""
+    return client_for(settings.mongo_uri)[settings.mongo_db]
+
+
+def collection(db: Database, document: type[Document]) -> Collection:
+    """The collection a mongoengine document declares, in `db`."""
+    return db[document._meta["collection"]]
+
+
+def create_indexes(db: Database, document: type[Document]) -> None:
+    """The indexes `document` declares, created exactly as mongoengine's `ensure_indexes` would (the same
+    options every time: a server may refuse a second definition of an index that differs only in them)."""
+    target = collection(db, document)
+    background = document._meta.get("index_background", False)
+    for spec in document._meta.get("index_specs") or ():
+        options = {**(document._meta.get("index_opts") or {}), **{k: v for k, v in spec.items()
+                                                                   if k not in ("fields", "cls")}}
+        target.create_index(spec["fields"], background=background, **options)
+
+
+def prepare(db: Database, documents: Iterable[type[Document]], wait_s: float = 60.0) -> Database:
+    """Create the indexes of `documents` in `db` (idempotent), so that no query ever runs before its index
+    exists. A process may start before its database does (a supervisor starts everything at once): wait
+    for it up to `wait_s`, saying so, rather than crash and be restarted."""
     documents = list(documents)
     deadline = time.monotonic() + wait_s
     while True:
         try:
             for document in documents:
-                document.ensure_indexes()
-            return
+                create_indexes(db, document)
+            return db
         except ConnectionFailure as err:
             if time.monotonic() > deadline:
                 raise

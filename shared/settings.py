@@ -12,7 +12,7 @@ from typing import Mapping
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from shared.services import SPECS, ServiceSpec
+from shared.service import ServiceSpec
 
 
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -91,7 +91,7 @@ class _EnvSchema(Schema):
 
 @dataclass(frozen=True)
 class Settings:
-    service: str
+    spec: ServiceSpec
     namespace: str
     mongo_uri: str
     mongo_db: str
@@ -125,8 +125,8 @@ class Settings:
         return self.kafka_bootstrap.split(",")
 
     @property
-    def spec(self) -> ServiceSpec:
-        return SPECS[self.service]
+    def service(self) -> str:
+        return self.spec.name
 
     @property
     def default_port(self) -> int:
@@ -148,10 +148,10 @@ class Settings:
         return f"{self.namespace}kinerja.{self.service}"
 
 
-def load_settings(service: str, environ: Mapping[str, str] | None = None) -> Settings:
-    """Read and validate the settings for `service` from `environ` (default: the process environment)."""
-    if service not in SPECS:
-        raise SettingsError(f"unknown service {service!r}; expected one of {sorted(SPECS)}")
+def load_settings(spec: ServiceSpec, environ: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate the settings of the service `spec` describes from `environ` (default: the
+    process environment); the spec gives the defaults (ports, database name, consumer group)."""
+    service = spec.name
     env = dict(os.environ if environ is None else environ)
     # An empty variable means "not set", as in docker compose files that pass ${VAR:-}.
     env = {key: value for key, value in env.items() if value != ""}
@@ -169,8 +169,8 @@ def load_settings(service: str, environ: Mapping[str, str] | None = None) -> Set
     if values["jwt_secret"] and values["jwt_public_key"]:
         raise SettingsError("set either KINERJA_JWT_SECRET (HS256, development) or a public key (RS256/ES256), not both")
     if values["worker_bind"] is None:
-        values["worker_bind"] = f"127.0.0.1:{SPECS[service].worker_port}"
+        values["worker_bind"] = f"127.0.0.1:{spec.worker_port}"
     if values["mongo_db"] is None:
         values["mongo_db"] = f"{values['namespace']}kinerja_{service}"
-    return Settings(service=service, **values)
+    return Settings(spec=spec, **values)
 

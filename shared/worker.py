@@ -15,20 +15,19 @@ import signal
 import sys
 import threading
 import time
-from typing import Callable, Iterable
+from typing import Callable
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
-from mongoengine import Document
-
-from shared.audit import move_pending_audit
-from shared.db import connect_mongo
-from shared.events.consumer import (ConsumerRunner, DeadLetterGuard, HandlerRegistry, MessageProcessor,
-                                    StallWatchdog, kafka_dead_letter)
+from shared.audit import AuditRecord, move_pending_audit
+from shared.db import collection, database, prepare
+from shared.events.consumer import ConsumerRunner, StallWatchdog, kafka_dead_letter
 from shared.events.kafka import dead_letter_topic, ensure_topics, make_producer
+from shared.events.processing import DeadLetterGuard, MessageProcessor
 from shared.logging import configure_logging
 from shared.metrics import render_metrics
+from shared.service import Service
 from shared.settings import Settings
-from shared.store.outbox import OutboxRelay, RelayPolicy
+from shared.store.relay import OutboxRelay, RelayPolicy
 
 log = logging.getLogger(__name__)
 
@@ -103,11 +102,14 @@ def _guarded(target: Callable[..., None], failures: list[str]) -> Callable[..., 
     return run
 
 
-def run_worker(settings: Settings, *, outbox_documents: Iterable[type[Document]], registry: HandlerRegistry,
-               documents: Iterable[type[Document]] = (), maintenance: Iterable[Callable[[], object]] = ()) -> None:
-    """Run until SIGTERM/SIGINT; exit(1) if a thread dies. `maintenance` tasks run every 10 s."""
+def run_worker(service: Service, settings: Settings) -> None:
+    """Run the service's relay, consumer and maintenance tasks (every 10 s) until SIGTERM/SIGINT;
+    exit(1) if a thread dies."""
     configure_logging(settings.service, settings.log_level)
-    connect_mongo(settings, documents)
+    db = prepare(database(settings), service.documents)
+    repository = service.repository(db, settings)
+    service.startup(repository)
+    registry = service.handlers(repository)
     stop = threading.Event()
 
     def request_stop(signum, _frame):
@@ -119,7 +121,7 @@ def run_worker(settings: Settings, *, outbox_documents: Iterable[type[Document]]
     # `kill -USR1 <pid>` dumps every thread's stack to stderr: the first question about a stuck worker.
     faulthandler.register(signal.SIGUSR1, all_threads=True)
 
-    outbox_documents = list(outbox_documents)
+    outbox_documents = list(service.outbox_documents)
     consumed_topics = sorted(settings.topic(t) for t in registry.topics())
     own_topics = [events_topic(settings)] if outbox_documents else []
     dlt = dead_letter_topic(settings)
@@ -135,8 +137,10 @@ def run_worker(settings: Settings, *, outbox_documents: Iterable[type[Document]]
     if outbox_documents:
         policy = RelayPolicy(max_attempts=settings.relay_max_attempts, backoff_s=settings.relay_backoff_ms / 1000,
                              max_backoff_s=settings.relay_max_backoff_ms / 1000)
-        relay = OutboxRelay([d._get_collection() for d in outbox_documents], producer, events_topic(settings),
-                            batch_size=settings.relay_batch_size, policy=policy, before_publish=move_pending_audit)
+        audit = collection(db, AuditRecord)
+        relay = OutboxRelay([collection(db, d) for d in outbox_documents], producer, events_topic(settings),
+                            batch_size=settings.relay_batch_size, policy=policy,
+                            before_publish=lambda docs: move_pending_audit(audit, docs))
         threads.append(threading.Thread(target=_guarded(relay.run, failures), name="outbox-relay", daemon=True,
                                         kwargs={"should_stop": stop.is_set, "idle_s": settings.relay_idle_ms / 1000}))
     if consumed_topics:
@@ -151,7 +155,7 @@ def run_worker(settings: Settings, *, outbox_documents: Iterable[type[Document]]
                                                         processor=processor))
         threads.append(threading.Thread(target=_guarded(watchdog.run, failures), name="consumer", daemon=True,
                                         kwargs={"should_stop": stop.is_set}))
-    maintenance = list(maintenance)
+    maintenance = list(service.maintenance(repository))
     if maintenance:
         threads.append(threading.Thread(target=_guarded(_run_periodically, failures), name="maintenance",
                                         daemon=True, args=(maintenance, stop, 10.0)))

@@ -12,7 +12,6 @@ import uuid
 import pytest
 
 from shared.auth.tokens import mint_token
-from shared.db import connect_mongo
 from shared.settings import Settings, load_settings
 
 # Tests sign their tokens with this development secret (HS256); nothing real uses it.
@@ -44,9 +43,11 @@ def namespace() -> str:
 @pytest.fixture(scope="session")
 def settings_for(namespace):
     """Settings of a service inside this run's namespace (an optional suffix isolates a test module)."""
+    from services.registry import SERVICES
+
     def make(service: str, suffix: str = "", **env: str) -> Settings:
-        return load_settings(service, {"KINERJA_NAMESPACE": f"{namespace}{suffix}",
-                                       "KINERJA_JWT_SECRET": TEST_JWT_SECRET, **env})
+        return load_settings(SERVICES[service].spec, {"KINERJA_NAMESPACE": f"{namespace}{suffix}",
+                                                      "KINERJA_JWT_SECRET": TEST_JWT_SECRET, **env})
     return make
 
 
@@ -65,9 +66,9 @@ def kinerja_stack(stack):
     """The plugin's fixtures (kinerja.testing: publish, wait_for_event, assert_no_dead_letters, …) on this
     run's e2e stack."""
     from kinerja.testing import KinerjaStack
-    from shared.services import SPECS
+    from services.registry import SERVICES
 
-    view = KinerjaStack({service: stack.url(service, "") for service in SPECS}, stack.namespace, stack.kafka,
+    view = KinerjaStack({service: stack.url(service, "") for service in SERVICES}, stack.namespace, stack.kafka,
                         stack.jwt_secret)
     yield view
     view.bus.close()
@@ -78,13 +79,22 @@ def agencies_settings(settings_for):
     return settings_for("agencies", "it_")
 
 
+def app_of(service: str, settings: Settings):
+    """A service's app as gunicorn builds it, for Flask's test client."""
+    from services.registry import SERVICES
+    from shared.http.app import build_app
+
+    from tests.support.db import remember
+
+    app = build_app(SERVICES[service], settings, catalogue=SERVICES.values())
+    app.testing = True
+    remember(app.extensions["kinerja.db"])
+    return app
+
+
 @pytest.fixture
 def agencies_app(agencies_settings):
-    from services.agencies.app import create_app
-
-    app = create_app(agencies_settings)
-    app.testing = True
-    return app
+    return app_of("agencies", agencies_settings)
 
 
 @pytest.fixture
@@ -101,5 +111,5 @@ def anonymous(agencies_app):
 
 
 @pytest.fixture
-def mongo_db(agencies_settings):
-    return connect_mongo(agencies_settings)
+def mongo_db(agencies_app):
+    return agencies_app.extensions["kinerja.db"]

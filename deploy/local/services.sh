@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The local stack under supervisord: MongoDB and Kafka (unless they already run), and each service's API
-# (gunicorn) and worker, as listed by shared/services.py.
+# (gunicorn) and worker, as the services declare them (python -m services).
 # Usage: deploy/local/services.sh run|start|stop|status|logs|token ROLE AGENCY [SUB]
 #   run: start, load the demo data, print how to use it, and stop everything on Ctrl-C.
 source "$(dirname "$0")/lib.sh"
@@ -13,7 +13,7 @@ SECRET_FILE="$STATE_DIR/jwt-secret"
 
 [ -x "$PY" ] || die "no virtualenv at $VENV; run 'make venv' first"
 # name api_port worker_port, one line per service
-mapfile -t SPECS < <(cd "$REPO_ROOT" && "$PY" -m shared.services)
+mapfile -t SPECS < <(cd "$REPO_ROOT" && "$PY" -m services)
 
 api_port() { local name=$1 var="KINERJA_${1^^}_PORT"; for s in "${SPECS[@]}"; do set -- $s; [ "$1" = "$name" ] && echo "${!var:-$2}"; done; }
 ready() { curl -fs -o /dev/null "http://127.0.0.1:$1/readyz"; }
@@ -93,17 +93,21 @@ regency_id() {
     | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["items"][0]["id"])' 2>/dev/null || echo ""
 }
 
+worker_port() { local name=$1 var="KINERJA_${1^^}_WORKER_PORT"; for s in "${SPECS[@]}"; do set -- $s; [ "$1" = "$name" ] && echo "${!var:-$3}"; done; }
+
 run() {
   trap 'echo; stop; exit 0' INT TERM
   start
   load_demo
+  echo
+  echo "Kinerja is running (every process under supervisord; one that dies is restarted):"
+  for s in "${SPECS[@]}"; do
+    set -- $s
+    printf '  %-11s http://127.0.0.1:%s/api/v1   (OpenAPI: /api/v1/openapi.json; worker: http://127.0.0.1:%s/healthz)\n' \
+      "$1" "$(api_port "$1")" "$(worker_port "$1")"
+  done
   cat <<INFO
-
-Kinerja is running (every process under supervisord; one that dies is restarted):
-  agencies    http://127.0.0.1:$(api_port agencies)/api/v1/agencies     (OpenAPI: /api/v1/openapi.json)
-  indicators  http://127.0.0.1:$(api_port indicators)/api/v1
-  reforms     http://127.0.0.1:$(api_port reforms)/api/v1
-  health      /healthz  /readyz  /metrics on each API port; workers: /healthz /metrics on 8101-8103
+  health      /healthz  /readyz  /metrics on each API port; /healthz /metrics on each worker port
   Kafka       127.0.0.1:${KAFKA_PORT:-9092}        MongoDB  127.0.0.1:${MONGO_PORT:-27017}
   logs        $LOG_DIR   (make logs)      processes: make status
   dashboard   http://127.0.0.1:${KINERJA_DASHBOARD_PORT:-8000}/#token=$(token admin '*' local-admin)&agency=$(regency_id)

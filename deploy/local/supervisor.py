@@ -1,4 +1,4 @@
-"""Writes the supervisord configuration of the local stack (`make run`) from the service specs.
+"""Writes the supervisord configuration of the local stack (`make run`) from the services' declarations.
 
 Every process the stack needs is a supervisord program: MongoDB and Kafka in the foreground (unless
 something already answers on their ports: then they are used and left alone), and each service's API
@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from shared.services import SPECS  # noqa: E402
+from services.registry import SERVICES, api_app, worker_args  # noqa: E402
 
 
 def answers(port: int) -> bool:
@@ -88,20 +88,20 @@ serverurl=unix://{run / 'supervisor.sock'}
     cors = os.environ.get("KINERJA_CORS_ORIGINS",
                           f"http://127.0.0.1:{dashboard_port},http://localhost:{dashboard_port}")
     api_urls = []
-    for spec in SPECS.values():
+    for spec in (service.spec for service in SERVICES.values()):
         api_port = os.environ.get(f"KINERJA_{spec.name.upper()}_PORT", str(spec.api_port))
         api_urls.append(f"{spec.name}=http://127.0.0.1:{api_port}")
         prometheus = state / "prometheus" / spec.name
         shutil.rmtree(prometheus, ignore_errors=True)  # multiprocess metrics of a previous run
         prometheus.mkdir(parents=True)
         sections.append(program(
-            f"{spec.name}-api", f"{python.parent / 'gunicorn'} -c deploy/gunicorn.conf.py services.{spec.name}.wsgi:app",
+            f"{spec.name}-api", f"{python.parent / 'gunicorn'} -c deploy/gunicorn.conf.py '{api_app(spec.name)}'",
             priority=20, logs=logs, environment={**infrastructure, "KINERJA_BIND": f"127.0.0.1:{api_port}",
                                                  "PROMETHEUS_MULTIPROC_DIR": str(prometheus),
                                                  "KINERJA_CORS_ORIGINS": cors}))
         worker_port = os.environ.get(f"KINERJA_{spec.name.upper()}_WORKER_PORT", str(spec.worker_port))
         sections.append(program(
-            f"{spec.name}-worker", f"{python} -m services.{spec.name}.worker", priority=30, logs=logs,
+            f"{spec.name}-worker", f"{python} {' '.join(worker_args(spec.name))}", priority=30, logs=logs,
             environment={**infrastructure, "KINERJA_WORKER_BIND": f"127.0.0.1:{worker_port}"}))
     sections.append(program(
         "dashboard", f"{python.parent / 'gunicorn'} -b 127.0.0.1:{dashboard_port} -w 1 --threads 4 dashboard.server:app",

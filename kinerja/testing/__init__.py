@@ -25,9 +25,9 @@ import pytest
 import requests
 
 from shared.auth.tokens import mint_token
-from shared.events.bus import EventBus, Positions, Received
+from kinerja.bus import EventBus, Positions, Received
 from shared.events.envelope import Event
-from shared.services import SPECS
+from services.registry import SERVICES
 
 T = TypeVar("T")
 
@@ -85,11 +85,11 @@ class KinerjaStack:
 
 
 def _urls(options: list[str]) -> dict[str, str]:
-    urls = {name: f"http://127.0.0.1:{spec.api_port}" for name, spec in SPECS.items()}
+    urls = {name: f"http://127.0.0.1:{service.spec.api_port}" for name, service in SERVICES.items()}
     for option in options:
         service, _, url = option.partition("=")
-        if service not in SPECS or not url:
-            raise pytest.UsageError(f"--kinerja-url {option!r}: expected SERVICE=URL with SERVICE one of {list(SPECS)}")
+        if service not in SERVICES or not url:
+            raise pytest.UsageError(f"--kinerja-url {option!r}: expected SERVICE=URL with SERVICE one of {list(SERVICES)}")
         urls[service] = url
     return urls
 
@@ -108,7 +108,7 @@ def kinerja_stack(request) -> KinerjaStack:
     from kinerja.testing.stack import Stack
 
     own = Stack(f"kt{uuid.uuid4().hex[:8]}_", kafka=options.kinerja_bootstrap.split(",")[0]).start()
-    stack = KinerjaStack({s: own.url(s, "") for s in SPECS}, own.namespace, own.kafka, own.jwt_secret)
+    stack = KinerjaStack({s: own.url(s, "") for s in SERVICES}, own.namespace, own.kafka, own.jwt_secret)
     try:
         yield stack
     finally:
@@ -126,7 +126,7 @@ def kinerja(kinerja_stack) -> KinerjaStack:
 def kinerja_since(kinerja_stack) -> Positions:
     """Where every event and dead-letter topic ended when the test began."""
     bus = kinerja_stack.bus
-    return bus.positions([*bus.event_topics(), *(bus.dead_letter_topic(s) for s in SPECS)])
+    return bus.positions([*bus.event_topics(), *(bus.dead_letter_topic(s) for s in SERVICES)])
 
 
 @pytest.fixture
@@ -165,7 +165,7 @@ def assert_no_dead_letters(kinerja_stack, kinerja_since) -> Callable[[], None]:
     """Fails, listing each one with its reason, if any service dead-lettered a message since the test began."""
     def check() -> None:
         bus = kinerja_stack.bus
-        topics = [bus.dead_letter_topic(s) for s in SPECS]
+        topics = [bus.dead_letter_topic(s) for s in SERVICES]
         since = {tp: offset for tp, offset in kinerja_since.items() if tp.topic in topics}
         letters: list[Received] = list(bus.read(topics, since=since))
         assert not letters, "dead letters since the test began:\n" + "\n".join(

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import requests
 
-from shared.services import SPECS
+from services.registry import SERVICES as DECLARED, api_app, service_named, worker_args
 
 REPO = Path(__file__).resolve().parents[2]  # a checkout with deploy/ (the package is installed from it)
 BIN = Path(sys.executable).parent
-SERVICES = tuple(SPECS)
+SERVICES = tuple(DECLARED)
 
 
 def free_port() -> int:
@@ -44,13 +44,16 @@ class Stack:
     WEB_WORKERS = "2"
 
     def __init__(self, namespace: str, log_dir: Path | None = None, *, kafka: str = "127.0.0.1:9092",
-                 mongo: str = "mongodb://127.0.0.1:27017", jwt_secret: str | None = None):
-        """`jwt_secret` signs the tokens the stack accepts (default: $KINERJA_JWT_SECRET, else a fresh one)."""
+                 mongo: str = "mongodb://127.0.0.1:27017", jwt_secret: str | None = None,
+                 services: tuple[str, ...] = SERVICES):
+        """`jwt_secret` signs the tokens the stack accepts (default: $KINERJA_JWT_SECRET, else a fresh one);
+        `services` are names of the registry or `module:attribute` declarations (default: every service)."""
+        self.services = tuple(services)
         self.namespace = namespace
         self.kafka, self.mongo = kafka, mongo
         self.jwt_secret = jwt_secret or os.environ.get("KINERJA_JWT_SECRET") or secrets.token_urlsafe(48)
-        self.ports = {service: free_port() for service in SERVICES}
-        self.worker_ports = {service: free_port() for service in SERVICES}
+        self.ports = {service: free_port() for service in self.services}
+        self.worker_ports = {service: free_port() for service in self.services}
         self.log_dir = log_dir or REPO / ".local" / "logs" / "tests" / namespace.rstrip("_")
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.processes: dict[str, subprocess.Popen] = {}
@@ -73,18 +76,17 @@ class Stack:
 
     def start_api(self, service: str) -> None:
         env = {**self.env(), "KINERJA_BIND": f"127.0.0.1:{self.ports[service]}", "KINERJA_WEB_WORKERS": self.WEB_WORKERS}
-        self._spawn(f"{service}-api", [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py",
-                                       f"services.{service}.wsgi:app"], env)
+        self._spawn(f"{service}-api", [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", api_app(service)], env)
 
     def start_worker(self, service: str) -> None:
         env = {**self.env(), "KINERJA_WORKER_BIND": f"127.0.0.1:{self.worker_ports[service]}"}
-        self._spawn(f"{service}-worker", [sys.executable, "-m", f"services.{service}.worker"], env)
+        self._spawn(f"{service}-worker", [sys.executable, *worker_args(service)], env)
 
     def worker_url(self, service: str, path: str) -> str:
         return f"http://127.0.0.1:{self.worker_ports[service]}{path}"
 
     def start(self) -> "Stack":
-        for service in SERVICES:
+        for service in self.services:
             self.start_api(service)
             self.start_worker(service)
         self.wait_ready()
@@ -97,7 +99,8 @@ class Stack:
         the system. (A consumer that kafka-python leaves stuck after an early rebalance is replaced by the
         worker's watchdog within a minute; this waits for that too.)"""
         partitions = int(os.environ.get("KINERJA_TOPIC_PARTITIONS", "3"))
-        expected = {name: partitions * len(spec.consumes) for name, spec in SPECS.items() if spec.consumes}
+        expected = {name: partitions * len(spec.consumes) for name in self.services
+                    if (spec := service_named(name).spec).consumes}
         deadline = time.monotonic() + timeout
         owned: dict[str, float] = {}
         while True:
@@ -118,7 +121,7 @@ class Stack:
 
     def wait_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
-        for service in SERVICES:
+        for service in self.services:
             while True:
                 try:
                     if requests.get(self.url(service, "/readyz"), timeout=2).status_code == 200:

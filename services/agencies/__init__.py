@@ -1,2 +1,1 @@
-"""The agencies service: the registry of agencies, from ministries down to work units."""
-SERVICE = "agencies"
+"""The agencies service: the registry of agencies, from ministries down to work units (service.py)."""

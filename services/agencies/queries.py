@@ -2,12 +2,11 @@
 limited to what the caller may read."""
 from __future__ import annotations
 
-import re
-
 from shared.auth.directory import permitted_agency, ref_of
 from shared.auth.policy import Action, in_scope, scope_filter
 from shared.auth.tokens import Principal
 from shared.errors import Invalid
+from shared.search import matching
 from services.agencies.adapters.repository import AgencyRepository
 
 MAX_TREE_NODES = 5000
@@ -32,9 +31,7 @@ def list_agencies(principal: Principal, agencies: AgencyRepository, query: dict)
     if query.get("root_only"):
         conditions.append({"parent_id": None})
     if query.get("q"):
-        # Case-insensitive substring on name and code; the text is escaped so it is never a pattern.
-        pattern = {"$regex": re.escape(query["q"]), "$options": "i"}
-        conditions.append({"$or": [{"name": pattern}, {"code": pattern}]})
+        conditions.append(matching(query["q"]))  # words of the name, short name or code starting so
     selector = {"$and": conditions} if conditions else {}
     # Codes are unique; other fields are tied by _id in the same direction, which their compound
     # indexes (field, _id) serve in either direction.

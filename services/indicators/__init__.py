@@ -1,2 +1,2 @@
-"""The indicators service: Performance indicators, targets, realisations and server-computed achievement."""
-SERVICE = "indicators"
+"""The indicators service: performance indicators, targets, realisations and server-computed achievement
+(service.py)."""

@@ -2,18 +2,19 @@
 rankings, each limited to what the caller may read. Scorecards are read, never computed, here."""
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timezone
 
 from shared.auth.directory import permitted_agency, ref_of
-from shared.auth.policy import Action, in_scope
+from shared.auth.policy import Action, AgencyRef, authorize, in_scope
 from shared.auth.tokens import Principal
 from shared.errors import NotFound
+from shared.search import matching
 from services.indicators.adapters.repository import IndicatorsRepository
-from services.indicators.commands.common import KNOWN_HERE, period_of
-from services.indicators.consumers.scorecards import scorecard_id
+from shared.commands import KNOWN_HERE
+from services.indicators.commands.common import period_of
 from services.indicators.domain import data_quality as quality
 from services.indicators.domain.periods import FREQUENCIES
+from services.indicators.domain.scorecard import AGENCY_FIELDS, scorecard_id
 
 MAX_CASCADE = 2000
 
@@ -42,8 +43,7 @@ def list_indicators(principal: Principal, repo: IndicatorsRepository, query: dic
         if field in query:
             conditions.append({field: query[field]})
     if query.get("q"):
-        pattern = {"$regex": re.escape(query["q"]), "$options": "i"}
-        conditions.append({"$or": [{"name": pattern}, {"code": pattern}]})
+        conditions.append(matching(query["q"]))  # words of the name or code starting so
     selector = {"$and": conditions} if conditions else {}
     page, size = query["page"], query["page_size"]
     items = repo.indicators.find(selector, sort=[("code", 1), ("_id", 1)], skip=(page - 1) * size, limit=size)
@@ -103,17 +103,19 @@ def realisations_of(principal: Principal, repo: IndicatorsRepository, indicator_
 
 
 def scorecard(principal: Principal, repo: IndicatorsRepository, agency_id: str, period: str) -> dict:
-    agency = readable_agency(principal, repo, agency_id)
+    """The stored card as it is (one round trip: the card carries its agency's scope); an agency without
+    one for the period gets an empty card."""
     key = str(period_of(period))
-    card = repo.scorecards.get(scorecard_id(agency_id, key))
-    base = {"agency": {k: agency.get(k) for k in ("id", "code", "name", "type", "status")}, "period": key}
-    if card is None:
-        return {**base, "computed": False, "own": {"score": None, "grade": None, "light": None, "coverage": None,
-                                                   "indicators": 0},
-                "rollup": {"score": None, "grade": None, "light": None, "agencies_counted": 0}, "indicators": [],
-                "children": [], "rulepack_version": None, "computed_at": None}
-    return {**base, "computed": True, **{k: card[k] for k in ("own", "rollup", "indicators", "children",
-                                                                "rulepack_version", "computed_at")}}
+    card = repo.scorecard_for_reading(scorecard_id(agency_id, key))
+    if card is not None and "agency_path" in card:
+        authorize(principal, Action.READ, AgencyRef(agency_id, tuple(card.pop("agency_path")),
+                                                    card["agency"].get("status", "active")))
+        return card
+    agency = readable_agency(principal, repo, agency_id)
+    return {"agency": {k: agency.get(k) for k in AGENCY_FIELDS}, "period": key, "computed": False,
+            "own": {"score": None, "grade": None, "light": None, "coverage": None, "indicators": 0},
+            "rollup": {"score": None, "grade": None, "light": None, "agencies_counted": 0}, "indicators": [],
+            "children": [], "rulepack_version": None, "computed_at": None}
 
 
 def rankings(principal: Principal, repo: IndicatorsRepository, agency_id: str, period: str) -> dict:
@@ -142,7 +144,7 @@ def data_quality(principal: Principal, repo: IndicatorsRepository, agency_id: st
     for entry in (*result["missing"], *result["rejected"]):
         owner = subtree.get(entry["agency_id"], {})
         entry.update(agency_code=owner.get("code"), agency_name=owner.get("name"))
-    return {"agency": {k: agency.get(k) for k in ("id", "code", "name", "type", "status")}, "period": str(wanted),
+    return {"agency": {k: agency.get(k) for k in AGENCY_FIELDS}, "period": str(wanted),
             "as_of": as_of, "grace_days": grace_days, "indicators": len(indicators), **result}
 
 

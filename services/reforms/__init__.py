@@ -1,2 +1,1 @@
-"""The reforms service: Reform activities (FGDs, trainings, value internalisation) across the eight areas of change."""
-SERVICE = "reforms"
+"""The reforms service: reform activities across the eight areas of change (service.py)."""

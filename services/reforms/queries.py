@@ -2,16 +2,16 @@
 the reform summary, each limited to what the caller may read."""
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time, timezone
 
 from shared.auth.directory import permitted_agency, ref_of
 from shared.auth.policy import Action, in_scope
 from shared.auth.tokens import Principal
 from shared.errors import NotFound
+from shared.search import matching
 from shared.reform_areas import AREAS
 from services.reforms.adapters.repository import ReformsRepository
-from services.reforms.commands.common import KNOWN_HERE
+from shared.commands import KNOWN_HERE
 from services.reforms.domain import summary as rollup
 from services.reforms.domain.schedule import local
 
@@ -87,7 +87,7 @@ def list_activities(principal: Principal, repo: ReformsRepository, query: dict) 
     if "to" in query:
         conditions.append({"start": {"$lte": _day(query["to"], end_of_day=True)}})
     if query.get("q"):
-        conditions.append({"title": {"$regex": re.escape(query["q"]), "$options": "i"}})
+        conditions.append(matching(query["q"]))  # words of the title starting so
     selector = {"$and": conditions} if conditions else {}
     page, size = query["page"], query["page_size"]
     order = -1 if query.get("order") == "desc" else 1

@@ -1,18 +1,13 @@
-"""The consumer runner: every service's Kafka consumers run through this one loop.
+"""The consumer runner: every service's Kafka consumers run through this one loop, feeding each message
+to shared.events.processing.
 
 Contract:
 - offsets are committed manually, only after every message before them was handled, dead-lettered or
-  skipped; a crash therefore redelivers, never loses (handlers are idempotent);
+  skipped, and after the handlers' flushes wrote what they buffered; a crash therefore redelivers, never
+  loses (handlers are idempotent);
 - a failing handler is retried with capped exponential back-off WITHOUT blocking the poll loop: the
   partition is re-seeked to the failing message and paused, and resumed when its back-off is over, so
-  a retry can never outlast `max_poll_interval_ms` and other partitions keep flowing (as arroyo does);
-- a message that cannot be parsed, breaks its type's contract, or still fails after its retries goes to
-  the service's dead-letter topic with the reason in its headers, and the consumer moves on;
-- infrastructure errors (database, network, timeouts, a dead-letter topic that cannot be written) are
-  not the message's fault: it is retried, never dead-lettered, for as long as the outage lasts;
-- unknown event types are skipped (other services may add types at any time);
-- a consumer that dead-letters more than a configured share of a window of messages stops and says
-  why (DeadLetterStorm): that is bad code or a bad deploy, not bad messages.
+  a retry can never outlast `max_poll_interval_ms` and other partitions keep flowing (as arroyo does).
 """
 from __future__ import annotations
 
@@ -21,179 +16,20 @@ import sys
 import threading
 import time
 import traceback
-from collections import deque
-from dataclasses import dataclass, field
 from typing import Callable
 
 from kafka import ConsumerRebalanceListener, KafkaConsumer, TopicPartition
-from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
-from pymongo.errors import ConnectionFailure, ExecutionTimeout, WTimeoutError
 
-from shared.errors import Unavailable
-from shared.events.contracts import ContractViolation, EventContract
-from shared.events.envelope import Event, MalformedEvent
-from shared.logging import reset_correlation_id, set_correlation_id
-from shared.metrics import CONSUMER_ASSIGNED, CONSUMER_REPLACEMENTS, EVENTS_CONSUMED
+from shared.events.processing import DeadLetterStorm, MessageProcessor, RetryLater
+from shared.metrics import CONSUMER_ASSIGNED, CONSUMER_REPLACEMENTS
 
 log = logging.getLogger(__name__)
-
-Handler = Callable[[Event, dict], None]
-
-# Errors that say the infrastructure is down or slow rather than that the message is bad.
-INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (ConnectionFailure, ExecutionTimeout, WTimeoutError,
-                                                          TimeoutError, OSError, Unavailable)
-
-
-def is_infrastructure_error(error: BaseException) -> bool:
-    if isinstance(error, INFRASTRUCTURE_ERRORS):
-        return True
-    return isinstance(error, KafkaError) and bool(getattr(error, "retriable", False))
-
-
-@dataclass
-class HandlerRegistry:
-    """Maps an event type to its contract and the handler that receives (event, validated data).
-
-    A handler may buffer its writes (a snapshot replica keeps the newest snapshot per aggregate) if it
-    registers a flush with `after_each_batch`: the runner calls every flush after a partition's run of
-    messages and before committing their offsets, so one database round trip serves the whole run and
-    nothing is committed that was not written."""
-
-    handlers: dict[str, tuple[EventContract, list[Handler]]] = field(default_factory=dict)
-    flushes: list[Callable[[], None]] = field(default_factory=list)
-
-    def on(self, contract: EventContract, handler: Handler) -> None:
-        """Handlers of one type run in the order they were registered (each must be idempotent: a retry
-        runs them all again)."""
-        _, handlers = self.handlers.setdefault(contract.type, (contract, []))
-        if handler in handlers:
-            raise ValueError(f"this handler for {contract.type} is already registered")
-        handlers.append(handler)
-
-    def after_each_batch(self, flush: Callable[[], None]) -> None:
-        self.flushes.append(flush)
-
-    def topics(self) -> set[str]:
-        return {contract.topic for contract, _ in self.handlers.values()}
-
-
-@dataclass(frozen=True)
-class RetryLater:
-    """The message must be seen again after `delay_s`; `reason` says why (logs and metrics)."""
-
-    delay_s: float
-    reason: str
 
 
 class Unassigned(RuntimeError):
     """The consumer joined its group but was given no partition: start over with a new member. (Seen once
     right after a broker restart: a member that never received its assignment consumed nothing.)"""
-
-
-class DeadLetterStorm(RuntimeError):
-    """Too large a share of recent messages went to the dead-letter topic: stop and let a human look."""
-
-
-class DeadLetterGuard:
-    """Watches the outcome of the last `window` messages; trips when more than `max_share` of them were
-    dead-lettered (once at least `min_messages` were seen)."""
-
-    def __init__(self, max_share: float = 0.5, window: int = 100, min_messages: int = 20):
-        self.max_share = max_share
-        self.min_messages = min_messages
-        self.outcomes: deque[bool] = deque(maxlen=window)
-
-    def observe(self, dead_lettered: bool) -> None:
-        self.outcomes.append(dead_lettered)
-        dead = sum(self.outcomes)
-        if len(self.outcomes) >= self.min_messages and dead / len(self.outcomes) > self.max_share:
-            raise DeadLetterStorm(f"{dead} of the last {len(self.outcomes)} messages were dead-lettered "
-                                  f"(limit {self.max_share:.0%}); stopping: check the handlers and the producers")
-
-
-class _DeadLetter(Exception):
-    def __init__(self, reason: str, error: str):
-        super().__init__(error)
-        self.reason = reason
-        self.error = error
-
-
-class MessageProcessor:
-    """Handles one Kafka message: parse, validate, dispatch; or dead-letter, or ask for a retry."""
-
-    def __init__(self, registry: HandlerRegistry, dead_letter: Callable[[object, str, str], None],
-                 max_retries: int = 3, backoff_s: float = 0.1, max_backoff_s: float = 30.0,
-                 guard: DeadLetterGuard | None = None):
-        self.registry = registry
-        self.dead_letter = dead_letter
-        self.max_retries = max_retries
-        self.backoff_s = backoff_s
-        self.max_backoff_s = max_backoff_s
-        self.guard = guard or DeadLetterGuard()
-
-    def backoff(self, attempt: int) -> float:
-        return min(self.backoff_s * 2 ** attempt, self.max_backoff_s)
-
-    def process(self, message, attempt: int = 0) -> str | RetryLater:
-        """`attempt` counts earlier tries of this message. Returns handled, skipped or dead_lettered, or
-        RetryLater. Raises DeadLetterStorm when the guard trips."""
-        try:
-            outcome = self._dispatch(message, attempt)
-        except _DeadLetter as dead:
-            log.warning("dead-lettering message", extra={"reason": dead.reason, "error": dead.error,
-                                                         "topic": message.topic, "offset": message.offset})
-            try:
-                self.dead_letter(message, dead.reason, dead.error)
-            except Exception as err:  # noqa: BLE001 - the dead letter is not stored: see the message again
-                return self._retry(attempt, f"dead-letter topic unavailable: {err}")
-            outcome = "dead_lettered"
-        if isinstance(outcome, RetryLater):
-            EVENTS_CONSUMED.labels(outcome="retried").inc()
-            return outcome
-        EVENTS_CONSUMED.labels(outcome=outcome).inc()
-        self.guard.observe(outcome == "dead_lettered")
-        return outcome
-
-    def _retry(self, attempt: int, reason: str) -> RetryLater:
-        return RetryLater(self.backoff(attempt), reason)
-
-    def flush(self) -> None:
-        """Write what the handlers buffered (raises what the database raises)."""
-        for flush in self.registry.flushes:
-            flush()
-
-    def _dispatch(self, message, attempt: int) -> str | RetryLater:
-        try:
-            event = Event.from_json(message.value)
-        except MalformedEvent as err:
-            raise _DeadLetter("unparseable", str(err)) from None
-        entry = self.registry.handlers.get(event.type)
-        if entry is None:
-            log.debug("skipping unknown event type", extra={"type": event.type})
-            return "skipped"
-        contract, handlers = entry
-        try:
-            data = contract.validate(event.data)
-        except ContractViolation as err:
-            raise _DeadLetter("contract_violation", str(err)) from None
-        token = set_correlation_id(event.correlationid)
-        try:
-            for handler in handlers:
-                handler(event, data)
-        except Exception as err:  # noqa: BLE001 - sorted below: outage, retry, or dead letter
-            if is_infrastructure_error(err):
-                log.warning("infrastructure unavailable; the message will be retried",
-                            extra={"event_id": event.id, "error": f"{type(err).__name__}: {err}"})
-                return self._retry(attempt, f"infrastructure: {type(err).__name__}")
-            if attempt >= self.max_retries:
-                raise _DeadLetter("handler_failed", "".join(traceback.format_exception_only(err)).strip()) from err
-            log.warning("handler failed; retrying", extra={"event_id": event.id, "attempt": attempt + 1,
-                                                            "error": f"{type(err).__name__}: {err}"})
-            return self._retry(attempt, "handler failed")
-        finally:
-            reset_correlation_id(token)
-        return "handled"
 
 
 class _ForgetRevoked(ConsumerRebalanceListener):

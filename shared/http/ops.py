@@ -5,8 +5,8 @@ from __future__ import annotations
 import socket
 
 from flask import Blueprint, Response, current_app, jsonify
-from mongoengine.connection import get_db
 
+from shared.http.context import database
 from shared.metrics import render_metrics
 
 ops = Blueprint("ops", __name__)
@@ -14,7 +14,7 @@ ops = Blueprint("ops", __name__)
 
 def mongo_reachable() -> tuple[bool, str]:
     try:
-        get_db().command("ping")
+        database().command("ping")
         return True, "ok"
     except Exception as err:  # noqa: BLE001 - any failure means "not ready"
         return False, type(err).__name__
@@ -59,7 +59,8 @@ def metrics():
 @ops.get("/api/v1/asyncapi.json")
 def asyncapi():
     """The AsyncAPI 3.0 document of every event type, with the topic names of this deployment."""
-    from shared.asyncapi import deployed_document  # imports every service's handler registry: only when asked
+    from shared.asyncapi import deployed_document  # builds every service's handler registry: only when asked
 
     settings = current_app.config["KINERJA_SETTINGS"]
-    return jsonify(deployed_document(settings.namespace, tuple(settings.kafka_servers)))
+    return jsonify(deployed_document(current_app.config["KINERJA_SERVICES"], settings.namespace,
+                                     tuple(settings.kafka_servers)))

@@ -10,7 +10,9 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from mongoengine import Document
 
-from shared.auth.flask_auth import current_principal
+from shared.db import collection
+from shared.http.auth import current_principal
+from shared.http.context import database
 from shared.auth.policy import Action, authorize
 from shared.store.outbox import failed_events, retry_failed
 
@@ -46,7 +48,7 @@ def outbox_blueprint(documents: Iterable[type[Document]]) -> Blueprint:
         def get(self):
             """List events marked failed, with their error"""
             authorize(current_principal(), Action.WRITE, None)
-            return [event for document in documents for event in failed_events(document._get_collection())]
+            return [event for document in documents for event in failed_events(collection(database(), document))]
 
     @blp.route("/failed/retry")
     class RetryFailedEvents(MethodView):
@@ -56,6 +58,6 @@ def outbox_blueprint(documents: Iterable[type[Document]]) -> Blueprint:
             """Make failed events due again (after fixing their cause)"""
             authorize(current_principal(), Action.WRITE, None)
             selected = (body or {}).get("aggregate_ids")
-            return {"retried": sum(retry_failed(d._get_collection(), selected) for d in documents)}
+            return {"retried": sum(retry_failed(collection(database(), d), selected) for d in documents)}
 
     return blp

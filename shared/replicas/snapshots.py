@@ -13,21 +13,22 @@ from __future__ import annotations
 
 from typing import Callable
 
-from mongoengine import Document
+from pymongo.collection import Collection
 
-from shared.events.consumer import HandlerRegistry
+from shared.events.handlers import HandlerRegistry
 from shared.events.contracts import EventContract, all_contracts
 from shared.events.envelope import Event
 from shared.projections import apply_many_if_newer
 
 
 class SnapshotReplica:
-    def __init__(self, document: type[Document], topic: str, snapshot_field: str,
+    def __init__(self, collection: Collection | None, topic: str, snapshot_field: str,
                  contracts: Callable[[], list[EventContract]] = all_contracts, aggregate: str | None = None):
-        """`aggregate` limits the replica to one aggregate's events on a topic that carries several
-        (`kinerja.<aggregate>.<event>.v1`); by default, every event of the topic."""
+        """`collection` holds the replica (None: only its contracts are asked for); `aggregate` limits it to
+        one aggregate's events on a topic that carries several (`kinerja.<aggregate>.<event>.v1`); by
+        default, every event of the topic."""
         self._pending: dict[str, tuple[int, dict]] = {}
-        self.document = document
+        self.collection = collection
         self.topic = topic
         self.snapshot_field = snapshot_field
         self.aggregate = aggregate
@@ -40,7 +41,7 @@ class SnapshotReplica:
         missing = [c.type for c in found if self.snapshot_field not in c.schema().fields]
         if missing:
             raise ValueError(f"events {missing} on {self.topic} carry no {self.snapshot_field!r} snapshot, so the "
-                             f"{self.document.__name__} replica could not apply them; add the snapshot to the contract")
+                             f"{self.snapshot_field} replica could not apply them; add the snapshot to the contract")
         if not found:
             raise ValueError(f"no event contracts on {self.topic}")
         return found
@@ -61,5 +62,5 @@ class SnapshotReplica:
     def flush(self) -> int:
         """Write the buffered snapshots; returns how many were newer than what the replica held."""
         pending, self._pending = self._pending, {}
-        return apply_many_if_newer(self.document._get_collection(),
+        return apply_many_if_newer(self.collection,
                                    [(key, sequence, fields) for key, (sequence, fields) in pending.items()])

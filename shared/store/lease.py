@@ -12,8 +12,6 @@ from __future__ import annotations
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
-from typing import Callable
-
 from mongoengine import DateTimeField, Document, StringField
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
@@ -40,7 +38,7 @@ def _now() -> datetime:
 class Lease:
     """`with Lease(collection, "agency-moves") as lease: ... lease.renew() ...`"""
 
-    def __init__(self, collection: Callable[[], Collection], name: str, *, ttl_s: float = 30.0, wait_s: float = 10.0,
+    def __init__(self, collection: Collection, name: str, *, ttl_s: float = 30.0, wait_s: float = 10.0,
                  busy_message: str = "another operation of this kind is in progress"):
         self._collection = collection
         self.name = name
@@ -52,7 +50,7 @@ class Lease:
 
     def acquire(self, wait_s: float | None = None) -> bool:
         """Take the lease, waiting up to `wait_s` (default: the constructor's) for its holder."""
-        leases = self._collection()
+        leases = self._collection
         deadline = time.monotonic() + (self.wait_s if wait_s is None else wait_s)
         delay = 0.005
         while True:
@@ -73,14 +71,14 @@ class Lease:
         every third of the ttl."""
         if time.monotonic() - self._renewed < self.ttl.total_seconds() / 3:
             return
-        result = self._collection().update_one({"_id": self.name, "token": self.token},
+        result = self._collection.update_one({"_id": self.name, "token": self.token},
                                                {"$set": {"expires_at": _now() + self.ttl}})
         if result.matched_count != 1:
             raise LeaseLost(f"the lease {self.name} was lost")
         self._renewed = time.monotonic()
 
     def release(self) -> None:
-        self._collection().delete_one({"_id": self.name, "token": self.token})
+        self._collection.delete_one({"_id": self.name, "token": self.token})
 
     def __enter__(self) -> "Lease":
         if not self.acquire():
@@ -89,28 +87,3 @@ class Lease:
 
     def __exit__(self, *exc) -> None:
         self.release()
-
-
-class LocalLease:
-    """The same contract inside one process, for unit tests of commands."""
-
-    def __init__(self):
-        import threading
-
-        self._lock = threading.Lock()
-
-    def acquire(self, wait_s: float | None = None) -> bool:
-        return self._lock.acquire(timeout=-1 if wait_s is None else wait_s)
-
-    def release(self) -> None:
-        self._lock.release()
-
-    def __enter__(self) -> "LocalLease":
-        self.acquire()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.release()
-
-    def renew(self) -> None:
-        pass

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 from mongoengine import DateTimeField, DictField, Document, StringField
+from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
 from shared.events.envelope import Event
@@ -32,27 +33,31 @@ class ProcessedEvent(Document):
     recorded_at = DateTimeField()
 
 
-def record_fact(consumer: str, event: Event, key: str, fact: dict[str, Any]) -> bool:
-    """Record what `event` contributes to `key`, once per consumer; False when it was already recorded."""
-    try:
-        ProcessedEvent._get_collection().insert_one({
-            "consumer": consumer, "event_id": event.id, "key": key, "fact": fact, "event_time": event.time,
-            "recorded_at": datetime.now(timezone.utc)})
-    except DuplicateKeyError:
-        return False
-    return True
+class Ledger:
+    """The facts one service's handlers recorded, in its `processed_events` collection."""
 
+    def __init__(self, collection: Collection):
+        self.collection = collection
 
-def facts_of(consumer: str, key: str) -> list[dict[str, Any]]:
-    """Every fact recorded for `key` by `consumer`, in the order the events happened."""
-    docs = ProcessedEvent._get_collection().find({"consumer": consumer, "key": key}, {"fact": 1, "event_time": 1})
-    return [doc["fact"] for doc in sorted(docs, key=lambda d: d.get("event_time") or "")]
+    def record(self, consumer: str, event: Event, key: str, fact: dict[str, Any]) -> bool:
+        """Record what `event` contributes to `key`, once per consumer; False when it was already recorded."""
+        try:
+            self.collection.insert_one({
+                "consumer": consumer, "event_id": event.id, "key": key, "fact": fact, "event_time": event.time,
+                "recorded_at": datetime.now(timezone.utc)})
+        except DuplicateKeyError:
+            return False
+        return True
 
+    def facts(self, consumer: str, key: str) -> list[dict[str, Any]]:
+        """Every fact recorded for `key` by `consumer`, in the order the events happened."""
+        docs = self.collection.find({"consumer": consumer, "key": key}, {"fact": 1, "event_time": 1})
+        return [doc["fact"] for doc in sorted(docs, key=lambda d: d.get("event_time") or "")]
 
-def apply_once(consumer: str, event: Event, key: str, fact: dict[str, Any],
-               derive: Callable[[list[dict[str, Any]]], None]) -> bool:
-    """Record the fact (once), then derive `key`'s state from all its facts (every time). Returns whether
-    this delivery recorded something new."""
-    recorded = record_fact(consumer, event, key, fact)
-    derive(facts_of(consumer, key))
-    return recorded
+    def apply_once(self, consumer: str, event: Event, key: str, fact: dict[str, Any],
+                   derive: Callable[[list[dict[str, Any]]], None]) -> bool:
+        """Record the fact (once), then derive `key`'s state from all its facts (every time). Returns
+        whether this delivery recorded something new."""
+        recorded = self.record(consumer, event, key, fact)
+        derive(self.facts(consumer, key))
+        return recorded

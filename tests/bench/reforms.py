@@ -13,16 +13,13 @@ from datetime import datetime, timedelta, timezone
 import requests
 
 from shared.contracts.reforms import ACTIVITY_STATUSES
-from shared.db import connect_mongo
 from shared.reform_areas import AREA_CODES
-from shared.replicas.agencies import AgencyReplica
-from shared.settings import load_settings
-from services.reforms.adapters import DOCUMENTS
 from services.reforms.adapters.repository import ReformsRepository
 from services.reforms.domain import participants as rules
 from services.reforms.domain.schedule import schedule
 from tests.bench.report import Row
-from tests.conftest import TEST_JWT_SECRET, auth_header
+from tests.bench.stores import repository_of
+from tests.conftest import auth_header
 from kinerja.testing.stack import Stack
 
 ADMIN = auth_header("admin")
@@ -30,7 +27,7 @@ WIB = timezone(timedelta(hours=7))
 REGENCIES, UNITS, ACTIVITIES, PARTICIPANTS_EACH, FOLLOW_UPS_EACH = 11, 40, 2000, 20, 2
 
 
-def _province() -> tuple[str, dict[str, list[str]]]:
+def _province(repo: ReformsRepository) -> tuple[str, dict[str, list[str]]]:
     """The province, its regencies and their work units, in the replica; returns {regency: units}."""
     province = str(uuid.uuid4())
     docs = [{"_id": province, "code": f"P{province[:6]}", "name": "Provinsi", "type": "province", "parent_id": None,
@@ -44,7 +41,7 @@ def _province() -> tuple[str, dict[str, list[str]]]:
         docs += [{"_id": u, "code": f"R{r:02d}.{i:02d}-{u[:4]}", "name": f"Dinas {i}", "type": "work_unit",
                   "parent_id": regency, "path": [province, regency], "status": "active", "sequence": 1}
                  for i, u in enumerate(tree[regency])]
-    AgencyReplica._get_collection().insert_many(docs)
+    repo.directory.collection.insert_many(docs)
     return province, tree
 
 
@@ -98,10 +95,8 @@ def _latency(url: str, samples: int = 100) -> tuple[float, float]:
 
 
 def summary_rows(stack: Stack) -> list[Row]:
-    settings = load_settings("reforms", {"KINERJA_NAMESPACE": stack.namespace, "KINERJA_JWT_SECRET": TEST_JWT_SECRET})
-    connect_mongo(settings, DOCUMENTS)
-    repo = ReformsRepository(settings)
-    province, tree = _province()
+    repo = repository_of(stack, "reforms")
+    province, tree = _province(repo)
     activities, people = _year(repo, tree, random.Random(2025))
     regency = next(iter(tree))
     rows = []

@@ -79,8 +79,12 @@ def render(rows: list[Row]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def save(table: str) -> Path:
+def results_path() -> Path:
+    """Where this run's table goes (rewritten after every row)."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{datetime.now(timezone.utc).strftime('%Y-%m-%dT%H%M')}-{socket.gethostname()}.md"
+    return RESULTS / f"{datetime.now(timezone.utc).strftime('%Y-%m-%dT%H%M')}-{socket.gethostname()}.md"
+
+
+def save(table: str, path: Path) -> Path:
     path.write_text("# make bench\n\n" + table)
     return path

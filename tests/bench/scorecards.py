@@ -11,17 +11,12 @@ from datetime import datetime, timezone
 
 import requests
 
-from shared.db import connect_mongo
-from shared.replicas.agencies import AgencyReplica
-from shared.settings import load_settings
-from services.indicators.adapters import DOCUMENTS
 from services.indicators.adapters.repository import IndicatorsRepository
-from services.indicators.commands.rulepacks import ensure_default_rule_pack
 from services.indicators.consumers.scorecards import Scorer
-from services.indicators.domain.periods import parse_period
 from tests.bench.http import BaselineServer, read_row
 from tests.bench.report import Row
-from tests.conftest import TEST_JWT_SECRET, auth_header
+from tests.bench.stores import repository_of
+from tests.conftest import auth_header
 from kinerja.testing.stack import Stack
 
 ADMIN = auth_header("admin")
@@ -31,7 +26,7 @@ MONTHS = [f"2025{m:02d}" for m in range(1, 13)]
 
 def _regency(repo: IndicatorsRepository, units: int) -> tuple[str, list[str]]:
     regency = str(uuid.uuid4())
-    replica = AgencyReplica._get_collection()
+    replica = repo.directory.collection
     replica.insert_one({"_id": regency, "code": f"R{regency[:6]}", "name": "Kabupaten", "type": "regency",
                         "parent_id": None, "path": [], "status": "active", "sequence": 1})
     unit_ids = [str(uuid.uuid4()) for _ in range(units)]
@@ -58,13 +53,13 @@ def _regency(repo: IndicatorsRepository, units: int) -> tuple[str, list[str]]:
 
 
 def _compute(repo: IndicatorsRepository, regency: str, units: list[str]) -> float:
-    """Every scorecard of the units and then of the regency, for the 12 months, 4 quarters and the year."""
+    """Every scorecard of the units and of the regency, for the 12 months, 4 quarters and the year: what the
+    scorer's flush does when all of them are dirty (units first, then the regency, in batches)."""
     scorer = Scorer(repo)
-    periods = [parse_period(p) for p in [*MONTHS, "2025Q1", "2025Q2", "2025Q3", "2025Q4", "2025"]]
+    periods = [*MONTHS, "2025Q1", "2025Q2", "2025Q3", "2025Q4", "2025"]
     started = time.monotonic()
-    for agency in [*units, regency]:
-        for period in periods:
-            scorer.recompute(agency, period)
+    scorer.marks.full.update((agency, period) for agency in [*units, regency] for period in periods)
+    scorer.flush()
     return time.monotonic() - started
 
 
@@ -83,10 +78,7 @@ def _read(stack: Stack, regency: str, samples: int = 200) -> tuple[float, float]
 
 
 def scorecard_rows(stack: Stack, baseline: BaselineServer, seconds: int, sizes=(10, 20, 40, 80)) -> list[Row]:
-    settings = load_settings("indicators", {"KINERJA_NAMESPACE": stack.namespace, "KINERJA_JWT_SECRET": TEST_JWT_SECRET})
-    connect_mongo(settings, DOCUMENTS)
-    repo = IndicatorsRepository(settings)
-    ensure_default_rule_pack(repo)
+    repo = repository_of(stack, "indicators")
     rows = []
     for units in sizes:
         regency, unit_ids = _regency(repo, units)

@@ -10,7 +10,7 @@ import pytest
 from shared.asyncapi import data_schema, document
 from shared.catalogue import handled_types
 from shared.events.contracts import all_contracts
-from shared.services import SPECS
+from services.registry import SERVICES
 from tests.support.asyncapi_schema import asyncapi_3_schema
 
 
@@ -20,18 +20,18 @@ def validator():
 
 
 def test_the_document_is_valid_asyncapi_3(validator):
-    errors = [f"{list(e.instance_path)}: {e.message[:200]}" for e in validator.iter_errors(document())]
+    errors = [f"{list(e.instance_path)}: {e.message[:200]}" for e in validator.iter_errors(document(SERVICES.values()))]
     assert errors == []
 
 
 def test_the_validator_does_refuse_a_broken_document(validator):
-    broken = copy.deepcopy(document())
+    broken = copy.deepcopy(document(SERVICES.values()))
     broken["operations"]["agencies.publishes"]["action"] = "publish"  # AsyncAPI 2 wording
     assert not validator.is_valid(broken)
 
 
 def test_every_contract_is_a_message_on_its_topic_with_its_data_schema():
-    doc = document(namespace="ns_")
+    doc = document(SERVICES.values(), namespace="ns_")
     contracts = all_contracts()
     assert sorted(doc["components"]["messages"]) == sorted(c.type for c in contracts)
     for contract in contracts:
@@ -46,10 +46,11 @@ def test_every_contract_is_a_message_on_its_topic_with_its_data_schema():
 
 
 def test_operations_are_what_each_worker_publishes_and_handles():
-    doc = document()
-    for spec in SPECS.values():
+    doc = document(SERVICES.values())
+    for service in SERVICES.values():
+        spec = service.spec
         sent = doc["operations"].get(f"{spec.name}.publishes")
         assert (sent is not None) == spec.produces
         received = {ref["$ref"].rsplit("/", 1)[1] for key, op in doc["operations"].items()
                     if key.startswith(f"{spec.name}.receives.") for ref in op["messages"]}
-        assert received == set(handled_types(spec.name))
+        assert received == set(handled_types(service))

@@ -50,35 +50,33 @@ def test_additive_fields_do_not_break_consumers():
 
 
 def test_every_consumer_subscribes_to_exactly_the_topics_its_spec_names():
-    import importlib
+    from services.registry import SERVICES
+    from tests.support.fakes import fake_repository
 
-    from shared.services import SPECS
-
-    for spec in SPECS.values():
-        registry = importlib.import_module(f"services.{spec.name}.consumers").build_registry()
-        assert registry.topics() == set(spec.consumes), spec.name
+    for service in SERVICES.values():
+        registry = service.handlers(fake_repository(service))
+        assert registry.topics() == set(service.spec.consumes), service.name
 
 
 def test_every_event_on_a_replicated_topic_carries_the_snapshot_its_replica_applies():
     """A new agency event without the snapshot would be skipped by the replicas: refused here instead."""
-    from shared.replicas.agencies import AGENCY_REPLICA
+    from shared.replicas.agencies import agency_replica
 
-    assert {c.type for c in AGENCY_REPLICA.contracts()} == {c.type for c in all_contracts()
-                                                           if c.topic == AGENCY_REPLICA.topic}
+    replica = agency_replica(None)
+    assert {c.type for c in replica.contracts()} == {c.type for c in all_contracts() if c.topic == replica.topic}
 
 
 def test_a_replica_refuses_to_start_when_a_contract_lacks_its_snapshot():
     from marshmallow import fields as ma_fields
 
     from shared.events.contracts import ContractSchema, EventContract
-    from shared.replicas.agencies import AgencyReplica
     from shared.replicas.snapshots import SnapshotReplica
 
     class Merged(ContractSchema):
         absorbed_ids = ma_fields.List(ma_fields.String())
 
     merged = EventContract(type="kinerja.agency.merged.v1", schema=Merged, topic="agencies.events", description="x")
-    replica = SnapshotReplica(AgencyReplica, "agencies.events", "agency", contracts=lambda: [*all_contracts(), merged])
+    replica = SnapshotReplica(None, "agencies.events", "agency", contracts=lambda: [*all_contracts(), merged])
     with pytest.raises(ValueError, match="merged"):
         replica.contracts()
 
@@ -87,6 +85,7 @@ def test_the_readme_catalogue_is_generated_from_the_contracts():
     from pathlib import Path
 
     from shared.catalogue import markdown, readme_section
+    from services.registry import SERVICES
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    assert readme_section(readme) == markdown(), "the README's event catalogue is stale: run `make catalogue`"
+    assert readme_section(readme) == markdown(SERVICES.values()), "the README's event catalogue is stale: run `make catalogue`"

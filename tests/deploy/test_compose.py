@@ -2,42 +2,35 @@
 exist in the code, configure them through variables the settings know, and start them in order."""
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
 import pytest
 import yaml
 
-from shared.services import SPECS
 from shared.settings import _EnvSchema
+from services.registry import SERVICES as DECLARED, api_app, worker_args
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((REPO / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
 APPS = {name: spec for name, spec in SERVICES.items() if spec.get("image") == "kinerja:latest"}
 KNOWN_VARIABLES = {field.data_key for field in _EnvSchema().fields.values()} | {"KINERJA_BIND", "PROMETHEUS_MULTIPROC_DIR"}
+SPECS = {name: service.spec for name, service in DECLARED.items()}
 
 
-def module_of(command: list[str]) -> str:
-    if command[0] == "gunicorn":
-        return command[-1].split(":")[0]
-    assert command[:2] == ["python", "-m"], command
-    return command[2]
-
-
-def test_every_service_of_the_specs_has_its_api_worker_and_database_and_nothing_else_runs():
+def test_every_declared_service_has_its_api_worker_and_database_and_nothing_else_runs():
     expected = {f"{name}-{kind}" for name in SPECS for kind in ("api", "worker")}
     assert set(APPS) == expected
     assert {f"mongo-{name}" for name in SPECS} | {"kafka"} | expected == set(SERVICES)
 
 
 @pytest.mark.parametrize("name", sorted(APPS))
-def test_app_commands_name_modules_that_exist(name):
-    module = module_of(APPS[name]["command"])
-    assert importlib.util.find_spec(module) is not None, f"{name} runs {module}, which does not exist"
-    service = name.split("-")[0]
-    assert module.startswith(f"services.{service}.")
+def test_app_commands_start_the_declared_service(name):
+    service, kind = name.rsplit("-", 1)
+    expected = ["gunicorn", "-c", "deploy/gunicorn.conf.py", api_app(service)] if kind == "api" \
+        else ["python", *worker_args(service)]
+    assert APPS[name]["command"] == expected
 
 
 @pytest.mark.parametrize("name", sorted(APPS))

@@ -58,16 +58,14 @@ def indicators_settings(settings_for):
 
 @pytest.fixture
 def indicators_app(indicators_settings):
-    from services.indicators.app import create_app
+    from tests.conftest import app_of
 
-    app = create_app(indicators_settings)
-    app.testing = True
-    return app
+    return app_of("indicators", indicators_settings)
 
 
 @pytest.fixture
 def repo(indicators_app):
-    return indicators_app.extensions["kinerja.indicators"]
+    return indicators_app.extensions["kinerja.repository"]
 
 
 @pytest.fixture
@@ -89,6 +87,7 @@ def run_worker(registry, repo):
     """Relay this service's events to its own handlers (scorecards), until nothing is pending."""
     collections = [repo.indicators.collection, repo.realisations.collection, repo.locks.collection,
                    repo.rulepacks.collection, repo.scorecards.collection, repo.weights_store.collection]
+    # (the order of the service's outbox documents)
     return lambda: pump(registry, collections)
 
 

@@ -23,23 +23,21 @@ def reforms_settings(settings_for):
 
 @pytest.fixture
 def reforms_app(reforms_settings):
-    from services.reforms.app import create_app
+    from tests.conftest import app_of
 
-    app = create_app(reforms_settings)
-    app.testing = True
-    return app
+    return app_of("reforms", reforms_settings)
 
 
 @pytest.fixture
 def reforms_repo(reforms_app):
-    return reforms_app.extensions["kinerja.reforms"]
+    return reforms_app.extensions["kinerja.repository"]
 
 
 @pytest.fixture
-def reforms_registry():
+def reforms_registry(reforms_repo):
     from services.reforms.consumers import build_registry
 
-    return build_registry()
+    return build_registry(reforms_repo)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import pytest
 
 from services.agencies.adapters.documents import Agency
 from tests.support.kafka_tools import unique
+from tests.support.db import coll
 
 PROBLEM = "application/problem+json"
 
@@ -19,7 +20,7 @@ def province(code=None, **extra):
 def stored(client):
     """How many agencies exist, and how many events wait in outboxes: a refused request changes neither."""
     def count():
-        collection = Agency._get_collection()
+        collection = coll(Agency)
         pending = sum(len(d.get("outbox", [])) for d in collection.find({}, {"outbox": 1}))
         return collection.count_documents({}), pending
     return count
@@ -35,7 +36,7 @@ def test_register_returns_201_location_etag_and_records_one_event(client):
     assert created["code"] == body["code"] and created["status"] == "active" and created["path"] == []
     assert created["head"] == {"name": "H. Sudirman", "title": "Sekretaris Daerah"}
 
-    doc = Agency._get_collection().find_one({"_id": created["id"]})
+    doc = coll(Agency).find_one({"_id": created["id"]})
     assert doc["outbox_due"] is not None  # the relay's index finds it
     [entry] = doc["outbox"]
     event = entry["event"]
@@ -67,7 +68,7 @@ def test_child_path_is_parent_path_plus_parent(client):
 def test_correlation_id_is_echoed_and_written_into_the_event(client):
     response = client.post("/api/v1/agencies", json=province(), headers={"X-Correlation-ID": "corr-123"})
     assert response.headers["X-Correlation-ID"] == "corr-123"
-    doc = Agency._get_collection().find_one({"_id": response.get_json()["id"]})
+    doc = coll(Agency).find_one({"_id": response.get_json()["id"]})
     assert doc["outbox"][0]["event"]["correlationid"] == "corr-123"
 
 

@@ -12,6 +12,7 @@ from shared.audit import AuditRecord
 from tests.conftest import auth_header
 from tests.support.kafka_tools import unique
 from tests.support.relay import relay_audit_records
+from tests.support.db import coll
 
 DEMO = Path(__file__).resolve().parents[2] / "deploy" / "local" / "demo" / "tanjabbar.csv"
 
@@ -31,11 +32,11 @@ def post_csv(client, text, dry_run=False, headers=None):
 
 
 def agency_count(prefix):
-    return Agency._get_collection().count_documents({"code": {"$regex": f"^{prefix}\\."}})
+    return coll(Agency).count_documents({"code": {"$regex": f"^{prefix}\\."}})
 
 
 def pending_events(prefix):
-    return sum(len(d["outbox"]) for d in Agency._get_collection().find({"code": {"$regex": f"^{prefix}\\."}}, {"outbox": 1}))
+    return sum(len(d["outbox"]) for d in coll(Agency).find({"code": {"$regex": f"^{prefix}\\."}}, {"outbox": 1}))
 
 
 def test_a_regency_with_22_units_listed_before_their_parents(client):
@@ -45,26 +46,26 @@ def test_a_regency_with_22_units_listed_before_their_parents(client):
     report = response.get_json()
     assert (report["created"], report["updated"], report["unchanged"]) == (24, 0, 0)
     assert agency_count(prefix) == 24
-    regency = Agency._get_collection().find_one({"code": f"{prefix}.R"})
-    province = Agency._get_collection().find_one({"code": f"{prefix}.P"})
+    regency = coll(Agency).find_one({"code": f"{prefix}.R"})
+    province = coll(Agency).find_one({"code": f"{prefix}.P"})
     assert regency["head"] == {"name": f"Bupati {prefix}", "title": "Sekretaris Daerah"}
-    unit = Agency._get_collection().find_one({"code": f"{prefix}.07"})
+    unit = coll(Agency).find_one({"code": f"{prefix}.07"})
     assert unit["path"] == [province["_id"], regency["_id"]] and unit["parent_id"] == regency["_id"]
     assert pending_events(prefix) == 24  # one `registered` event each
     relay_audit_records()
-    assert AuditRecord._get_collection().count_documents({"entity_id": unit["_id"], "action": "register"}) == 1
+    assert coll(AuditRecord).count_documents({"entity_id": unit["_id"], "action": "register"}) == 1
 
 
 def test_dry_run_reports_and_writes_and_emits_nothing(client):
     prefix = unique("DRY").replace("-", "")
-    audit_before = AuditRecord._get_collection().count_documents({})
+    audit_before = coll(AuditRecord).count_documents({})
     response = post_csv(client, regency_file(prefix, units=3), dry_run=True)
     assert response.status_code == 200
     report = response.get_json()
     assert report["dry_run"] is True and report["created"] == 5
     assert {row["outcome"] for row in report["rows"]} == {"created"}
     assert agency_count(prefix) == 0
-    assert AuditRecord._get_collection().count_documents({}) == audit_before
+    assert coll(AuditRecord).count_documents({}) == audit_before
 
 
 def test_one_bad_row_rejects_the_file_with_every_error_listed(client):
@@ -90,11 +91,11 @@ def test_a_second_identical_import_changes_and_emits_nothing(client):
     prefix = unique("TWICE").replace("-", "")
     text = regency_file(prefix, units=5)
     assert post_csv(client, text).status_code == 200
-    versions = {d["code"]: d["version"] for d in Agency._get_collection().find({"code": {"$regex": f"^{prefix}\\."}})}
+    versions = {d["code"]: d["version"] for d in coll(Agency).find({"code": {"$regex": f"^{prefix}\\."}})}
     events = pending_events(prefix)
     again = post_csv(client, text).get_json()
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 7)
-    assert {d["code"]: d["version"] for d in Agency._get_collection().find({"code": {"$regex": f"^{prefix}\\."}})} == versions
+    assert {d["code"]: d["version"] for d in coll(Agency).find({"code": {"$regex": f"^{prefix}\\."}})} == versions
     assert pending_events(prefix) == events
 
 
@@ -104,7 +105,7 @@ def test_a_changed_name_is_an_update_with_its_event(client):
     changed = regency_file(prefix, units=2).replace(f"Dinas 1 {prefix}", f"Dinas Satu {prefix}")
     report = post_csv(client, changed).get_json()
     assert (report["created"], report["updated"], report["unchanged"]) == (0, 1, 3)
-    doc = Agency._get_collection().find_one({"code": f"{prefix}.01"})
+    doc = coll(Agency).find_one({"code": f"{prefix}.01"})
     assert doc["name"] == f"Dinas Satu {prefix}" and doc["version"] == 2
     assert doc["outbox"][-1]["event"]["type"] == "kinerja.agency.updated.v1"
 
@@ -124,13 +125,13 @@ def test_json_rows_work_like_csv_and_bad_shapes_are_422(client):
 def test_an_operator_imports_only_under_their_own_subtree(client):
     prefix = unique("SCOPE").replace("-", "")
     assert post_csv(client, regency_file(prefix, units=1)).status_code == 200
-    regency = Agency._get_collection().find_one({"code": f"{prefix}.R"})
+    regency = coll(Agency).find_one({"code": f"{prefix}.R"})
     own = f"code,name,type,parent_code\n{prefix}.N1,Dinas Baru,work_unit,{prefix}.R\n"
     operator = auth_header("operator", regency["_id"])
     assert post_csv(client, own, headers=operator).status_code == 200
     elsewhere = f"code,name,type,parent_code\n{prefix}.N2,Provinsi Baru,province,\n"
     assert post_csv(client, elsewhere, headers=operator).status_code == 403
-    assert Agency._get_collection().count_documents({"code": f"{prefix}.N2"}) == 0
+    assert coll(Agency).count_documents({"code": f"{prefix}.N2"}) == 0
 
 
 def test_the_demo_file_loads_and_is_idempotent(client):
@@ -138,8 +139,8 @@ def test_the_demo_file_loads_and_is_idempotent(client):
     assert first.status_code == 200, first.get_json()
     second = post_csv(client, DEMO.read_text()).get_json()
     assert second["created"] == 0 and second["updated"] == 0 and second["unchanged"] == 26
-    regency = Agency._get_collection().find_one({"code": "1506"})
-    assert Agency._get_collection().count_documents({"parent_id": regency["_id"], "type": "work_unit"}) == 22
+    regency = coll(Agency).find_one({"code": "1506"})
+    assert coll(Agency).count_documents({"parent_id": regency["_id"], "type": "work_unit"}) == 22
 
 
 @pytest.mark.parametrize("units", [1000])

@@ -7,9 +7,9 @@ import pytest
 from services.agencies.adapters.documents import Agency
 from services.agencies.commands.common import SYSTEM, AgencyContext
 from services.agencies.commands.paths import repair_dirty_subtrees, rewrite_subtree_paths
-from shared.store.lease import LocalLease
 from tests.conftest import auth_header
 from tests.support.kafka_tools import unique
+from tests.support.db import coll
 
 PROBLEM = "application/problem+json"
 
@@ -24,7 +24,7 @@ def register(client, type_, parent=None, **extra):
 
 def events_of(agency_id) -> list[tuple[str, int]]:
     """(type, sequence) of the events an agency has recorded and not yet relayed (no relay runs here)."""
-    doc = Agency._get_collection().find_one({"_id": agency_id}, {"outbox": 1})
+    doc = coll(Agency).find_one({"_id": agency_id}, {"outbox": 1})
     return [(e["event"]["type"].split(".")[2], e["event"]["sequence"]) for e in doc["outbox"]]
 
 
@@ -56,7 +56,7 @@ def test_update_needs_if_match_and_refuses_a_stale_one(client):
     assert any_version.status_code == 200 and any_version.headers["ETag"] == '"3"'
     assert client.get(url).get_json()["name"] == "Provinsi Jambi"
     assert events_of(agency["id"]) == [("registered", 1), ("updated", 2), ("updated", 3)]
-    doc = Agency._get_collection().find_one({"_id": agency["id"]})
+    doc = coll(Agency).find_one({"_id": agency["id"]})
     assert doc["outbox"][1]["event"]["data"]["changed"] == ["name"]
 
 
@@ -105,12 +105,12 @@ def test_moving_a_regency_rewrites_every_descendant_path_with_one_event_each(cli
     assert response.get_json()["path"] == [t["other"]["id"]] and response.get_json()["parent_id"] == t["other"]["id"]
     expected_prefix = [t["other"]["id"], t["regency"]["id"]]
     for depth, key in enumerate(("unit", "sub1", "sub2", "sub3")):
-        doc = Agency._get_collection().find_one({"_id": t[key]["id"]})
+        doc = coll(Agency).find_one({"_id": t[key]["id"]})
         assert doc["path"] == expected_prefix + [t[k]["id"] for k in ("unit", "sub1", "sub2")][:depth]
         assert events_of(t[key]["id"])[-1] == ("path_changed", 2)
         assert doc["outbox"][-1]["event"]["data"]["agency"]["path"] == doc["path"]
     assert events_of(t["regency"]["id"]) == [("registered", 1), ("moved", 2)]
-    assert "subtree_dirty" not in Agency._get_collection().find_one({"_id": t["regency"]["id"]})
+    assert "subtree_dirty" not in coll(Agency).find_one({"_id": t["regency"]["id"]})
     assert client.get(f"/api/v1/agencies/{t['province']['id']}/descendants").get_json()["items"] == []
 
 
@@ -213,11 +213,60 @@ def test_every_write_kind_is_scoped(client):
 def test_an_interrupted_move_is_finished_by_the_repair(client, agencies_app, six_levels):
     """Simulate a crash after the moved agency's write: descendants still have old paths."""
     t = six_levels
-    ctx = AgencyContext(principal=SYSTEM, agencies=agencies_app.extensions["kinerja.agencies"])
-    Agency._get_collection().update_one({"_id": t["regency"]["id"]}, {"$set": {"parent_id": t["other"]["id"],
+    ctx = AgencyContext(principal=SYSTEM, agencies=agencies_app.extensions["kinerja.repository"])
+    coll(Agency).update_one({"_id": t["regency"]["id"]}, {"$set": {"parent_id": t["other"]["id"],
                                                                   "path": [t["other"]["id"]], "subtree_dirty": True}})
     from datetime import timedelta
     assert repair_dirty_subtrees(ctx, grace=timedelta(0)) == 4
-    assert Agency._get_collection().find_one({"_id": t["sub3"]["id"]})["path"][:2] == [t["other"]["id"], t["regency"]["id"]]
-    assert rewrite_subtree_paths(ctx, t["regency"]["id"], LocalLease()) == 0  # idempotent
+    assert coll(Agency).find_one({"_id": t["sub3"]["id"]})["path"][:2] == [t["other"]["id"], t["regency"]["id"]]
+    with ctx.agencies.moves_lease() as lease:
+        assert rewrite_subtree_paths(ctx, t["regency"]["id"], lease) == 0  # idempotent
     assert repair_dirty_subtrees(ctx, grace=timedelta(0)) == 0  # the flag was cleared
+
+
+def test_registering_under_a_parent_while_it_is_deactivated_never_leaves_an_active_child_of_an_inactive_parent(
+        client, agencies_app):
+    """Registrations and the parent's deactivation race on real MongoDB, round after round: whichever wins, the
+    registry never holds an active agency under an inactive one."""
+    import threading
+
+    from services.agencies.commands.common import AgencyContext
+    from services.agencies.commands.registry import deactivate_agency, register_agency
+    from shared.auth.tokens import Principal
+    from shared.errors import Conflict, Invalid, Unavailable
+
+    agencies = agencies_app.extensions["kinerja.repository"]
+    admin = AgencyContext(Principal("racer", "admin", "*"), agencies)
+    province = register(client, "province")
+    outcomes = {"registered": 0, "refused": 0, "deactivated": 0, "waited": 0}
+    for _ in range(15):
+        regency = register(client, "regency", province["id"])
+        start = threading.Barrier(3)
+
+        def registering():
+            start.wait()
+            try:
+                register_agency(admin, {"code": unique("U"), "name": "Dinas", "type": "work_unit",
+                                        "parent_id": regency["id"]})
+                outcomes["registered"] += 1
+            except Invalid:
+                outcomes["refused"] += 1
+
+        def deactivating():
+            start.wait()
+            try:
+                deactivate_agency(admin, regency["id"], "merged", None)
+                outcomes["deactivated"] += 1
+            except Conflict:
+                pass
+            except Unavailable:
+                outcomes["waited"] += 1
+        threads = [threading.Thread(target=t) for t in (registering, registering, deactivating)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        parent = coll(Agency).find_one({"_id": regency["id"]})
+        active_children = coll(Agency).count_documents({"parent_id": regency["id"], "status": "active"})
+        assert not (parent["status"] == "inactive" and active_children), (parent["status"], active_children)
+    assert outcomes["registered"] + outcomes["refused"] == 30

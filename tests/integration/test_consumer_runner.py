@@ -9,11 +9,13 @@ from kafka import KafkaConsumer, TopicPartition
 from shared.contracts.agencies import AGENCY_REGISTERED
 from pymongo.errors import AutoReconnect
 
-from shared.events.consumer import (ConsumerRunner, DeadLetterGuard, DeadLetterStorm, HandlerRegistry,
-                                    MessageProcessor, kafka_dead_letter)
+from shared.events.consumer import ConsumerRunner, kafka_dead_letter
+from shared.events.handlers import HandlerRegistry
+from shared.events.processing import DeadLetterGuard, DeadLetterStorm, MessageProcessor
 from shared.events.envelope import new_event
 from shared.events.kafka import ensure_topics, make_producer
-from shared.replicas.agencies import AGENCY_REPLICA, AgencyReplica
+from shared.db import collection, database, prepare
+from shared.replicas.agencies import AgencyReplica, agency_replica
 from tests.support.kafka_tools import BOOTSTRAP, produce_raw, read_topic, unique
 from tests.support.wait import wait_for
 
@@ -63,8 +65,7 @@ def committed_offset(group: str, topic: str) -> int:
 
 def test_bad_messages_go_to_the_dead_letter_topic_and_the_consumer_moves_on(topics):
     settings, source, dlt = topics
-    from shared.db import connect_mongo
-    connect_mongo(settings)
+    replica = collection(prepare(database(settings), [AgencyReplica]), AgencyReplica)
     good_id = unique("agency")
     unknown = new_event(type="kinerja.something.new.v9", source="agencies", subject="x", sequence=1, data={}).to_json()
     broken_contract = new_event(type=AGENCY_REGISTERED.type, source="agencies", subject="y", sequence=1,
@@ -74,9 +75,9 @@ def test_bad_messages_go_to_the_dead_letter_topic_and_the_consumer_moves_on(topi
                          ("k", broken_contract), ("k", registered(good_id, unique("OPD")))])
 
     registry = HandlerRegistry()
-    AGENCY_REPLICA.register(registry)
+    agency_replica(replica).register(registry)
     group = unique(f"{settings.namespace}group")
-    consume_until(topics, registry, lambda: AgencyReplica.objects(id=good_id).first() is not None, group=group)
+    consume_until(topics, registry, lambda: replica.find_one({"_id": good_id}) is not None, group=group)
 
     dead = read_topic(dlt, min_count=3)
     reasons = [dict(m.headers)["dlt_reason"].decode() for m in dead]
@@ -198,7 +199,7 @@ def test_a_consumer_that_dead_letters_too_much_stops_and_says_why(topics):
     settings, source, dlt = topics
     produce_raw(source, [("k", b"garbage %d" % i) for i in range(12)])
     registry = HandlerRegistry()
-    AGENCY_REPLICA.register(registry)
+    agency_replica(None).register(registry)  # every message is garbage: nothing reaches the replica
     producer = make_producer(settings)
     processor = MessageProcessor(registry, kafka_dead_letter(producer, dlt, "indicators"),
                                  guard=DeadLetterGuard(max_share=0.5, window=10, min_messages=10))

@@ -10,9 +10,9 @@ DASHBOARD = "http://localhost:8000"
 
 @pytest.fixture
 def browser(settings_for):
-    from services.agencies.app import create_app
+    from tests.conftest import app_of
 
-    app = create_app(settings_for("agencies", "it_", KINERJA_CORS_ORIGINS=f"{DASHBOARD}, https://kinerja.example"))
+    app = app_of("agencies", settings_for("agencies", "it_", KINERJA_CORS_ORIGINS=f"{DASHBOARD}, https://kinerja.example"))
     return app.test_client()
 
 

@@ -5,6 +5,7 @@ import pytest
 
 from services.agencies.adapters.documents import Agency
 from tests.support.kafka_tools import unique
+from tests.support.db import coll
 
 PROBLEM = "application/problem+json"
 
@@ -23,12 +24,12 @@ def nested(depth: int) -> str:
 
 
 def assert_nothing_written(before: int) -> None:
-    assert Agency._get_collection().count_documents({}) == before
+    assert coll(Agency).count_documents({}) == before
 
 
 @pytest.mark.parametrize("depth", [40, 1000, 100000])
 def test_deeply_nested_json_is_400_on_every_write(client, agency, depth):
-    before = Agency._get_collection().count_documents({})
+    before = coll(Agency).count_documents({})
     for method, url, extra in [("post", "/api/v1/agencies", {}),
                                ("patch", f"/api/v1/agencies/{agency['id']}", {"If-Match": '"1"'}),
                                ("post", "/api/v1/agencies/import", {})]:
@@ -42,7 +43,7 @@ LONE_SURROGATE = '"Dinas \\ud800 Kesehatan"'
 
 
 def test_a_lone_surrogate_is_422_on_post_patch_and_import_and_a_dry_run_reports_nothing(client, agency):
-    before = Agency._get_collection().count_documents({})
+    before = coll(Agency).count_documents({})
     body = '{"code": "SURR1", "name": %s, "type": "province"}' % LONE_SURROGATE
     for method, url, payload, headers in [
             ("post", "/api/v1/agencies", body, {}),
@@ -58,7 +59,7 @@ def test_a_lone_surrogate_is_422_on_post_patch_and_import_and_a_dry_run_reports_
 
 @pytest.mark.parametrize("name", ["Dinas\x00Kesehatan", "Dinas\x07", "\x1b[31mred"])
 def test_control_characters_in_names_are_422_in_json_and_csv(client, name):
-    before = Agency._get_collection().count_documents({})
+    before = coll(Agency).count_documents({})
     response = client.post("/api/v1/agencies", json=province(name=name))
     assert response.status_code == 422 and "name" in response.get_json()["errors"]
     csv = f"code,name,type\n{unique('C')},{name},province\n"

@@ -4,16 +4,27 @@ from __future__ import annotations
 
 import pytest
 
-from shared.db import connect_mongo
+from shared.db import collection, database, prepare
 from shared.events.envelope import new_event
-from shared.store.ledger import ProcessedEvent, apply_once, record_fact
+from shared.store.ledger import Ledger, ProcessedEvent
 from tests.support.kafka_tools import unique
+
+LEDGER: dict[str, Ledger] = {}
 
 
 @pytest.fixture
 def counts(settings_for):
-    db = connect_mongo(settings_for("indicators", "ledger_"), [ProcessedEvent])
+    db = prepare(database(settings_for("indicators", "ledger_")), [ProcessedEvent])
+    LEDGER["ledger"] = Ledger(collection(db, ProcessedEvent))
     return db[unique("completed_counts")]
+
+
+def apply_once(*args):
+    return LEDGER["ledger"].apply_once(*args)
+
+
+def record_fact(*args):
+    return LEDGER["ledger"].record(*args)
 
 
 def completed(activity_id: str):
@@ -60,4 +71,4 @@ def test_consumers_keep_separate_ledgers(counts):
     event = completed("act-1")
     assert record_fact("indicators", event, indicator, {"activity_id": "act-1"}) is True
     assert record_fact("dashboards", event, indicator, {"activity_id": "act-1"}) is True
-    assert ProcessedEvent._get_collection().count_documents({"event_id": event.id}) == 2
+    assert LEDGER["ledger"].collection.count_documents({"event_id": event.id}) == 2

@@ -9,9 +9,12 @@ import pytest
 from shared.contracts.agencies import AGENCY_REGISTERED, AGENCY_UPDATED
 from shared.errors import Conflict, NotFound, StaleVersion, Unavailable
 from shared.events.kafka import ensure_topics, make_producer
-from shared.store.aggregates import AggregateStore, NewEvent
-from shared.store.outbox import OutboxRelay, RelayPolicy, failed_events, retry_failed
-from services.agencies.domain.agency import snapshot_of
+from shared.auth.tokens import Principal
+from shared.commands import CommandContext
+from shared.store.aggregates import AggregateStore
+from shared.store.outbox import failed_events, retry_failed
+from shared.store.relay import OutboxRelay, RelayPolicy
+from services.agencies.domain.agency import AGENCY
 from tests.support.kafka_tools import read_topic, unique
 
 
@@ -39,21 +42,27 @@ def aggregates(mongo_db):
     return collection
 
 
+CTX = CommandContext(Principal("relay-tester", "admin", "*"))
+
+
 @pytest.fixture
 def store(aggregates):
-    return AggregateStore(lambda: aggregates, source="agencies", max_pending=5)
+    return AggregateStore(aggregates, AGENCY, source="agencies", max_pending=5)
 
 
 def register(store: AggregateStore) -> dict:
     state = {"id": unique("agency"), "code": unique("OUTBOX"), "name": "Dinas Kominfo", "short_name": None,
              "type": "province", "parent_id": None, "path": [], "status": "active"}
-    return store.create(state, NewEvent(AGENCY_REGISTERED, {"agency": snapshot_of(state)}))
+    return store.create(CTX.created(AGENCY, state, AGENCY_REGISTERED, action="register", audited=False))
+
+
+def renamed(agency: dict, name: str):
+    return CTX.changed(AGENCY, agency, {"name": name}, AGENCY_UPDATED, action="update", extra={"changed": ["name"]},
+                       audited=False)
 
 
 def rename(store: AggregateStore, agency: dict, name: str) -> dict:
-    after = {**agency, "name": name}
-    return store.change(agency["id"], agency["version"], {"name": name},
-                        NewEvent(AGENCY_UPDATED, {"agency": snapshot_of(after), "changed": ["name"]}))
+    return store.apply(agency["id"], agency["version"], renamed(agency, name))
 
 
 def published(topic: str, subjects: set[str], expected: int) -> dict[str, list[tuple[int, str]]]:
@@ -98,9 +107,9 @@ def test_relay_publishes_exactly_the_pending_events_in_order_then_clears_them(ag
 def test_a_stale_version_writes_nothing(aggregates, store):
     agency = register(store)
     with pytest.raises(StaleVersion):
-        store.change(agency["id"], 4, {"name": "lost"}, None)
+        store.apply(agency["id"], 4, CTX.changed(AGENCY, agency, {"name": "lost"}, None, action="update"))
     with pytest.raises(NotFound):
-        store.change("nobody", 1, {"name": "lost"}, None)
+        store.apply("nobody", 1, CTX.changed(AGENCY, agency, {"name": "lost"}, None, action="update"))
     doc = aggregates.find_one({"_id": agency["id"]})
     assert doc["name"] == "Dinas Kominfo" and len(doc["outbox"]) == 1 and doc["version"] == 1
 
@@ -110,7 +119,7 @@ def test_a_duplicate_unique_value_is_a_conflict(store):
     state = {"id": unique("agency"), "code": agency["code"], "name": "x", "type": "province", "parent_id": None,
              "path": [], "status": "active"}
     with pytest.raises(Conflict) as refused:
-        store.create(state, None)
+        store.create(CTX.created(AGENCY, state, None, action="register", audited=False))
     assert refused.value.kind == "duplicate" and agency["code"] in refused.value.detail
 
 
@@ -206,9 +215,8 @@ def test_a_refused_event_fails_alone_holds_back_only_its_own_aggregate_and_can_b
 def test_a_truly_oversized_event_is_refused_by_kafka_and_fails_alone(aggregates, store, producer, topic):
     big = register(store)
     small = register(store)
-    huge = {**big, "name": "x" * 1_200_000}  # over the producer's and the broker's 1 MB limit
-    store.change(big["id"], 1, {"name": huge["name"]}, NewEvent(AGENCY_UPDATED, {"agency": snapshot_of(huge),
-                                                                                   "changed": ["name"]}))
+    # over the producer's and the broker's 1 MB limit
+    store.apply(big["id"], 1, renamed(big, "x" * 1_200_000))
     relay = OutboxRelay([aggregates], producer, topic, policy=RelayPolicy(max_attempts=2, backoff_s=0))
     for _ in range(4):
         relay.relay_once()

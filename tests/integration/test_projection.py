@@ -1,6 +1,7 @@
 """Idempotent projections on real MongoDB."""
 from shared.projections import apply_if_newer
 from tests.support.kafka_tools import unique
+from tests.support.db import coll
 
 
 def test_same_sequence_twice_applies_once(mongo_db):
@@ -41,7 +42,7 @@ def test_a_replica_keeps_the_newest_snapshot_of_a_run_and_writes_it_once(mongo_d
     from shared.replicas.agencies import AgencyReplica
     from shared.replicas.snapshots import SnapshotReplica
 
-    replica = SnapshotReplica(AgencyReplica, "agencies.events", "agency")
+    replica = SnapshotReplica(coll(AgencyReplica), "agencies.events", "agency")
     agency_id = unique("agency")
     snapshot = {"id": agency_id, "code": unique("C"), "name": "Dinas", "type": "province", "parent_id": None,
                 "path": [], "status": "active"}
@@ -51,8 +52,8 @@ def test_a_replica_keeps_the_newest_snapshot_of_a_run_and_writes_it_once(mongo_d
         event = Event.from_dict(contract.build(source="agencies", subject=agency_id, sequence=sequence, data=data)
                                 .to_dict())
         replica.apply(event, contract.validate(event.data))
-    assert AgencyReplica._get_collection().find_one({"_id": agency_id}) is None  # nothing written before the flush
+    assert coll(AgencyReplica).find_one({"_id": agency_id}) is None  # nothing written before the flush
     assert replica.flush() == 1
-    stored = AgencyReplica._get_collection().find_one({"_id": agency_id})
+    stored = coll(AgencyReplica).find_one({"_id": agency_id})
     assert (stored["name"], stored["sequence"], stored["events_applied"]) == ("Dinas Baru", 3, 1)
     assert replica.flush() == 0

@@ -1,5 +1,6 @@
-"""Every route of the reforms service against every kind of caller: who may do it (the exact success
-status) and who is refused (403 problem+json), each case on fresh state.
+"""Every route of the reforms service over HTTP, once by a caller who may (the exact success status) and once
+by one who may not (403 problem+json), each on fresh state. The whole role × scope matrix runs on the commands
+and queries (tests/unit/reforms/test_matrix.py); this checks that every route hands the caller to them.
 
 The tree: Jambi > Tanjabbar > 22 units. Every activity is organised by unit01; its follow-up is owned by
 unit03."""
@@ -8,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import auth_header
+from tests.support.matrix import one_allowed_and_one_refused
 from tests.integration.reforms_support import (FGD, org, people, plan, ref, reforms_app,  # noqa: F401
                                                reforms_registry, reforms_repo, reforms_settings)
 
@@ -79,8 +81,7 @@ WRITES = {
 }
 
 
-@pytest.mark.parametrize("caller", CALLERS)
-@pytest.mark.parametrize("route", WRITES)
+@pytest.mark.parametrize("route, caller", one_allowed_and_one_refused(WRITES, CALLERS))
 def test_every_write_route_by_role_and_scope(ref, org, route, caller):
     prepare, success, allowed = WRITES[route]
     method, path, body, extra = prepare(ref, org)
@@ -105,8 +106,7 @@ READS = {
 }
 
 
-@pytest.mark.parametrize("caller", CALLERS)
-@pytest.mark.parametrize("route", READS)
+@pytest.mark.parametrize("route, caller", one_allowed_and_one_refused(READS, CALLERS))
 def test_every_read_route_by_role_and_scope(ref, org, route, caller):
     path, allowed = READS[route]
     role, home = CALLERS[caller]

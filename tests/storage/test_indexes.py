@@ -12,10 +12,11 @@ import pytest
 from pymongo import monitoring
 
 from shared.contracts.agencies import AGENCY_REGISTERED
-from shared.events.consumer import HandlerRegistry
+from shared.events.handlers import HandlerRegistry
 from shared.events.envelope import Event
-from shared.replicas.agencies import AGENCY_REPLICA, AgencyReplica
-from shared.store.outbox import OutboxRelay
+from shared.db import collection, create_indexes
+from shared.replicas.agencies import AgencyReplica, agency_replica
+from shared.store.relay import OutboxRelay
 from services.agencies.adapters import DOCUMENTS as AGENCY_DOCUMENTS
 from services.indicators.adapters import DOCUMENTS as INDICATOR_DOCUMENTS
 from services.reforms.adapters import DOCUMENTS as REFORM_DOCUMENTS
@@ -139,8 +140,9 @@ def exercise_every_agencies_route(client, mongo_db):
 
 def test_every_declared_index_exists_after_start_up(agencies_app, mongo_db):
     for document in {*AGENCY_DOCUMENTS, *INDICATOR_DOCUMENTS, *REFORM_DOCUMENTS}:
-        document.ensure_indexes()  # twice in a row (the app already did): still no error
-        existing = {tuple(spec["key"]) for spec in document._get_collection().index_information().values()}
+        create_indexes(mongo_db, document)
+        create_indexes(mongo_db, document)  # twice in a row: still no error
+        existing = {tuple(spec["key"]) for spec in collection(mongo_db, document).index_information().values()}
         declared = {tuple(spec["fields"]) for spec in document._meta["index_specs"]}
         assert declared <= existing, f"{document.__name__}: missing {declared - existing}"
 
@@ -153,15 +155,15 @@ def test_every_query_of_the_agencies_service_uses_an_index(client, mongo_db):
         from services.agencies.commands.common import SYSTEM, AgencyContext
         from services.agencies.commands.paths import repair_dirty_subtrees
 
-        relay = OutboxRelay([Agency._get_collection()], _AckingProducer(), "unused")
+        relay = OutboxRelay([collection(mongo_db, Agency)], _AckingProducer(), "unused")
         while relay.relay_once():
             pass
-        Agency._get_collection().update_one({"_id": sample_ids[0]}, {"$set": {"subtree_dirty": True}})
+        collection(mongo_db, Agency).update_one({"_id": sample_ids[0]}, {"$set": {"subtree_dirty": True}})
         from datetime import timedelta
-        assert repair_dirty_subtrees(AgencyContext(SYSTEM, client.application.extensions["kinerja.agencies"]),
+        assert repair_dirty_subtrees(AgencyContext(SYSTEM, client.application.extensions["kinerja.repository"]),
                                      grace=timedelta(0)) == 0
         registry = HandlerRegistry()
-        AGENCY_REPLICA.register(registry)
+        agency_replica(collection(mongo_db, AgencyReplica)).register(registry)
         events = []
         for unit in sample_ids:
             snapshot = {"id": unit, "code": "X", "name": "X", "type": "province", "parent_id": None,
@@ -169,7 +171,7 @@ def test_every_query_of_the_agencies_service_uses_an_index(client, mongo_db):
             event = AGENCY_REGISTERED.build(source="agencies", subject=unit, sequence=1, data={"agency": snapshot})
             events.append(Event.from_dict(event.to_dict()))
         deliver(registry, events)
-        AgencyReplica._get_collection().find_one({"_id": "unknown"})
+        collection(mongo_db, AgencyReplica).find_one({"_id": "unknown"})
     finally:
         RECORDER.recording.clear()
     assert_every_command_uses_an_index(mongo_db)
@@ -222,7 +224,7 @@ def test_every_query_of_the_indicators_service_uses_an_index(indicators_app, api
         api.get(f"/api/v1/audit?agency_id={tree['pendidikan']}")
     finally:
         RECORDER.recording.clear()
-    assert_every_command_uses_an_index(indicators_app.extensions["kinerja.indicators"].indicators.collection.database)
+    assert_every_command_uses_an_index(indicators_app.extensions["kinerja.repository"].indicators.collection.database)
 
 
 def test_every_query_of_the_reforms_service_uses_an_index(ref, indicators, reforms_repo, reforms_registry):

@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from shared.events.consumer import HandlerRegistry, MessageProcessor
+from shared.events.handlers import HandlerRegistry
+from shared.events.processing import MessageProcessor
 from shared.events.envelope import Event
 
 

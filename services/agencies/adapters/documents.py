@@ -2,8 +2,8 @@
 shared.store.AggregateStore, see adapters.repository)."""
 from __future__ import annotations
 
-from mongoengine import (BooleanField, DateTimeField, EmbeddedDocument, EmbeddedDocumentField, ListField,
-                         StringField)
+from mongoengine import (BooleanField, DateTimeField, DictField, EmbeddedDocument, EmbeddedDocumentField,
+                         IntField, ListField, StringField)
 
 from shared.store.outbox import OutboxDocument
 
@@ -34,6 +34,7 @@ class Agency(OutboxDocument):
             ("created_at", "_id"),
             ("updated_at", "_id"),
             {"fields": ["subtree_dirty"], "sparse": True},
+            "search",  # `q` (shared.search)
         ],
     }
 
@@ -51,3 +52,8 @@ class Agency(OutboxDocument):
     updated_at = DateTimeField()
     # Set by a move until every descendant's path has been rewritten (see commands.moves).
     subtree_dirty = BooleanField()
+    # Agencies being placed under this one right now ({id, at}) and how many ever were: a deactivation
+    # waits for them (see adapters.repository.AgencyRepository.placing_under).
+    placing = ListField(DictField())
+    placements = IntField()
+    search = ListField(StringField())  # the prefixes of its words (shared.search)

@@ -1,23 +1,50 @@
-"""Where agencies are kept: the aggregate store of the `agencies` collection (shared.store), and the
-few queries the commands and the read side need. Commands depend on this interface only; unit tests
-give them an in-memory one (tests/unit/agencies/fakes.py) with the same behaviour."""
+"""Where agencies are kept: the aggregate store of the `agencies` collection (shared.store), the directory
+authorization reads, the moves lease, and the few queries the commands and the read side need. Commands
+depend on this interface only; unit tests build it on an in-memory database (tests/support/fakes.py)."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
-from shared.settings import Settings
+from pymongo import ReturnDocument
+from pymongo.database import Database
+
+from shared.auth.directory import AgencyDirectory
+from shared.clock import now
+from shared.db import collection
+from shared.settings import Settings, SettingsError
 from shared.store.aggregates import AggregateStore
 from shared.store.lease import Lease, LeaseDocument
 from services.agencies.adapters.documents import Agency
+from services.agencies.domain.agency import AGENCY, DEFAULT_PARENT_RULES, ParentRules, parse_parent_rules
 
-# Stored but never shown: set while a move rewrites the paths of a subtree.
-INTERNAL_FIELDS = ("subtree_dirty",)
+# Stored but never shown: set while a move rewrites the paths of a subtree; agencies being placed under it.
+INTERNAL_FIELDS = ("subtree_dirty", "placing", "placements")
+
+
+@dataclass
+class Placement:
+    """The parent an agency is being placed under, as it was when the marker went in (`parent`) and when
+    it came out (`parent_after`: did it move meanwhile?). None for a root, or an unknown parent."""
+
+    parent: dict | None
+    parent_after: dict | None = None
 
 
 class AgencyRepository:
-    def __init__(self, store: AggregateStore):
+    def __init__(self, store: AggregateStore, leases, rules: ParentRules = DEFAULT_PARENT_RULES):
         self.store = store
+        self.directory = AgencyDirectory(store.collection)
+        self.leases = leases
+        self.rules = rules
+
+    @classmethod
+    def on(cls, db: Database, settings: Settings) -> "AgencyRepository":
+        store = AggregateStore(collection(db, Agency), AGENCY, source=settings.service,
+                               max_pending=settings.outbox_max_pending, internal_fields=INTERNAL_FIELDS)
+        return cls(store, collection(db, LeaseDocument), parent_rules_from(settings))
 
     def get(self, agency_id: str, *, internal: bool = False) -> dict | None:
         return self.store.get(agency_id, internal=internal)
@@ -41,8 +68,31 @@ class AgencyRepository:
 
     def moves_lease(self) -> Lease:
         """Moves are serialised registry-wide (they are rare, and two concurrent ones could build a cycle)."""
-        return Lease(LeaseDocument._get_collection, "agency-moves", ttl_s=30, wait_s=15,
-                     busy_message="another move is being carried out")
+        return Lease(self.leases, "agency-moves", ttl_s=30, wait_s=15, busy_message="another move is being carried out")
+
+    @contextmanager
+    def placing_under(self, parent_id: str | None, marker: str) -> Iterator[Placement]:
+        """While an agency is registered, moved or reactivated under `parent_id`, the parent carries a marker
+        ({id, at}) in its `placing` list, and its `placements` counter has counted the placement. A
+        deactivation of the parent waits while it holds a fresh marker, and writes only if the counter is
+        what it read before it counted the children; so the two cannot both succeed: either the
+        deactivation sees the new active child, or the placement sees an inactive parent. Each step is one
+        single-document write, so no transaction is needed; a crashed request's marker goes stale."""
+        if parent_id is None:
+            yield Placement(None)
+            return
+        agencies = self.store.collection
+        doc = agencies.find_one_and_update({"_id": parent_id}, {"$push": {"placing": {"id": marker, "at": now()}},
+                                                           "$inc": {"placements": 1}},
+                                           projection=self.store.hidden, return_document=ReturnDocument.AFTER)
+        placement = Placement(None if doc is None else self.store.public(doc))
+        try:
+            yield placement
+        finally:
+            if doc is not None:
+                after = agencies.find_one_and_update({"_id": parent_id}, {"$pull": {"placing": {"id": marker}}},
+                                                    projection=self.store.hidden, return_document=ReturnDocument.AFTER)
+                placement.parent_after = None if after is None else self.store.public(after)
 
     # -- read side -------------------------------------------------------------------------------
 
@@ -50,5 +100,10 @@ class AgencyRepository:
         return (self.store.find(selector, sort=sort, skip=(page - 1) * size, limit=size), self.store.count(selector))
 
 
-def agency_repository(settings: Settings) -> AgencyRepository:
-    return AgencyRepository(AggregateStore.of(Agency, settings, internal_fields=INTERNAL_FIELDS))
+def parent_rules_from(settings: Settings) -> ParentRules:
+    if not settings.agency_parent_rules:
+        return DEFAULT_PARENT_RULES
+    try:
+        return parse_parent_rules(settings.agency_parent_rules)
+    except ValueError as err:  # json.JSONDecodeError is a ValueError too
+        raise SettingsError(f"KINERJA_AGENCY_RULES: {err}") from None

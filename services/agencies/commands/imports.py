@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
@@ -18,10 +20,10 @@ from shared.auth.directory import ref_of
 from shared.auth.policy import Action, authorize
 from shared.contracts.agencies import AGENCY_UPDATED
 from shared.errors import Conflict, Invalid, TooLarge
-from services.agencies.commands.common import AgencyContext, write_change
+from services.agencies.commands.common import AgencyContext
 from services.agencies.commands.paths import rewrite_subtree_paths
-from services.agencies.commands.registry import new_agency
-from services.agencies.domain.agency import CODE_PATTERN, TYPE_PATTERN, AgencyRuleViolation, check_placement
+from services.agencies.commands.registry import DESCRIPTIVE_FIELDS, new_agency
+from services.agencies.domain.agency import AGENCY, CODE_PATTERN, TYPE_PATTERN, AgencyRuleViolation, check_placement
 
 MAX_ROWS = 20000
 INSERT_CHUNK = 500
@@ -176,7 +178,7 @@ def import_agencies(ctx: AgencyContext, raw_rows: list[tuple[int, dict]], dry_ru
         _update(ctx, rows)
     counts = {outcome: sum(1 for r in rows if r.outcome == outcome) for outcome in ("created", "updated", "unchanged")}
     return {"dry_run": dry_run, **counts, "rows": [{"line": r.line, "code": r.fields["code"], "outcome": r.outcome,
-                                                    "id": created.get(r.fields["code"]) or (r.existing or {}).get("_id")}
+                                                    "id": created.get(r.fields["code"]) or (r.existing or {}).get("id")}
                                                    for r in rows]}
 
 
@@ -196,55 +198,67 @@ def _authorize(ctx: AgencyContext, rows: list[Row], existing: dict[str, dict]) -
 
 def _descriptive_changes(row: Row) -> dict:
     wanted = _document_fields(row.fields)
-    return {k: wanted[k] for k in ("name", "short_name", "head", "contact") if row.existing.get(k) != wanted[k]}
+    return {k: wanted[k] for k in DESCRIPTIVE_FIELDS if row.existing.get(k) != wanted[k]}
 
 
 def _create(ctx: AgencyContext, rows: list[Row], existing: dict[str, dict], dry_run: bool) -> dict[str, str]:
-    placed = dict(existing)
-    created: dict[str, str] = {}
-    anchors: set[str] = set()
-    store = ctx.agencies.store
-    for level in _depth_order(rows):
-        docs = []
-        for row in level:
-            parent_code = row.fields.get("parent_code")
-            parent = placed.get(parent_code) if parent_code else None
-            if parent_code in existing:
-                anchors.add(parent_code)
-            state, event, audit = new_agency(ctx, _document_fields(row.fields), parent)
-            placed[row.fields["code"]] = state
-            row.outcome = "created"
-            docs.append(store.new_document(state, event, audit))
-            created[row.fields["code"]] = state["id"]
-        if dry_run or not docs:
-            continue
-        # Chunks bound the size of one insert command and let the relay start on the first ones early.
-        for start in range(0, len(docs), INSERT_CHUNK):
-            try:
-                store.create_many(docs[start:start + INSERT_CHUNK])
-            except Conflict as err:
-                raise Conflict(f"Some agencies were registered by someone else during this import ({err.detail}); "
-                               "run the import again to complete it.", kind="duplicate") from None
-    if not dry_run:
-        _follow_moved_anchors(ctx, existing, anchors)
+    """Insert the new rows level by level, under placement markers on the registry agencies they hang
+    under (anchors), so that no anchor is deactivated under the import (AgencyRepository.placing_under)."""
+    anchors = sorted({row.fields["parent_code"] for row in rows
+                      if row.existing is None and row.fields.get("parent_code") in existing})
+    marker = uuid.uuid4().hex
+    with ExitStack() as markers:
+        placements = {} if dry_run else {
+            code: markers.enter_context(ctx.agencies.placing_under(existing[code]["id"], marker)) for code in anchors}
+        placed = dict(existing)
+        for code, placement in placements.items():
+            if placement.parent is None or placement.parent["status"] != "active":
+                raise Conflict(f"Refused: {code} was deactivated during this import; nothing was imported.",
+                               kind="structure-conflict")
+            placed[code] = placement.parent  # as it is now, path included
+        created = _insert_levels(ctx, rows, placed, dry_run)
+    for code, placement in placements.items():
+        if placement.parent_after is not None and placement.parent_after["path"] != placed[code]["path"]:
+            # The anchor moved meanwhile, and the move's rewrite may have missed rows inserted after it looked.
+            with ctx.agencies.moves_lease() as lease:
+                rewrite_subtree_paths(ctx, placement.parent_after["id"], lease)
     return created
 
 
-def _follow_moved_anchors(ctx: AgencyContext, existing: dict[str, dict], anchors: set[str]) -> None:
-    """A registry agency the file hangs new rows under may have moved during the import, and the move's
-    rewrite may have missed rows inserted after it looked: rewrite those subtrees from the anchor as it is now."""
-    now_by_code = {d["code"]: d for d in ctx.agencies.by_codes(anchors)}
-    moved = [existing[code]["id"] for code in sorted(anchors)
-             if now_by_code.get(code, {}).get("path") != existing[code]["path"]]
-    if moved:
-        with ctx.agencies.moves_lease() as lease:
-            for anchor_id in moved:
-                rewrite_subtree_paths(ctx, anchor_id, lease)
+def _insert_levels(ctx: AgencyContext, rows: list[Row], placed: dict[str, dict], dry_run: bool) -> dict[str, str]:
+    created: dict[str, str] = {}
+    for level in _depth_order(rows):
+        changes = []
+        for row in level:
+            parent_code = row.fields.get("parent_code")
+            change = new_agency(ctx, _document_fields(row.fields), placed.get(parent_code) if parent_code else None)
+            placed[row.fields["code"]] = change.after
+            row.outcome = "created"
+            changes.append(change)
+            created[row.fields["code"]] = change.after["id"]
+        if dry_run:
+            continue
+        # Chunks bound the size of one insert command and let the relay start on the first ones early.
+        for start in range(0, len(changes), INSERT_CHUNK):
+            try:
+                ctx.agencies.store.create_many(changes[start:start + INSERT_CHUNK])
+            except Conflict as err:
+                raise Conflict(f"Some agencies were registered by someone else during this import ({err.detail}); "
+                               "run the import again to complete it.", kind="duplicate") from None
+    return created
 
 
 def _update(ctx: AgencyContext, rows: list[Row]) -> None:
+    """Descriptive differences of rows whose agency exists, each decided on the agency as it is now."""
     for row in rows:
-        if row.outcome == "updated":
-            changes = _descriptive_changes(row)
-            write_change(ctx, row.existing, changes, AGENCY_UPDATED, action="update", version=row.existing["version"],
-                         extra={"changed": sorted(changes)}, reason="bulk import")
+        if row.outcome != "updated":
+            continue
+        wanted = _document_fields(row.fields)
+
+        def decide(agency: dict, _):
+            changes = {k: wanted[k] for k in DESCRIPTIVE_FIELDS if agency.get(k) != wanted[k]}
+            if not changes:
+                return None
+            return ctx.changed(AGENCY, agency, changes, AGENCY_UPDATED, action="update",
+                               extra={"changed": sorted(changes)}, reason="bulk import")
+        ctx.agencies.store.update(row.existing["id"], decide)

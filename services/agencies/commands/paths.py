@@ -6,8 +6,9 @@ parent as it is NOW:
 - a move (commands.moves) holds the registry's moves lease, writes the moved agency with `subtree_dirty`,
   rewrites its descendants breadth first (one `path_changed` event each), then clears the flag; if the
   request dies half way the worker finishes it (`repair_dirty_subtrees`);
-- a registration or import that raced a move re-reads the parent after its insert and corrects its own
-  path if the parent moved meanwhile (`follow_parent`).
+- a registration or import that raced a move reads the parent again as its placement marker comes out
+  (AgencyRepository.placing_under) and corrects its own path if the parent moved meanwhile
+  (`follow_parent`).
 """
 from __future__ import annotations
 
@@ -16,32 +17,21 @@ from datetime import timedelta
 
 from shared.clock import now
 from shared.contracts.agencies import AGENCY_PATH_CHANGED
-from shared.errors import StaleVersion
-from shared.store.aggregates import NewEvent
 from services.agencies.commands.common import SYSTEM, AgencyContext
-from services.agencies.domain.agency import path_under, snapshot_of
+from services.agencies.domain.agency import AGENCY, path_under
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
 
-
-def rewrite_path(ctx: AgencyContext, agency: dict, path: list[str], moved_ancestor_id: str) -> dict:
-    """Give `agency` the path `path` with a `path_changed` event; retried if a concurrent edit bumps its
-    version. Derived changes leave no audit record: the move that caused them has one."""
-    for _ in range(MAX_ATTEMPTS):
+def rewrite_path(ctx: AgencyContext, agency_id: str, path: list[str], moved_ancestor_id: str) -> dict:
+    """Give the agency the path `path` with a `path_changed` event (decided again if a concurrent edit
+    bumps its version). Derived changes leave no audit record: the move that caused them has one."""
+    def decide(agency: dict, _):
         if agency.get("path") == path:
-            return agency
-        after = {**agency, "path": path}
-        event = NewEvent(AGENCY_PATH_CHANGED, {"agency": snapshot_of(after), "moved_ancestor_id": moved_ancestor_id})
-        try:
-            return ctx.agencies.store.change(agency["id"], agency["version"], {"path": path, "updated_at": now()},
-                                             event)
-        except StaleVersion:
-            agency = ctx.agencies.get(agency["id"])
-            if agency is None:
-                break
-    raise RuntimeError(f"could not rewrite the path of {agency and agency['id']}: it keeps changing")
+            return None
+        return ctx.changed(AGENCY, agency, {"path": path}, AGENCY_PATH_CHANGED, action="rewrite_path",
+                           extra={"moved_ancestor_id": moved_ancestor_id}, audited=False)
+    return ctx.agencies.store.update(agency_id, decide)
 
 
 def rewrite_subtree_paths(ctx: AgencyContext, root_id: str, lease) -> int:
@@ -59,7 +49,7 @@ def rewrite_subtree_paths(ctx: AgencyContext, root_id: str, lease) -> int:
         for child in ctx.agencies.children_of(list(wanted_under)):
             wanted = wanted_under[child["parent_id"]]
             if child.get("path") != wanted:
-                rewrite_path(ctx, child, wanted, root_id)
+                rewrite_path(ctx, child["id"], wanted, root_id)
                 changed += 1
             next_level[child["id"]] = [*wanted, child["id"]]
         wanted_under = next_level
@@ -67,17 +57,16 @@ def rewrite_subtree_paths(ctx: AgencyContext, root_id: str, lease) -> int:
     return changed
 
 
-def follow_parent(ctx: AgencyContext, agency: dict) -> dict:
+def follow_parent(ctx: AgencyContext, agency: dict, parent: dict | None) -> dict:
     """After inserting `agency`: if its parent moved meanwhile (a move's rewrite may not have seen the new
-    child), take the parent's path as it is now."""
-    if not agency.get("parent_id"):
+    child), take the parent's path as it is now (`parent`, read when the placement marker came out)."""
+    if not agency.get("parent_id") or parent is None:
         return agency
-    parent = ctx.agencies.get(agency["parent_id"])
-    wanted = path_under(parent) if parent else agency["path"]
+    wanted = path_under(parent)
     if wanted == agency["path"]:
         return agency
     log.info("a new agency's parent moved while it was registered; following it", extra={"agency_id": agency["id"]})
-    return rewrite_path(ctx, agency, wanted, agency["parent_id"])
+    return rewrite_path(ctx, agency["id"], wanted, agency["parent_id"])
 
 
 def repair_dirty_subtrees(ctx: AgencyContext, grace: timedelta = timedelta(seconds=30)) -> int:

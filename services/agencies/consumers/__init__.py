@@ -1,5 +1,5 @@
 """Event handlers of the agencies service. It consumes no other service's events yet."""
-from shared.events.consumer import HandlerRegistry
+from shared.events.handlers import HandlerRegistry
 
 
 def build_registry() -> HandlerRegistry:

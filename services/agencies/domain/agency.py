@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from typing import Mapping
 
+from shared.commands import Kind
+
 ROOT = None
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$"
@@ -91,3 +93,6 @@ def snapshot_of(agency: dict) -> dict:
 def audited_state_of(agency: dict) -> dict:
     """The fields an audit record shows before and after a change."""
     return {**snapshot_of(agency), "head": agency.get("head"), "contact": agency.get("contact")}
+
+
+AGENCY = Kind("agency", snapshot_of, audited=audited_state_of, searchable=("name", "short_name", "code"))

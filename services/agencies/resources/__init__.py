@@ -1,7 +1,6 @@
 """HTTP resources of the agencies service, one package per resource."""
-from shared.audit import audit_blueprint
 from services.agencies.resources.agencies.routes import blp as agencies_blp
 
 
 def blueprints():
-    return [agencies_blp, audit_blueprint()]
+    return [agencies_blp]

@@ -5,8 +5,7 @@ from shared.store.ledger import ProcessedEvent
 from services.indicators.adapters.documents import (AgencyWeight, Indicator, PeriodLock, Realisation,
                                                     RulePackDocument, Scorecard)
 
-# Every collection of this service; their indexes are created at start-up.
-DOCUMENTS = (AgencyReplica, AuditRecord, ProcessedEvent, Indicator, Realisation, PeriodLock, RulePackDocument,
-             Scorecard, AgencyWeight)
 # The aggregates whose events the worker relays.
 OUTBOX_DOCUMENTS = (Indicator, Realisation, PeriodLock, RulePackDocument, Scorecard, AgencyWeight)
+# Every collection of this service; their indexes are created at start-up.
+DOCUMENTS = (AgencyReplica, AuditRecord, ProcessedEvent, *OUTBOX_DOCUMENTS)

@@ -14,6 +14,7 @@ class Indicator(OutboxDocument):
         "parent_indicator_id",
         ("category", "_id"),
         ("code", "_id"),
+        "search",  # `q` (shared.search)
     ]}
 
     id = StringField(primary_key=True)
@@ -32,6 +33,7 @@ class Indicator(OutboxDocument):
     status = StringField(required=True)
     targets = DictField()          # period -> {value, min, max, revision, reason, by, at}
     target_history = ListField(DictField())
+    search = ListField(StringField())  # the prefixes of its words (shared.search)
     created_at = DateTimeField()
     updated_at = DateTimeField()
 
@@ -57,6 +59,9 @@ class Realisation(OutboxDocument):
     verified_by = StringField(null=True)
     verified_at = DateTimeField(null=True)
     reason = StringField(null=True)
+    # A count of completed reform activities that arrived while the period was locked: {value, reason, at,
+    # lock_id}; applied (through the workflow) when the period is unlocked.
+    pending_count = DictField(null=True)
     history = ListField(DictField())
     created_at = DateTimeField()
     updated_at = DateTimeField()
@@ -97,8 +102,12 @@ class Scorecard(OutboxDocument):
 
     id = StringField(primary_key=True)  # "<agency id>:<period>"
     agency_id = StringField(required=True)
+    # What a read shows of the agency and needs for the scope check, so that GET is one round trip.
+    agency = DictField()
+    agency_path = ListField(StringField())
     parent_id = StringField(null=True)
     period = StringField(required=True)
+    computed = BooleanField()
     period_start = StringField(required=True)  # ISO date: which rule pack applies, and what a new one rescores
     own = DictField()
     rollup = DictField()

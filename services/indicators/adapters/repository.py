@@ -1,39 +1,80 @@
 """Where the indicators service keeps its aggregates (indicators, realisations, period locks, rule packs,
-scorecards: each an AggregateStore) and the queries its commands, scorer and reads need, including its
-replica of the agency tree."""
+scorecards, roll-up weights: each an AggregateStore), its replica of the agency tree (the directory), the
+processed-event ledger, and the queries its commands, scorer and reads need — built on one database, the
+real one or an in-memory one in unit tests."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Iterable
 
-from shared.replicas.agencies import AgencyReplicaReads
+from pymongo.database import Database
+
+from shared.auth.directory import AgencyDirectory
+from shared.db import collection
+from shared.replicas.agencies import AgencyReplica
 from shared.settings import Settings
 from shared.store.aggregates import AggregateStore
+from shared.store.ledger import Ledger, ProcessedEvent
 from services.indicators.adapters.documents import (AgencyWeight, Indicator, PeriodLock, Realisation,
                                                     RulePackDocument, Scorecard)
 from services.indicators.domain.achievement import RulePack
+from services.indicators.domain.indicator import INDICATOR
+from services.indicators.domain.locks import LOCK
+from services.indicators.domain.rulepacks import RULEPACK, rule_pack_of
+from services.indicators.domain.scorecard import SCORECARD, WEIGHT
+from services.indicators.domain.workflow import REALISATION
+
+# A scorecard as GET /scorecard serves it: what the read needs, no bookkeeping (its scope: `agency_path`).
+CARD_READ = {"_id": 0, "agency_id": 0, "parent_id": 0, "period_start": 0, "version": 0, "created_at": 0,
+             "updated_at": 0, "outbox": 0, "outbox_due": 0, "outbox_failed": 0, "audit_pending": 0}
 
 
+class IndicatorsRepository:
+    def __init__(self, *, indicators: AggregateStore, realisations: AggregateStore, locks: AggregateStore,
+                 rulepacks: AggregateStore, scorecards: AggregateStore, weights: AggregateStore,
+                 directory: AgencyDirectory, ledger: Ledger):
+        self.indicators = indicators
+        self.realisations = realisations
+        self.locks = locks
+        self.rulepacks = rulepacks
+        self.scorecards = scorecards
+        self.weights_store = weights
+        self.directory = directory
+        self.ledger = ledger
 
-class IndicatorsRepository(AgencyReplicaReads):
-    def __init__(self, settings: Settings):
-        self.indicators = AggregateStore.of(Indicator, settings)
-        self.realisations = AggregateStore.of(Realisation, settings)
-        self.locks = AggregateStore.of(PeriodLock, settings)
-        self.rulepacks = AggregateStore.of(RulePackDocument, settings)
-        self.scorecards = AggregateStore.of(Scorecard, settings)
-        self.weights_store = AggregateStore.of(AgencyWeight, settings)
+    @classmethod
+    def on(cls, db: Database, settings: Settings) -> "IndicatorsRepository":
+        def store(document, kind, **options) -> AggregateStore:
+            return AggregateStore(collection(db, document), kind, source=settings.service,
+                                  max_pending=settings.outbox_max_pending, **options)
+        return cls(indicators=store(Indicator, INDICATOR), realisations=store(Realisation, REALISATION),
+                   locks=store(PeriodLock, LOCK), rulepacks=store(RulePackDocument, RULEPACK),
+                   scorecards=store(Scorecard, SCORECARD), weights=store(AgencyWeight, WEIGHT),
+                   directory=AgencyDirectory(collection(db, AgencyReplica)),
+                   ledger=Ledger(collection(db, ProcessedEvent)))
 
-    # -- roll-up weights (the agency tree itself: AgencyReplicaReads) ---------------------------
+    # -- the agency tree (replica) ---------------------------------------------------------------
 
-    def weights(self, agency_ids: Iterable[str]) -> dict[str, float]:
-        return {doc["id"]: doc["weight"] for doc in self.weights_store.find({"_id": {"$in": list(agency_ids)}})}
+    def agency(self, agency_id: str) -> dict | None:
+        return self.directory.agency(agency_id)
+
+    def agencies(self, agency_ids: Iterable[str]) -> dict[str, dict]:
+        return self.directory.agencies(agency_ids)
+
+    def subtree(self, agency_id: str) -> list[dict]:
+        return self.directory.subtree(agency_id)
+
+    def subtree_ids(self, agency_id: str) -> list[str]:
+        return self.directory.subtree_ids(agency_id)
 
     # -- indicators and realisations -------------------------------------------------------------
 
-    def indicators_of(self, agency_id: str, *, active_only: bool = True) -> list[dict]:
-        selector = {"agency_id": agency_id, **({"status": "active"} if active_only else {})}
-        return self.indicators.find(selector, sort=[("code", 1)])
+    def indicators_of(self, agency_ids: Iterable[str]) -> dict[str, list[dict]]:
+        """The active indicators of each agency, by code, in one query."""
+        found: dict[str, list[dict]] = {agency_id: [] for agency_id in agency_ids}
+        for indicator in self.indicators.find({"agency_id": {"$in": list(found)}, "status": "active"},
+                                              sort=[("code", 1)]):
+            found[indicator["agency_id"]].append(indicator)
+        return found
 
     def indicator_children(self, indicator_ids: Iterable[str]) -> list[dict]:
         return self.indicators.find({"parent_indicator_id": {"$in": list(indicator_ids)}}, sort=[("code", 1)])
@@ -41,7 +82,12 @@ class IndicatorsRepository(AgencyReplicaReads):
     def realisations_of(self, indicator_ids: Iterable[str], periods: Iterable[str]) -> list[dict]:
         return self.realisations.find({"indicator_id": {"$in": list(indicator_ids)}, "period": {"$in": list(periods)}})
 
-    # -- locks, rule packs, scorecards ---------------------------------------------------------------
+    def pending_counts(self, agency_ids: Iterable[str], periods: Iterable[str]) -> list[dict]:
+        """Realisations holding a reform count that arrived while their period was locked."""
+        return self.realisations.find({"agency_id": {"$in": list(agency_ids)}, "period": {"$in": list(periods)},
+                                       "pending_count": {"$exists": True}})
+
+    # -- locks, rule packs, weights, scorecards ----------------------------------------------------
 
     def locks_covering(self, agency_ids: Iterable[str], periods: Iterable[str]) -> list[dict]:
         return self.locks.find({"period": {"$in": list(periods)}, "agency_id": {"$in": list(agency_ids)}, "locked": True})
@@ -49,30 +95,27 @@ class IndicatorsRepository(AgencyReplicaReads):
     def rule_packs(self) -> list[RulePack]:
         return [rule_pack_of(doc) for doc in self.rulepacks.find({}, sort=[("effective_from", 1)])]
 
-    def scorecards_of(self, agency_ids: Iterable[str], period: str) -> dict[str, dict]:
-        return {doc["agency_id"]: doc for doc in
-                self.scorecards.find({"_id": {"$in": [f"{a}:{period}" for a in agency_ids]}})}
+    def weights(self, agency_ids: Iterable[str]) -> dict[str, float]:
+        return {doc["id"]: doc["weight"] for doc in self.weights_store.find({"_id": {"$in": list(agency_ids)}})}
 
-    def scorecard_periods_of(self, agency_ids: list[str]) -> dict[str, set[str]]:
+    def scorecards_by_id(self, card_ids: Iterable[str]) -> dict[str, dict]:
+        return {doc["id"]: doc for doc in self.scorecards.find({"_id": {"$in": list(card_ids)}})}
+
+    def scorecard_periods_of(self, agency_ids: Iterable[str]) -> dict[str, set[str]]:
         """The periods each agency has a scorecard for (agencies without any are left out)."""
-        if not agency_ids:
-            return {}
         periods: dict[str, set[str]] = {}
+        agency_ids = list(agency_ids)
+        if not agency_ids:
+            return periods
         for doc in self.scorecards.collection.find({"agency_id": {"$in": agency_ids}}, {"agency_id": 1, "period": 1}):
             periods.setdefault(doc["agency_id"], set()).add(doc["period"])
         return periods
 
+    def scorecards_from(self, day: str) -> list[tuple[str, str]]:
+        """(agency, period) of every scorecard whose period starts on or after `day` (ISO date)."""
+        return [(doc["agency_id"], doc["period"]) for doc in self.scorecards.collection.find(
+            {"period_start": {"$gte": day}}, {"agency_id": 1, "period": 1})]
 
-def rule_pack_of(doc: dict) -> RulePack:
-    return RulePack(version=doc["number"], effective_from=date.fromisoformat(doc["effective_from"]), cap=doc["cap"],
-                    bands=tuple((band["grade"], float("-inf") if band["above"] is None else band["above"])
-                                for band in doc["bands"]),
-                    green_from=doc["green_from"], yellow_from=doc["yellow_from"], description=doc.get("description", ""))
-
-
-def rule_pack_document(pack: RulePack, created_by: str) -> dict:
-    return {"id": str(pack.version), "number": pack.version, "effective_from": pack.effective_from.isoformat(),
-            "cap": pack.cap, "bands": [{"grade": grade, "above": None if above == float("-inf") else above}
-                                       for grade, above in pack.bands],
-            "green_from": pack.green_from, "yellow_from": pack.yellow_from, "description": pack.description,
-            "created_by": created_by}
+    def scorecard_for_reading(self, card_id: str) -> dict | None:
+        """A scorecard as GET serves it, in one round trip: the stored card with its scope (`agency_path`)."""
+        return self.scorecards.collection.find_one({"_id": card_id}, CARD_READ)

@@ -1,146 +1,149 @@
-"""Realisations: what an agency achieved for an indicator in a period, and their verification.
-
-    draft ──submit──▶ submitted ──verify──▶ verified
-      ▲                   │                    │
-      └──── edit ◀── rejected ◀──reject────────┘ (reopen, with a reason: back to draft)
+"""Realisations: what an agency achieved for an indicator in a period, and their verification (the
+workflow: domain.workflow).
 
 Operators record and submit inside their subtree; evaluators verify or reject inside theirs; nobody
 verifies or rejects a realisation they submitted, whatever their role. A locked period (of the agency or
 an ancestor) refuses every change, naming who locked it and when; reads show such a realisation as
-locked. Every change keeps its history.
+locked. Every change keeps its history and leaves an audit record, including the counts of completed
+reform activities the system submits for indicators fed by reforms.
 """
 from __future__ import annotations
 
-from shared.audit import audit_entry
+from typing import Callable
+
 from shared.auth.policy import Action
-from shared.clock import now
+from shared.auth.tokens import Principal
+from shared.commands import Change
 from shared.contracts.indicators import (REALISATION_RECORDED, REALISATION_REJECTED, REALISATION_REOPENED,
                                          REALISATION_SUBMITTED, REALISATION_VERIFIED)
-from shared.errors import Conflict, Forbidden, Invalid, NotFound, StaleVersion
+from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.events.contracts import EventContract
-from shared.store.aggregates import NewEvent
-from services.indicators.commands.common import IndicatorsContext, period_of, refuse_if_locked
+from services.indicators.commands.common import IndicatorsContext, lock_covering, period_of, refuse_if_locked
 from services.indicators.commands.indicators import existing as existing_indicator
+from services.indicators.domain.periods import Period
+from services.indicators.domain.workflow import REALISATION, next_status, realisation_id
 
-ALLOWED = {  # action -> the statuses it may start from
-    "record": ("draft", "rejected"), "submit": ("draft", "rejected"), "verify": ("submitted",),
-    "reject": ("submitted",), "reopen": ("verified", "rejected"),
-}
-DONE = {"record": "recorded", "submit": "submitted", "verify": "verified", "reject": "rejected", "reopen": "reopened"}
-SNAPSHOT_FIELDS = ("id", "indicator_id", "agency_id", "period", "value", "status", "submitted_by", "verified_by")
-
-
-def realisation_id(indicator_id: str, period: str) -> str:
-    return f"{indicator_id}:{period}"
+# Who submits the counts of completed reform activities.
+REFORMS = Principal(sub="system:reforms", role="admin", agency_id="*")
+PENDING = "pending_count"
 
 
-def snapshot_of(realisation: dict) -> dict:
-    return {key: realisation.get(key) for key in SNAPSHOT_FIELDS}
+def _write(ctx: IndicatorsContext, agency: dict, realisation: dict | None, fields: dict, contract: EventContract | None,
+           action: str, *, fresh: dict | None = None, reason: str | None = None, unset: tuple[str, ...] = ()) -> Change:
+    """The Change of one workflow step, with its history entry (what it did, the status and value after)."""
+    before = realisation or fresh
+    history = {"action": action, "status": fields.get("status", before["status"]),
+               "value": fields.get("value", before.get("value")), "reason": reason}
+    extra = {"reason": reason}
+    if realisation is None:
+        return ctx.created(REALISATION, {**fresh, **fields}, contract, action=action, agency=agency, extra=extra,
+                           reason=reason, history=history)
+    return ctx.changed(REALISATION, realisation, fields, contract, action=action, agency=agency, extra=extra,
+                       reason=reason, history=history, unset=unset)
 
 
-def _refuse_transition(realisation: dict, action: str) -> None:
-    if realisation["status"] not in ALLOWED[action]:
-        allowed = [a for a, starts in ALLOWED.items() if realisation["status"] in starts]
-        raise Conflict(f"A {realisation['status']} realisation cannot be {DONE[action]}"
-                       f"{'; from ' + realisation['status'] + ' it can be: ' + ', '.join(allowed) if allowed else ''}.",
-                       kind="invalid-transition", current_status=realisation["status"], allowed=allowed)
+def _fresh(indicator: dict, period: Period) -> dict:
+    return {"id": realisation_id(indicator["id"], str(period)), "indicator_id": indicator["id"],
+            "agency_id": indicator["agency_id"], "period": str(period), "value": None, "evidence": [], "note": None,
+            "status": "draft", "source": "manual", "submitted_by": None, "verified_by": None, "reason": None,
+            "history": []}
 
 
-def _write(ctx, indicator, agency, realisation, changes, contract: EventContract, action, version, reason=None):
-    at = now()
-    entry = {"at": at, "by": ctx.principal.sub, "action": action, "status": changes.get("status",
-                                                                                      realisation["status"]),
-             "value": changes.get("value", realisation.get("value")), "reason": reason}
-    changes = {**changes, "updated_at": at, "history": [*realisation.get("history", []), entry]}
-    after = {**realisation, **changes}
-    event = NewEvent(contract, {"realisation": snapshot_of(after), "reason": reason})
-    audit = audit_entry(ctx.principal, action=f"realisation.{action}", entity_type="realisation",
-                        entity_id=realisation["id"], agency_id=agency["id"],
-                        agency_path=[*agency.get("path", []), agency["id"]],
-                        before=snapshot_of(realisation) if version else None, after=snapshot_of(after), reason=reason)
-    if version == 0:
-        return ctx.repo.realisations.create({**after, "created_at": at}, event, audit)
-    return ctx.repo.realisations.change(realisation["id"], version, changes, event, audit)
-
-
-def _load(ctx: IndicatorsContext, indicator_id: str, period_text: str, action: Action):
-    indicator, agency = existing_indicator(ctx, indicator_id, action)
+def _step(ctx: IndicatorsContext, indicator_id: str, period_text: str, action: str, role_action: Action,
+          if_match: int | None, make: Callable[[dict | None, dict], tuple[dict, EventContract, str | None]], *,
+          create: bool = False) -> dict:
+    """One step of the workflow on the realisation of a period: the indicator's agency authorizes the
+    caller (before If-Match is compared), then `make(realisation, indicator, agency, period)` gives the
+    fields of the step, decided on the realisation as it is, in an open period."""
+    indicator, agency = existing_indicator(ctx, indicator_id, role_action)
     period = period_of(period_text, indicator["frequency"])
-    realisation = ctx.repo.realisations.get(realisation_id(indicator_id, str(period)))
-    return indicator, agency, period, realisation
 
-
-def _expected(realisation: dict, if_match: int | None) -> int:
-    if if_match is not None and if_match != realisation["version"]:
-        raise StaleVersion(f"The realisation is at version {realisation['version']}, not {if_match}; fetch it again.",
-                           current_version=realisation["version"])
-    return realisation["version"]
+    def decide(realisation: dict | None, _) -> Change:
+        if realisation is None and not create:
+            raise NotFound(f"No realisation of {period}{' to submit; record one first' if action == 'submit' else ''}.")
+        refuse_if_locked(ctx, agency, period)
+        status = next_status(realisation["status"] if realisation else "draft", action)
+        if action in ("verify", "reject") and realisation.get("submitted_by") == ctx.principal.sub:
+            raise Forbidden(f"Forbidden: nobody may {action} a realisation they submitted ({ctx.principal.sub} "
+                            "submitted this one); another evaluator must.", Action.VERIFY.value, agency["id"])
+        fields, contract, reason = make(realisation, indicator)
+        return _write(ctx, agency, realisation, {**fields, "status": status}, contract, action,
+                      fresh=_fresh(indicator, period), reason=reason)
+    # Missing is decide's to answer: with the message of the step (only `record` creates).
+    return ctx.repo.realisations.update(realisation_id(indicator_id, str(period)), decide, if_match=if_match,
+                                        create=True)
 
 
 def record_realisation(ctx: IndicatorsContext, indicator_id: str, period_text: str, fields: dict,
                        if_match: int | None = None) -> dict:
     """Create or change the draft of a period (a rejected one becomes a draft again)."""
-    indicator, agency, period, realisation = _load(ctx, indicator_id, period_text, Action.WRITE)
-    if indicator["status"] != "active":
-        raise Conflict("A retired indicator takes no realisations.", kind="retired")
-    refuse_if_locked(ctx, agency, period)
-    values = {"value": fields["value"], "evidence": fields.get("evidence") or [], "note": fields.get("note")}
-    if realisation is None:
-        fresh = {"id": realisation_id(indicator_id, str(period)), "indicator_id": indicator_id,
-                 "agency_id": indicator["agency_id"], "period": str(period), "status": "draft", "source": "manual",
-                 "submitted_by": None, "verified_by": None, "history": []}
-        return _write(ctx, indicator, agency, fresh, {**values, "status": "draft"}, REALISATION_RECORDED, "record", 0)
-    _refuse_transition(realisation, "record")
-    version = _expected(realisation, if_match)
-    return _write(ctx, indicator, agency, realisation, {**values, "status": "draft"}, REALISATION_RECORDED, "record",
-                  version)
+    def make(_realisation, indicator):
+        if indicator["status"] != "active":
+            raise Conflict("A retired indicator takes no realisations.", kind="retired")
+        return ({"value": fields["value"], "evidence": fields.get("evidence") or [], "note": fields.get("note")},
+                REALISATION_RECORDED, None)
+    return _step(ctx, indicator_id, period_text, "record", Action.WRITE, if_match, make, create=True)
 
 
 def submit_realisation(ctx: IndicatorsContext, indicator_id: str, period_text: str,
                        if_match: int | None = None) -> dict:
-    indicator, agency, period, realisation = _load(ctx, indicator_id, period_text, Action.WRITE)
-    if realisation is None:
-        raise NotFound(f"No realisation of {period} to submit; record one first.")
-    refuse_if_locked(ctx, agency, period)
-    _refuse_transition(realisation, "submit")
-    if realisation.get("value") is None:
-        raise Invalid.field("value", "a realisation needs a value before it is submitted")
-    return _write(ctx, indicator, agency, realisation,
-                  {"status": "submitted", "submitted_by": ctx.principal.sub, "submitted_at": now(),
-                   "verified_by": None, "reason": None},
-                  REALISATION_SUBMITTED, "submit", _expected(realisation, if_match))
-
-
-def _judge(ctx, indicator_id, period_text, action, if_match, reason=None):
-    indicator, agency, period, realisation = _load(ctx, indicator_id, period_text, Action.VERIFY)
-    if realisation is None:
-        raise NotFound(f"No realisation of {period}.")
-    refuse_if_locked(ctx, agency, period)
-    if realisation.get("submitted_by") == ctx.principal.sub and action in ("verify", "reject"):
-        raise Forbidden(f"Forbidden: nobody may {action} a realisation they submitted ({ctx.principal.sub} submitted "
-                        "this one); another evaluator must.", Action.VERIFY.value, agency["id"])
-    _refuse_transition(realisation, action)
-    return indicator, agency, realisation, _expected(realisation, if_match)
+    def make(realisation, _indicator):
+        if realisation.get("value") is None:
+            raise Invalid.field("value", "a realisation needs a value before it is submitted")
+        return ({"submitted_by": ctx.principal.sub, "submitted_at": ctx.clock(), "verified_by": None, "reason": None},
+                REALISATION_SUBMITTED, None)
+    return _step(ctx, indicator_id, period_text, "submit", Action.WRITE, if_match, make)
 
 
 def verify_realisation(ctx: IndicatorsContext, indicator_id: str, period_text: str, if_match: int | None = None) -> dict:
-    indicator, agency, realisation, version = _judge(ctx, indicator_id, period_text, "verify", if_match)
-    return _write(ctx, indicator, agency, realisation,
-                  {"status": "verified", "verified_by": ctx.principal.sub, "verified_at": now(), "reason": None},
-                  REALISATION_VERIFIED, "verify", version)
+    return _step(ctx, indicator_id, period_text, "verify", Action.VERIFY, if_match, lambda _r, _i: (
+        {"verified_by": ctx.principal.sub, "verified_at": ctx.clock(), "reason": None}, REALISATION_VERIFIED, None))
 
 
 def reject_realisation(ctx: IndicatorsContext, indicator_id: str, period_text: str, reason: str,
                        if_match: int | None = None) -> dict:
-    indicator, agency, realisation, version = _judge(ctx, indicator_id, period_text, "reject", if_match, reason)
-    return _write(ctx, indicator, agency, realisation, {"status": "rejected", "verified_by": ctx.principal.sub,
-                                                        "verified_at": now(), "reason": reason},
-                  REALISATION_REJECTED, "reject", version, reason)
+    return _step(ctx, indicator_id, period_text, "reject", Action.VERIFY, if_match, lambda _r, _i: (
+        {"verified_by": ctx.principal.sub, "verified_at": ctx.clock(), "reason": reason}, REALISATION_REJECTED, reason))
 
 
 def reopen_realisation(ctx: IndicatorsContext, indicator_id: str, period_text: str, reason: str,
                        if_match: int | None = None) -> dict:
-    indicator, agency, realisation, version = _judge(ctx, indicator_id, period_text, "reopen", if_match, reason)
-    return _write(ctx, indicator, agency, realisation, {"status": "draft", "verified_by": None, "verified_at": None,
-                                                        "reason": reason},
-                  REALISATION_REOPENED, "reopen", version, reason)
+    return _step(ctx, indicator_id, period_text, "reopen", Action.VERIFY, if_match, lambda _r, _i: (
+        {"verified_by": None, "verified_at": None, "reason": reason}, REALISATION_REOPENED, reason))
+
+
+def count_reform_activities(ctx: IndicatorsContext, indicator: dict, period: Period, count: int) -> dict | None:
+    """The realisation of an indicator fed by reforms says `count` completed activities: submitted by the
+    system (ctx's principal) as a new version awaiting verification, from whatever state the realisation is
+    in (a verified one that changes needs verifying again), with its history entry and audit record.
+
+    While the period is locked the count is kept as pending on the realisation (visible to readers) and
+    applied when the period is unlocked (consumers.reform_activities). None if the agency is unknown here."""
+    agency = ctx.repo.agency(indicator["agency_id"])
+    if agency is None:
+        return None
+    reason = f"{count} completed reform activit{'y' if count == 1 else 'ies'}"
+    fresh = {**_fresh(indicator, period), "source": "reforms"}
+
+    def decide(realisation: dict | None, _) -> Change | None:
+        current = realisation or fresh
+        lock = lock_covering(ctx, agency, period)
+        if lock is not None:
+            if (current.get(PENDING) or {}).get("value") == count:
+                return None
+            pending = {"value": count, "reason": reason, "at": ctx.clock(), "lock_id": lock["id"]}
+            return _write(ctx, agency, realisation, {PENDING: pending}, None, "count_pending", fresh=fresh,
+                          reason=f"{reason}; period {lock['period']} is locked: kept until it is unlocked")
+        if realisation is not None and realisation.get("value") == count \
+                and realisation["status"] in ("submitted", "verified"):
+            if PENDING not in realisation:
+                return None  # already counted (a redelivery)
+            return ctx.changed(REALISATION, realisation, {}, None, action="count", agency=agency,
+                               reason=reason, unset=(PENDING,))
+        fields = {"value": count, "status": next_status(current["status"], "count"), "source": "reforms",
+                  "submitted_by": ctx.principal.sub, "submitted_at": ctx.clock(), "verified_by": None,
+                  "verified_at": None, "reason": None}
+        contract = REALISATION_RECORDED if current["status"] == "submitted" else REALISATION_SUBMITTED
+        return _write(ctx, agency, realisation, fields, contract, "count", fresh=fresh, reason=reason,
+                      unset=(PENDING,) if realisation is not None and PENDING in realisation else ())
+    return ctx.repo.realisations.update(fresh["id"], decide, create=True)

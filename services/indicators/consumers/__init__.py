@@ -1,19 +1,16 @@
 """Event handlers of the indicators service: the agency replica, the scorecards kept from every event
 that can change a score, and completed reform activities counted toward linked indicators."""
-from shared.events.consumer import HandlerRegistry
-from shared.replicas.agencies import AGENCY_REPLICA
-from shared.settings import load_settings
-from services.indicators import SERVICE
+from shared.events.handlers import HandlerRegistry
+from shared.replicas.agencies import agency_replica
 from services.indicators.adapters.repository import IndicatorsRepository
 from services.indicators.consumers.reform_activities import ReformCounter
 from services.indicators.consumers.scorecards import Scorer
 
 
-def build_registry(repo: IndicatorsRepository | None = None) -> HandlerRegistry:
+def build_registry(repo: IndicatorsRepository) -> HandlerRegistry:
     """The replica first: its flush runs before the scorer's, which reads the tree."""
-    repo = repo or IndicatorsRepository(load_settings(SERVICE))
     registry = HandlerRegistry()
-    AGENCY_REPLICA.register(registry)
+    agency_replica(repo.directory.collection).register(registry)
     ReformCounter(repo).register(registry)
     Scorer(repo).register(registry)
     return registry

@@ -3,31 +3,26 @@
 An indicator defined as fed by reform activities (`fed_by_reforms`: the RB areas that count, or [] for
 any) takes as its realisation for a period the number of completed activities linked to it that ended in
 that period. Each activity counts once, however often its event is delivered: the fact is recorded in the
-processed-event ledger, and the realisation derived from the ledger's facts (shared.store.ledger). The
-derived realisation awaits verification like any other (a new count reopens a verified one).
+processed-event ledger, and the count derived from the ledger's facts (shared.store.ledger). The count
+goes through the workflow as a command of the system (commands.realisations.count_reform_activities):
+submitted, awaiting verification like any other, audited; kept as pending while its period is locked,
+and applied when the period is unlocked.
 """
 from __future__ import annotations
 
-import logging
 from datetime import date
 
-from shared.clock import now
-from shared.contracts.indicators import REALISATION_RECORDED, REALISATION_SUBMITTED
+from shared.contracts.indicators import PERIOD_UNLOCKED
 from shared.contracts.reforms import ACTIVITY_COMPLETED
-from shared.errors import Conflict
-from shared.events.consumer import HandlerRegistry
 from shared.events.envelope import Event
-from shared.store.aggregates import NewEvent
-from shared.store.ledger import apply_once
+from shared.events.handlers import HandlerRegistry
 from services.indicators.adapters.repository import IndicatorsRepository
-from services.indicators.commands.common import SYSTEM, IndicatorsContext, refuse_if_locked
-from services.indicators.commands.realisations import realisation_id, snapshot_of
-from services.indicators.domain.periods import Period
-
-log = logging.getLogger(__name__)
+from services.indicators.commands.common import IndicatorsContext
+from services.indicators.commands.realisations import REFORMS, count_reform_activities
+from services.indicators.domain.periods import Period, parse_period
+from services.indicators.domain.workflow import realisation_id
 
 CONSUMER = "indicators.reform-activities"
-REFORMS = "system:reforms"
 
 
 def period_of_day(day: date, frequency: str) -> Period:
@@ -47,52 +42,34 @@ class ReformCounter:
 
     def register(self, registry: HandlerRegistry) -> None:
         registry.on(ACTIVITY_COMPLETED, self.on_completed)
+        registry.on(PERIOD_UNLOCKED, self.on_unlocked)
+
+    def _count(self, indicator: dict, period: Period, facts: list[dict]) -> None:
+        count_reform_activities(IndicatorsContext(REFORMS, self.repo), indicator, period, activities_in(facts))
 
     def on_completed(self, event: Event, data: dict) -> None:
         activity = data["activity"]
         ended = date.fromisoformat(activity["end"][:10])
-        for indicator_id in activity["linked_indicator_ids"]:
-            indicator = self.repo.indicators.get(indicator_id)
-            areas = (indicator or {}).get("fed_by_reforms")
-            if indicator is None or areas is None or indicator["status"] != "active":
-                continue
-            if areas and activity["area"] not in areas:
+        linked = self.repo.indicators.find({"_id": {"$in": list(activity["linked_indicator_ids"])}})
+        for indicator in sorted(linked, key=lambda i: i["id"]):
+            areas = indicator.get("fed_by_reforms")
+            if areas is None or indicator["status"] != "active" or (areas and activity["area"] not in areas):
                 continue
             period = period_of_day(ended, indicator["frequency"])
-            key = realisation_id(indicator_id, str(period))
-            apply_once(CONSUMER, event, key, {"activity_id": activity["id"], "area": activity["area"]},
-                       lambda facts, i=indicator, p=period: self._derive(i, p, activities_in(facts)))
+            self.repo.ledger.apply_once(CONSUMER, event, realisation_id(indicator["id"], str(period)),
+                                        {"activity_id": activity["id"], "area": activity["area"]},
+                                        lambda facts, i=indicator, p=period: self._count(i, p, facts))
 
-    def _derive(self, indicator: dict, period: Period, count: int) -> None:
-        """The realisation of the period says `count` activities, awaiting verification."""
-        agency = self.repo.agency(indicator["agency_id"])
-        if agency is None:
-            return
-        ctx = IndicatorsContext(SYSTEM, self.repo)
-        try:
-            refuse_if_locked(ctx, agency, period)
-        except Conflict as locked:
-            log.warning("a completed activity falls in a locked period; not counted there",
-                        extra={"indicator_id": indicator["id"], "period": str(period), "detail": locked.detail})
-            return
-        key = realisation_id(indicator["id"], str(period))
-        current = self.repo.realisations.get(key)
-        if current is not None and current.get("value") == count and current["status"] in ("submitted", "verified"):
-            return  # already derived (a redelivery)
-        at = now()
-        entry = {"at": at, "by": REFORMS, "action": "count", "status": "submitted", "value": count,
-                 "reason": f"{count} completed reform activit{'y' if count == 1 else 'ies'}"}
-        changes = {"value": count, "status": "submitted", "source": "reforms", "submitted_by": REFORMS,
-                   "submitted_at": at, "verified_by": None, "updated_at": at}
-        if current is None:
-            state = {"id": key, "indicator_id": indicator["id"], "agency_id": indicator["agency_id"],
-                     "period": str(period), "evidence": [], "note": None, "reason": None, "created_at": at,
-                     "history": [entry], **changes}
-            self.repo.realisations.create(state, NewEvent(REALISATION_SUBMITTED, {"realisation": snapshot_of(state),
-                                                                                   "reason": entry["reason"]}))
-            return
-        after = {**current, **changes}
-        self.repo.realisations.change(key, current["version"], {**changes, "history": [*current["history"], entry]},
-                                      NewEvent(REALISATION_SUBMITTED if current["status"] != "submitted"
-                                               else REALISATION_RECORDED,
-                                               {"realisation": snapshot_of(after), "reason": entry["reason"]}))
+    def on_unlocked(self, event: Event, data: dict) -> None:
+        """Counts kept pending while the period was locked (for the lock's agency and its subtree, in its
+        period and the periods inside it) go through now; one still under another lock stays pending."""
+        lock = data["lock"]
+        period = parse_period(lock["period"])
+        periods = {str(p) for frequency in ("annual", "quarterly", "monthly") for p in period.inside(frequency)}
+        waiting = self.repo.pending_counts(self.repo.subtree_ids(lock["agency_id"]), periods)
+        indicators = {i["id"]: i for i in self.repo.indicators.find({"_id": {"$in": [r["indicator_id"] for r in waiting]}})}
+        for realisation in waiting:
+            indicator = indicators.get(realisation["indicator_id"])
+            if indicator is not None:
+                self._count(indicator, parse_period(realisation["period"]),
+                            self.repo.ledger.facts(CONSUMER, realisation["id"]))

@@ -1,57 +1,70 @@
 """Scorecards: the read model of every agency's score for every period, kept up to date by events.
 
-Any event that can change a score marks (agency, period) dirty, for the period and the periods containing
-it (a verified March realisation changes 202503, 2025Q1 and 2025). When the consumer has handled a run of
-messages, each dirty scorecard is computed once from the current state: the agency's indicators, targets
-and verified realisations, the rule pack in force, and its children's scorecards. A scorecard whose
-scores changed emits `score.changed`, which marks its parent dirty in turn: roll-ups climb the tree one
-event at a time, and stop where nothing changed. Computing is idempotent, so redeliveries change nothing.
+Any event that can change a score marks scorecards dirty: a verified March realisation marks its agency's
+202503, 2025Q1 and 2025; an indicator or agency change marks every period the agency has a card for; a
+child's changed score marks its parent's card, for its roll-up only. When the consumer has handled a run
+of messages, `flush` loads what the dirty cards are made of in batches (rule packs once; indicators,
+verified realisations, children, their cards and weights of every dirty agency of a level in a few
+queries), computes them with the pure rules of domain.scorecard, and stores those that changed.
+
+It works deepest agencies first, and when a card's scores change it computes the parent's card in the
+same flush (the roll-up climbs the tree without a Kafka round trip per level); the `score.changed` event
+every such card emits still tells other consumers, and when it comes back here it changes nothing: the
+parent's row already reflects that version of the child's card. A card another worker wrote meanwhile
+is computed again from fresh inputs; `flush` returns only when every dirty card is stored, and raises
+(so that the batch's offsets are not committed and its messages come again) rather than drop one.
 """
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from dataclasses import dataclass
 
-from shared.contracts.agencies import (AGENCY_DEACTIVATED, AGENCY_MOVED, AGENCY_REACTIVATED, AGENCY_REGISTERED,
-                                       AGENCY_UPDATED)
+from shared.commands import Change, CommandContext
+from shared.contracts.agencies import (AGENCY_DEACTIVATED, AGENCY_MOVED, AGENCY_PATH_CHANGED, AGENCY_REACTIVATED,
+                                       AGENCY_REGISTERED, AGENCY_UPDATED)
 from shared.contracts.indicators import (INDICATOR_DEFINED, INDICATOR_RETIRED, INDICATOR_UPDATED,
                                          REALISATION_REJECTED, REALISATION_REOPENED, REALISATION_SUBMITTED,
                                          REALISATION_VERIFIED, RULEPACK_ADDED, SCORE_CHANGED, TARGET_SET,
                                          WEIGHT_SET)
-from shared.errors import StaleVersion
-from shared.events.consumer import HandlerRegistry
+from shared.errors import Conflict, StaleVersion
 from shared.events.envelope import Event
-from shared.store.aggregates import NewEvent
+from shared.events.handlers import HandlerRegistry
 from services.indicators.adapters.repository import IndicatorsRepository
-from services.indicators.domain.achievement import Target, rule_pack_for
-from services.indicators.domain.periods import FREQUENCIES, Period, parse_period
-from services.indicators.domain.scoring import Score, coverage, indicator_result, rollup, weighted_mean
+from services.indicators.commands.common import SYSTEM
+from services.indicators.domain.achievement import RulePack, rule_pack_for
+from services.indicators.domain.periods import Period, parse_period
+from services.indicators.domain.scorecard import SCORECARD, differs, own_part, scorecard_id, summary, with_rollup
 
 log = logging.getLogger(__name__)
 
-SCORE_FIELDS = ("score", "grade", "rollup_score", "rollup_grade", "coverage")
+# How often one card is computed again in a flush because another worker wrote it first.
+MAX_CONFLICTS = 10
+
+Card = tuple[str, str]  # (agency id, period)
 
 
-def scorecard_id(agency_id: str, period: str) -> str:
-    return f"{agency_id}:{period}"
+@dataclass
+class _Marks:
+    """What the batch's events made dirty. `full`: cards to compute from their inputs; `rollup`: cards whose
+    children changed (their own part is kept); `touched`: agency -> whether its own cards are dirty in full,
+    and the agencies (parents) whose cards' roll-ups are dirty, in every period the agency has a card for;
+    `changed`: cards whose scores changed, with the version their event names."""
 
+    full: set[Card]
+    rollup: set[Card]
+    touched: dict[str, tuple[bool, set[str]]]
+    changed: dict[Card, int]
 
-def _target(record: dict | None) -> Target | None:
-    if not record:
-        return None
-    return Target(value=record.get("value"), min=record.get("min"), max=record.get("max"))
+    @classmethod
+    def empty(cls) -> "_Marks":
+        return cls(set(), set(), {}, {})
 
 
 class Scorer:
     def __init__(self, repo: IndicatorsRepository):
         self.repo = repo
-        self.dirty: set[tuple[str, str]] = set()
-        # agency -> other agencies (its parents) to recompute in every period the agency has a scorecard for;
-        # resolved into `dirty` with one query per batch rather than one per event
-        self.touched: dict[str, set[str]] = {}
-        # (agency, period) whose score changed: its parent's scorecard of the period is dirty; parents are
-        # looked up once per batch too
-        self.changed: set[tuple[str, str]] = set()
+        self.ctx = CommandContext(SYSTEM)
+        self.marks = _Marks.empty()
 
     def register(self, registry: HandlerRegistry) -> None:
         for contract in (REALISATION_SUBMITTED, REALISATION_VERIFIED, REALISATION_REJECTED, REALISATION_REOPENED):
@@ -62,7 +75,8 @@ class Scorer:
         registry.on(SCORE_CHANGED, self._on_score_changed)
         registry.on(RULEPACK_ADDED, self._on_rule_pack)
         registry.on(WEIGHT_SET, self._on_weight)
-        for contract in (AGENCY_MOVED, AGENCY_DEACTIVATED, AGENCY_REACTIVATED, AGENCY_UPDATED, AGENCY_REGISTERED):
+        for contract in (AGENCY_MOVED, AGENCY_DEACTIVATED, AGENCY_REACTIVATED, AGENCY_UPDATED, AGENCY_REGISTERED,
+                         AGENCY_PATH_CHANGED):
             registry.on(contract, self._on_agency)
         registry.after_each_batch(self.flush)
 
@@ -70,7 +84,11 @@ class Scorer:
 
     def mark(self, agency_id: str | None, period: Period) -> None:
         if agency_id:
-            self.dirty.update((agency_id, str(p)) for p in period.containing())
+            self.marks.full.update((agency_id, str(p)) for p in period.containing())
+
+    def _touch(self, agency_id: str, own: bool, parents=()) -> None:
+        was_own, others = self.marks.touched.get(agency_id, (False, set()))
+        self.marks.touched[agency_id] = (was_own or own, others | set(parents))
 
     def _on_realisation(self, event: Event, data: dict) -> None:
         realisation = data["realisation"]
@@ -80,127 +98,185 @@ class Scorer:
         self.mark(data["indicator"]["agency_id"], parse_period(data["period"]))
 
     def _on_indicator(self, event: Event, data: dict) -> None:
-        self.touched.setdefault(data["indicator"]["agency_id"], set())
+        self._touch(data["indicator"]["agency_id"], own=True)
 
     def _on_score_changed(self, event: Event, data: dict) -> None:
         card = data["scorecard"]
-        self.changed.add((card["agency_id"], card["period"]))
+        key = (card["agency_id"], card["period"])
+        self.marks.changed[key] = max(self.marks.changed.get(key, 0), event.sequence)
 
     def _on_weight(self, event: Event, data: dict) -> None:
         agency = self.repo.agency(data["weight"]["id"])
         if agency and agency.get("parent_id"):
-            self.touched.setdefault(agency["id"], set()).add(agency["parent_id"])
+            self._touch(agency["id"], own=False, parents={agency["parent_id"]})
 
     def _on_rule_pack(self, event: Event, data: dict) -> None:
-        for card in self.repo.scorecards.collection.find(
-                {"period_start": {"$gte": data["rulepack"]["effective_from"]}}, {"agency_id": 1, "period": 1}):
-            self.dirty.add((card["agency_id"], card["period"]))
+        self.marks.full.update(self.repo.scorecards_from(data["rulepack"]["effective_from"]))
 
     def _on_agency(self, event: Event, data: dict) -> None:
-        """A move, (de)activation or rename changes the roll-ups above the agency (old and new parents)."""
+        """A move, (de)activation or rename changes the agency's own cards (what they show of it, its scope)
+        and the roll-ups above it (old and new parents)."""
         agency = data["agency"]
         parents = {agency.get("parent_id"), data.get("old_parent_id"), data.get("new_parent_id")} - {None}
-        self.touched.setdefault(agency["id"], set()).update(parents)
+        self._touch(agency["id"], own=True, parents=parents)
 
     # -- computing -------------------------------------------------------------------------------
 
     def flush(self) -> int:
-        self._resolve()
-        dirty, self.dirty = sorted(self.dirty), set()
+        """Compute and store every dirty card (deepest agencies first, climbing in the same flush); returns
+        how many cards' scores changed. Raises if a card could not be stored: nothing is dropped."""
+        marks, self.marks = self.marks, _Marks.empty()
+        try:
+            return self._flush(marks)
+        except BaseException:
+            log.warning("a scorecard flush failed; the batch's events will be handled again")
+            raise
+
+    def _flush(self, marks: _Marks) -> int:
+        full, rollup = set(marks.full), set(marks.rollup)
+        self._resolve_touched(marks.touched, full, rollup)
+        self._resolve_changed(marks.changed, rollup)
+        if not full and not rollup:
+            return 0
+        packs = self.repo.rule_packs()
+        agencies = self._with_ancestors({agency_id for agency_id, _ in full | rollup})
+        levels: dict[int, dict[Card, bool]] = {}
+        for card in full | rollup:
+            agency = agencies.get(card[0])
+            if agency is not None:
+                levels.setdefault(len(agency.get("path") or ()), {})[card] = card in full
         changed = 0
-        for agency_id, period in dirty:
-            for _ in range(5):  # another worker may write the same scorecard: compute again from its state
-                try:
-                    changed += self.recompute(agency_id, parse_period(period))
-                    break
-                except StaleVersion:
-                    continue
+        while levels:
+            depth = max(levels)
+            for agency_id, period in self._compute_level(levels.pop(depth), agencies, packs):
+                changed += 1
+                parent_id = agencies[agency_id].get("parent_id")
+                if parent_id in agencies:
+                    levels.setdefault(depth - 1, {}).setdefault((parent_id, period), False)
         return changed
 
-    def _resolve(self) -> None:
-        """Turn what the batch's events touched into dirty (agency, period) pairs, with one query each."""
-        touched, self.touched = self.touched, {}
-        for agency_id, periods in self.repo.scorecard_periods_of(list(touched)).items():
+    def _resolve_touched(self, touched: dict[str, tuple[bool, set[str]]], full: set[Card], rollup: set[Card]) -> None:
+        """Agencies touched by the batch's events → their dirty cards, with one query."""
+        for agency_id, periods in self.repo.scorecard_periods_of(touched).items():
+            own, parents = touched[agency_id]
             for period in periods:
-                self.dirty.add((agency_id, period))
-                self.dirty.update((other, period) for other in touched[agency_id])
-        changed, self.changed = self.changed, set()
-        agencies = self.repo.agencies({agency_id for agency_id, _ in changed}) if changed else {}
-        for agency_id, period in changed:
-            parent = agencies.get(agency_id, {}).get("parent_id")
-            if parent:
-                self.dirty.add((parent, period))
+                if own:
+                    full.add((agency_id, period))
+                rollup.update((parent, period) for parent in parents)
 
-    def recompute(self, agency_id: str, period: Period) -> bool:
-        """Compute (agency, period) from the current state and store it; True when its scores changed."""
-        agency = self.repo.agency(agency_id)
-        if agency is None:
-            return False
-        rules = rule_pack_for(self.repo.rule_packs(), period.start)
-        indicators = [i for i in self.repo.indicators_of(agency_id)
-                      if FREQUENCIES.index(i["frequency"]) >= FREQUENCIES.index(period.frequency)]
-        needed = {str(p) for i in indicators for p in period.inside(i["frequency"])}
-        verified: dict[str, dict[str, float]] = {}
-        for realisation in self.repo.realisations_of([i["id"] for i in indicators], needed):
+    def _resolve_changed(self, changed: dict[Card, int], rollup: set[Card]) -> None:
+        """A child's changed card makes its parent's roll-up dirty, unless the parent's card already
+        reflects that version of the child's card (it was climbed to in the flush that changed it)."""
+        if not changed:
+            return
+        agencies = self.repo.agencies({agency_id for agency_id, _ in changed})
+        wanted = {}
+        for (agency_id, period), version in changed.items():
+            parent_id = agencies.get(agency_id, {}).get("parent_id")
+            if parent_id:
+                wanted[(parent_id, period)] = wanted.get((parent_id, period), []) + [(agency_id, version)]
+        cards = self.repo.scorecards_by_id(scorecard_id(*card) for card in wanted)
+        for card, children in wanted.items():
+            rows = {row["agency_id"]: row.get("card_version") or 0
+                    for row in cards.get(scorecard_id(*card), {}).get("children", ())}
+            if any(rows.get(child, 0) < version for child, version in children):
+                rollup.add(card)
+
+    def _with_ancestors(self, agency_ids: set[str]) -> dict[str, dict]:
+        """The agencies and all their ancestors (the cards a flush may climb to), in two queries."""
+        agencies = self.repo.agencies(agency_ids)
+        above = {a for agency in agencies.values() for a in agency.get("path") or ()} - set(agencies)
+        return {**agencies, **(self.repo.agencies(above) if above else {})}
+
+    def _compute_level(self, cards: dict[Card, bool], agencies: dict[str, dict], packs: list[RulePack]) -> list[Card]:
+        """Compute and store the cards of one level (True: in full; False: the roll-up only); returns those
+        whose scores changed. A card written by someone else meanwhile is computed again, from fresh inputs."""
+        changed: list[Card] = []
+        conflicts: dict[Card, int] = {}
+        pending = dict(cards)
+        while pending:
+            current = self.repo.scorecards_by_id(scorecard_id(*card) for card in pending)
+            # A card without a stored own part is computed in full.
+            for card in pending:
+                if scorecard_id(*card) not in current:
+                    pending[card] = True
+            computed = self._computed(pending, current, agencies, packs)
+            retry: dict[Card, bool] = {}
+            for card, state in computed.items():
+                stored = current.get(state["id"])
+                if not differs(stored, state):
+                    continue
+                try:
+                    self._store(stored, state)
+                except StaleVersion:
+                    conflicts[card] = conflicts.get(card, 0) + 1
+                    if conflicts[card] >= MAX_CONFLICTS:
+                        raise RuntimeError(f"scorecard {state['id']} kept changing under this worker") from None
+                    retry[card] = True
+                    continue
+                if stored is None or summary(stored) != summary(state):
+                    changed.append(card)
+            pending = retry
+        return changed
+
+    def _computed(self, cards: dict[Card, bool], current: dict[str, dict], agencies: dict[str, dict],
+                  packs: list[RulePack]) -> dict[Card, dict]:
+        """The cards computed from their inputs, loaded in one query per kind of input for the whole level."""
+        owners = {agency_id for agency_id, _ in cards}
+        in_full = [card for card, full in cards.items() if full]
+        indicators = self.repo.indicators_of({agency_id for agency_id, _ in in_full}) if in_full else {}
+        verified = self._verified(in_full, indicators)
+        children = self.repo.directory.children_of(owners)
+        child_ids = {child["id"] for kids in children.values() for child in kids}
+        child_cards = self.repo.scorecards_by_id(scorecard_id(child, period) for child in child_ids
+                                                 for period in {p for _, p in cards}) if child_ids else {}
+        weights = self.repo.weights(child_ids) if child_ids else {}
+        computed = {}
+        for card, full in cards.items():
+            agency_id, period_text = card
+            agency, period = agencies[agency_id], parse_period(period_text)
+            rules = rule_pack_for(packs, period.start)
+            if full:
+                own, items = own_part(period, rules, indicators.get(agency_id, ()), verified.get(card, {}))
+            else:
+                stored = current[scorecard_id(*card)]
+                own, items = stored["own"], stored["indicators"]
+            kids = children.get(agency_id, [])
+            computed[card] = with_rollup(agency, period, rules, own, items, kids,
+                                         {kid["id"]: child_cards.get(scorecard_id(kid["id"], period_text))
+                                          for kid in kids if scorecard_id(kid["id"], period_text) in child_cards},
+                                         weights)
+        return computed
+
+    def _verified(self, cards: list[Card], indicators: dict[str, list[dict]]) -> dict[Card, dict[str, dict[str, float]]]:
+        """Verified values of every card's indicators, by card, indicator and period: one query."""
+        needed: dict[str, set[str]] = {}
+        for agency_id, period_text in cards:
+            period = parse_period(period_text)
+            for indicator in indicators.get(agency_id, ()):
+                needed.setdefault(indicator["id"], set()).update(str(p) for p in period.inside(indicator["frequency"]))
+        if not needed:
+            return {}
+        values: dict[str, dict[str, float]] = {}
+        for realisation in self.repo.realisations_of(needed, {p for periods in needed.values() for p in periods}):
             if realisation["status"] == "verified" and realisation.get("value") is not None:
-                verified.setdefault(realisation["indicator_id"], {})[realisation["period"]] = realisation["value"]
-        items, results = [], []
-        for indicator in indicators:
-            targets = {key: _target(record) for key, record in indicator.get("targets", {}).items()}
-            result = indicator_result(indicator["polarity"], indicator["frequency"], period, targets,
-                                      verified.get(indicator["id"], {}), rules)
-            results.append((result, indicator["weight"]))
-            light = rules.light(result.achievement) if result.achievement is not None else None
-            items.append({"indicator_id": indicator["id"], "code": indicator["code"], "name": indicator["name"],
-                          "category": indicator["category"], "unit": indicator["unit"],
-                          "polarity": indicator["polarity"], "frequency": indicator["frequency"],
-                          "weight": indicator["weight"], "target": result.target, "realised": result.realised,
-                          "achievement": result.achievement, "light": light, "not_computable": result.reason,
-                          "periods_verified": result.periods_verified, "periods_expected": result.periods_expected})
-        own = Score.of(weighted_mean((r.achievement, w) for r, w in results if r.achievement is not None), rules)
-        children = self.repo.children(agency_id)
-        child_cards = self.repo.scorecards_of([c["id"] for c in children], str(period))
-        weights = self.repo.weights([c["id"] for c in children])
-        child_rows = []
-        for child in children:
-            card = child_cards.get(child["id"])
-            score = (card or {}).get("rollup", {}).get("score")
-            child_rows.append({"agency_id": child["id"], "code": child["code"], "name": child["name"],
-                               "type": child["type"], "status": child["status"], "weight": weights.get(child["id"], 1.0),
-                               "score": score, "grade": (card or {}).get("rollup", {}).get("grade"),
-                               "light": (card or {}).get("rollup", {}).get("light")})
-        counted = [(row["score"], row["weight"]) for row in child_rows
-                   if row["status"] == "active" and row["score"] is not None]
-        total = Score.of(rollup((own.score, 1.0), counted), rules)
-        state = {"agency_id": agency_id, "parent_id": agency.get("parent_id"), "period": str(period),
-                 "period_start": period.start.isoformat(),
-                 "own": {"score": own.score, "grade": own.grade, "light": own.light,
-                         "coverage": coverage([r for r, _ in results]), "indicators": len(items)},
-                 "rollup": {"score": total.score, "grade": total.grade, "light": total.light,
-                            "agencies_counted": len(counted) + (1 if own.score is not None else 0)},
-                 "indicators": items, "children": child_rows, "rulepack_version": rules.version}
-        return self._store(scorecard_id(agency_id, str(period)), state)
+                values.setdefault(realisation["indicator_id"], {})[realisation["period"]] = realisation["value"]
+        by_card = {}
+        for agency_id, period_text in cards:
+            by_card[(agency_id, period_text)] = {i["id"]: values.get(i["id"], {}) for i in indicators.get(agency_id, ())}
+        return by_card
 
-    def _store(self, card_id: str, state: dict) -> bool:
-        current = self.repo.scorecards.get(card_id)
-        summary = self._summary(card_id, state)
-        if current is not None:
-            unchanged = {k: current.get(k) for k in state} == state
-            if unchanged:
-                return False
-        event = None
-        if current is None or self._summary(card_id, current) != summary:
-            event = NewEvent(SCORE_CHANGED, {"scorecard": summary})
-        state = {**state, "computed_at": datetime.now(timezone.utc)}
-        if current is None:
-            self.repo.scorecards.create({"id": card_id, **state}, event)
-        else:
-            self.repo.scorecards.change(card_id, current["version"], state, event)
-        return event is not None
-
-    @staticmethod
-    def _summary(card_id: str, state: dict) -> dict:
-        return {"id": card_id, "agency_id": state["agency_id"], "period": state["period"],
-                "score": state["own"]["score"], "grade": state["own"]["grade"],
-                "rollup_score": state["rollup"]["score"], "rollup_grade": state["rollup"]["grade"],
-                "coverage": state["own"]["coverage"], "rulepack_version": state["rulepack_version"]}
+    def _store(self, stored: dict | None, state: dict) -> None:
+        """Write the card compare-and-set on the version read before its inputs were; `score.changed` when
+        its scores changed."""
+        contract = SCORE_CHANGED if stored is None or summary(stored) != summary(state) else None
+        state = {**state, "computed_at": self.ctx.clock()}
+        if stored is None:
+            try:
+                self.repo.scorecards.create(self.ctx.created(SCORECARD, state, contract, action="compute",
+                                                             audited=False))
+            except Conflict:  # created by another worker meanwhile: compute again, on theirs
+                raise StaleVersion(f"scorecard {state['id']} was created meanwhile") from None
+            return
+        change: Change = self.ctx.changed(SCORECARD, stored, state, contract, action="compute", audited=False)
+        self.repo.scorecards.apply(stored["id"], stored["version"], change)

@@ -1,6 +1,5 @@
 """HTTP resources of the indicators service, one package per resource."""
-from shared.audit import audit_blueprint
-from shared.replicas.agencies import agency_replica_blueprint
+from shared.http.replica_routes import agency_replica_blueprint
 from services.indicators.resources.indicators.routes import blp as indicators_blp
 from services.indicators.resources.locks.routes import blp as locks_blp
 from services.indicators.resources.rulepacks.routes import blp as rulepacks_blp
@@ -8,4 +7,4 @@ from services.indicators.resources.scorecards.routes import blp as scorecards_bl
 
 
 def blueprints():
-    return [agency_replica_blueprint(), indicators_blp, scorecards_blp, locks_blp, rulepacks_blp, audit_blueprint()]
+    return [agency_replica_blueprint(), indicators_blp, scorecards_blp, locks_blp, rulepacks_blp]

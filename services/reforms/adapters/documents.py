@@ -19,6 +19,7 @@ class Activity(OutboxDocument):
         ("organiser_agency_id", "start"),  # lists by agency, in date order
         ("start", "_id"),  # lists over every agency, in date order
         ("area", "start"), ("status", "start"), ("kind", "start"), ("year", "start"),  # and filtered (admins)
+        "search",  # `q` (shared.search)
     ]}
 
     id = StringField(primary_key=True)
@@ -47,6 +48,7 @@ class Activity(OutboxDocument):
     outcomes = ListField(StringField())
     cancel_reason = StringField(null=True)
     history = ListField(DictField())  # status changes: {at, by, status, reason}
+    search = ListField(StringField())  # the prefixes of its title's words (shared.search)
     created_by = StringField()
     created_at = DateTimeField()
     updated_at = DateTimeField()
@@ -102,4 +104,6 @@ class IndicatorReplica(Document):
     updated_at = StringField()
 
 
-INDICATOR_REPLICA = SnapshotReplica(IndicatorReplica, INDICATORS_TOPIC, "indicator", aggregate="indicator")
+def indicator_replica(replica) -> SnapshotReplica:
+    """The handler that keeps `replica` (a collection) from indicator events."""
+    return SnapshotReplica(replica, INDICATORS_TOPIC, "indicator", aggregate="indicator")

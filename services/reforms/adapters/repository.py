@@ -1,13 +1,20 @@
-"""Where the reforms service keeps its aggregates (activities, follow-ups: each an AggregateStore) and the
-queries its commands and reads need, including its replicas of the agency tree and of indicators."""
+"""Where the reforms service keeps its aggregates (activities, follow-ups: each an AggregateStore), its
+replicas of the agency tree (the directory) and of indicators, and the queries its commands and reads
+need — built on one database, the real one or an in-memory one in unit tests."""
 from __future__ import annotations
 
 from typing import Iterable
 
-from shared.replicas.agencies import AgencyReplicaReads
+from pymongo.collection import Collection
+from pymongo.database import Database
+
+from shared.auth.directory import AgencyDirectory
+from shared.db import collection
+from shared.replicas.agencies import AgencyReplica
 from shared.settings import Settings
 from shared.store.aggregates import AggregateStore
 from services.reforms.adapters.documents import Activity, FollowUp, IndicatorReplica
+from services.reforms.domain.activity import ACTIVITY, FOLLOW_UP
 
 # What a summary reads of an activity: never the participant list.
 SUMMARY_FIELDS = {"organiser_agency_id": 1, "area": 1, "status": 1, "planned_participants": 1, "registered": 1,
@@ -15,16 +22,39 @@ SUMMARY_FIELDS = {"organiser_agency_id": 1, "area": 1, "status": 1, "planned_par
 INDICATOR_FIELDS = {"agency_id": 1, "code": 1, "name": 1, "status": 1, "fed_by_reforms": 1}
 
 
+class ReformsRepository:
+    def __init__(self, *, activities: AggregateStore, follow_ups: AggregateStore, directory: AgencyDirectory,
+                 indicator_replica: Collection):
+        self.activities = activities
+        self.follow_ups = follow_ups
+        self.directory = directory
+        self.indicator_replica = indicator_replica
 
-class ReformsRepository(AgencyReplicaReads):
-    def __init__(self, settings: Settings):
-        self.activities = AggregateStore.of(Activity, settings)
-        self.follow_ups = AggregateStore.of(FollowUp, settings)
+    @classmethod
+    def on(cls, db: Database, settings: Settings) -> "ReformsRepository":
+        def store(document, kind) -> AggregateStore:
+            return AggregateStore(collection(db, document), kind, source=settings.service,
+                                  max_pending=settings.outbox_max_pending)
+        return cls(activities=store(Activity, ACTIVITY), follow_ups=store(FollowUp, FOLLOW_UP),
+                   directory=AgencyDirectory(collection(db, AgencyReplica)),
+                   indicator_replica=collection(db, IndicatorReplica))
 
-    # -- indicators (replica) --------------------------------------------------------------------
+    # -- the agency tree and indicators (replicas) -----------------------------------------------
+
+    def agency(self, agency_id: str) -> dict | None:
+        return self.directory.agency(agency_id)
+
+    def agencies(self, agency_ids: Iterable[str]) -> dict[str, dict]:
+        return self.directory.agencies(agency_ids)
+
+    def subtree(self, agency_id: str) -> list[dict]:
+        return self.directory.subtree(agency_id)
+
+    def subtree_ids(self, agency_id: str) -> list[str]:
+        return self.directory.subtree_ids(agency_id)
 
     def indicators(self, indicator_ids: Iterable[str]) -> dict[str, dict]:
-        docs = IndicatorReplica._get_collection().find({"_id": {"$in": list(set(indicator_ids))}}, INDICATOR_FIELDS)
+        docs = self.indicator_replica.find({"_id": {"$in": list(set(indicator_ids))}}, INDICATOR_FIELDS)
         return {doc["_id"]: {"id": doc.pop("_id"), **doc} for doc in docs}
 
     # -- what a summary counts -------------------------------------------------------------------

@@ -1,12 +1,13 @@
 """Event handlers of the reforms service: replicas of the agency tree and of indicators (what an
 activity's organiser, participants and linked indicators are checked against)."""
-from shared.events.consumer import HandlerRegistry
-from shared.replicas.agencies import AGENCY_REPLICA
-from services.reforms.adapters.documents import INDICATOR_REPLICA
+from shared.events.handlers import HandlerRegistry
+from shared.replicas.agencies import agency_replica
+from services.reforms.adapters.documents import indicator_replica
+from services.reforms.adapters.repository import ReformsRepository
 
 
-def build_registry() -> HandlerRegistry:
+def build_registry(repo: ReformsRepository) -> HandlerRegistry:
     registry = HandlerRegistry()
-    AGENCY_REPLICA.register(registry)
-    INDICATOR_REPLICA.register(registry)
+    agency_replica(repo.directory.collection).register(registry)
+    indicator_replica(repo.indicator_replica).register(registry)
     return registry

@@ -1,13 +1,12 @@
 """What every route of the reforms service needs: the command context and the repository."""
-from flask import current_app
-
-from shared.auth.flask_auth import current_principal
+from shared.http.auth import current_principal
+from shared.http.context import repository
 from services.reforms.adapters.repository import ReformsRepository
 from services.reforms.commands.common import ReformsContext
 
 
 def repo() -> ReformsRepository:
-    return current_app.extensions["kinerja.reforms"]
+    return repository()
 
 
 def context() -> ReformsContext:

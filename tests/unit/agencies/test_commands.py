@@ -1,5 +1,5 @@
-"""The agencies commands on an in-memory repository: what each one writes, which events and audit
-records it leaves, and every refusal as a domain error (no Flask, no HTTP, no MongoDB)."""
+"""The agencies commands on the repository over an in-memory database: what each one writes, which events
+and audit records it leaves, and every refusal as a domain error (no Flask, no HTTP, no server)."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -14,14 +14,15 @@ from services.agencies.commands.moves import move_agency
 from services.agencies.commands.paths import repair_dirty_subtrees
 from services.agencies.commands.registry import (deactivate_agency, reactivate_agency, register_agency,
                                                  update_agency)
-from tests.unit.agencies.fakes import InMemoryAgencies
+from services.agencies.service import SERVICE
+from tests.support.fakes import fake_repository, pending_audit, pending_events
 
 ADMIN = Principal("admin@test", "admin", "*")
 
 
 @pytest.fixture
 def agencies():
-    return InMemoryAgencies()
+    return fake_repository(SERVICE)
 
 
 def ctx(agencies, principal=ADMIN) -> AgencyContext:
@@ -34,8 +35,13 @@ def register(agencies, code, type_, parent=None, principal=ADMIN):
 
 
 def events(agencies, agency_id=None) -> list[tuple[str, str, int]]:
-    return [(e.type.split(".")[2], e.subject, e.sequence) for e in agencies.store.events
+    """The events written, by agency and sequence."""
+    return [(e.type.split(".")[2], e.subject, e.sequence) for e in pending_events(agencies.store)
             if agency_id is None or e.subject == agency_id]
+
+
+def audit(agencies) -> list[dict]:
+    return pending_audit(agencies.store)
 
 
 @pytest.fixture
@@ -50,9 +56,9 @@ def test_register_writes_version_1_one_event_and_one_audit_record(agencies):
     province = register(agencies, "15", "province")
     assert province["version"] == 1 and province["path"] == [] and province["status"] == "active"
     assert events(agencies) == [("registered", province["id"], 1)]
-    [audit] = agencies.store.audit
-    assert (audit["actor"], audit["action"], audit["entity_id"], audit["before"]) == ("admin@test", "register",
-                                                                                     province["id"], None)
+    [record] = audit(agencies)
+    assert (record["actor"], record["action"], record["entity_id"], record["before"]) == ("admin@test", "register",
+                                                                                         province["id"], None)
 
 
 def test_a_child_path_is_its_parents_path_plus_its_parent(jambi):
@@ -73,7 +79,7 @@ def test_register_refusals(agencies, jambi):
         register(agencies, "Z", "province", principal=operator)  # a root: admins only
     with pytest.raises(Forbidden):
         register(agencies, "Z", "regency", jambi["province"], principal=operator)  # above the scope
-    assert len(agencies.store.events) == 3  # refusals wrote nothing
+    assert len(events(agencies)) == 3  # refusals wrote nothing
 
 
 def test_update_needs_the_current_version_and_records_what_changed(agencies, jambi):
@@ -82,9 +88,10 @@ def test_update_needs_the_current_version_and_records_what_changed(agencies, jam
         update_agency(ctx(agencies), unit["id"], {"name": "Dinas Pendidikan"}, if_match=7)
     updated = update_agency(ctx(agencies), unit["id"], {"name": "Dinas Pendidikan", "reason": "Perda 3/2026"}, 1)
     assert updated["version"] == 2 and updated["name"] == "Dinas Pendidikan"
-    event = agencies.store.events[-1]
+    event = [e for e in pending_events(agencies.store)
+                                                 if e.subject == unit["id"]][-1]
     assert (event.type, event.sequence, event.data["changed"]) == ("kinerja.agency.updated.v1", 2, ["name"])
-    assert agencies.store.audit[-1]["reason"] == "Perda 3/2026"
+    assert audit(agencies)[-1]["reason"] == "Perda 3/2026"
     assert update_agency(ctx(agencies), unit["id"], {"name": "Dinas Pendidikan"}, 2)["version"] == 2  # no change
     with pytest.raises(NotFound):
         update_agency(ctx(agencies), "nobody", {"name": "x"}, None)
@@ -108,7 +115,8 @@ def test_a_move_rewrites_the_subtree_with_one_event_per_descendant(agencies, jam
     moved = move_agency(ctx(agencies), jambi["regency"]["id"], riau["id"], "boundary change", None)
     assert moved["path"] == [riau["id"]] and moved["parent_id"] == riau["id"]
     assert agencies.get(jambi["unit"]["id"])["path"] == [riau["id"], jambi["regency"]["id"]]
-    assert events(agencies)[-2:] == [("moved", jambi["regency"]["id"], 2), ("path_changed", jambi["unit"]["id"], 2)]
+    assert events(agencies, jambi["regency"]["id"])[-1] == ("moved", jambi["regency"]["id"], 2)
+    assert events(agencies, jambi["unit"]["id"])[-1] == ("path_changed", jambi["unit"]["id"], 2)
     assert "subtree_dirty" not in agencies.get(jambi["regency"]["id"], internal=True)
 
 
@@ -125,9 +133,10 @@ def test_moves_that_make_cycles_or_break_type_rules_are_conflicts(agencies, jamb
 
 def test_the_repair_finishes_a_move_a_crash_left_half_done(agencies, jambi):
     riau = register(agencies, "14", "province")
-    regency = agencies.store.docs[jambi["regency"]["id"]]
-    regency.update(parent_id=riau["id"], path=[riau["id"]], subtree_dirty=True,
-                   updated_at=regency["updated_at"] - timedelta(minutes=5))  # the crash: children not rewritten
+    regency = agencies.get(jambi["regency"]["id"])
+    agencies.store.collection.update_one({"_id": regency["id"]}, {"$set": {  # the crash: children not rewritten
+        "parent_id": riau["id"], "path": [riau["id"]], "subtree_dirty": True,
+        "updated_at": regency["updated_at"] - timedelta(minutes=5)}})
     assert repair_dirty_subtrees(AgencyContext(SYSTEM, agencies)) == 1
     assert agencies.get(jambi["unit"]["id"])["path"] == [riau["id"], jambi["regency"]["id"]]
     assert repair_dirty_subtrees(AgencyContext(SYSTEM, agencies)) == 0
@@ -139,12 +148,15 @@ def test_import_is_all_or_nothing_then_idempotent(agencies):
     with pytest.raises(Invalid) as refused:
         import_agencies(ctx(agencies), parse_csv(bad), dry_run=False)
     assert [row["line"] for row in refused.value.extensions["rows"]] == [5, 6]
-    assert agencies.store.events == []
+    assert events(agencies) == []
     report = import_agencies(ctx(agencies), parse_csv(good), dry_run=False)
     assert (report["created"], report["updated"], report["unchanged"]) == (3, 0, 0)
     again = import_agencies(ctx(agencies), parse_csv(good), dry_run=False)
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 3)
-    assert len(agencies.store.events) == 3
+    # the report names every agency by id, the ones that existed already too
+    assert {row["code"]: row["id"] for row in again["rows"]} == {row["code"]: row["id"] for row in report["rows"]}
+    assert all(row["id"] for row in again["rows"])
+    assert len(events(agencies)) == 3
 
 
 def test_import_refuses_more_rows_than_one_import_takes(agencies):

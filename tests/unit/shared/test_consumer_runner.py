@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from kafka import TopicPartition
 
-from shared.events.consumer import ConsumerRunner, RetryLater
+from shared.events.consumer import ConsumerRunner
+from shared.events.processing import RetryLater
 
 P0, P1 = TopicPartition("t", 0), TopicPartition("t", 1)
 

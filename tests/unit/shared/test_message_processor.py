@@ -7,7 +7,8 @@ from pymongo.errors import NetworkTimeout, ServerSelectionTimeoutError
 
 from shared.contracts.agencies import AGENCY_REGISTERED
 from shared.errors import Unavailable
-from shared.events.consumer import DeadLetterGuard, DeadLetterStorm, HandlerRegistry, MessageProcessor, RetryLater
+from shared.events.handlers import HandlerRegistry
+from shared.events.processing import DeadLetterGuard, DeadLetterStorm, MessageProcessor, RetryLater
 from shared.events.envelope import new_event
 
 

@@ -1,10 +1,11 @@
 import pytest
 
 from shared.settings import SettingsError, load_settings
+from services.registry import SERVICES, service_named
 
 
 def test_defaults_follow_the_service():
-    settings = load_settings("indicators", {})
+    settings = load_settings(SERVICES["indicators"].spec, {})
     assert settings.mongo_db == "kinerja_indicators"
     assert settings.default_port == 8002
     assert settings.kafka_servers == ["127.0.0.1:9092"]
@@ -13,14 +14,14 @@ def test_defaults_follow_the_service():
 
 
 def test_namespace_isolates_databases_topics_and_groups():
-    settings = load_settings("reforms", {"KINERJA_NAMESPACE": "t1_"})
+    settings = load_settings(SERVICES["reforms"].spec, {"KINERJA_NAMESPACE": "t1_"})
     assert settings.mongo_db == "t1_kinerja_reforms"
     assert settings.topic("agencies.events") == "t1_kinerja.agencies.events"
     assert settings.consumer_group() == "t1_kinerja.reforms"
 
 
 def test_empty_variables_count_as_unset():
-    assert load_settings("agencies", {"KINERJA_TOPIC_PARTITIONS": ""}).topic_partitions == 3
+    assert load_settings(SERVICES["agencies"].spec, {"KINERJA_TOPIC_PARTITIONS": ""}).topic_partitions == 3
 
 
 @pytest.mark.parametrize("variable, value", [
@@ -34,10 +35,10 @@ def test_empty_variables_count_as_unset():
 ])
 def test_a_bad_value_stops_the_process_naming_the_variable(variable, value):
     with pytest.raises(SettingsError) as raised:
-        load_settings("agencies", {variable: value})
+        load_settings(SERVICES["agencies"].spec, {variable: value})
     assert variable in str(raised.value)
 
 
-def test_unknown_service_is_refused():
-    with pytest.raises(SettingsError):
-        load_settings("payroll", {})
+def test_unknown_service_is_refused_naming_the_services():
+    with pytest.raises(SystemExit, match="agencies, indicators, reforms"):
+        service_named("payroll")

@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from shared.auth.tokens import InvalidToken, TokenVerifier, mint_token
 from shared.settings import SettingsError, load_settings
+from services.registry import SERVICES
 
 SECRET = "s" * 64
 
@@ -73,7 +74,7 @@ def pem(public_key) -> str:
 ])
 def test_public_key_verification_and_no_algorithm_switching(private_key, algorithm):
     public_pem = pem(private_key.public_key())
-    settings = load_settings("agencies", {"KINERJA_JWT_PUBLIC_KEY": public_pem})
+    settings = load_settings(SERVICES["agencies"].spec, {"KINERJA_JWT_PUBLIC_KEY": public_pem})
     production = TokenVerifier.from_settings(settings)
     assert production.algorithms == [algorithm]
     assert production.verify(jwt.encode(claims(), private_key, algorithm=algorithm)).sub == "ani"
@@ -87,13 +88,13 @@ def test_public_key_verification_and_no_algorithm_switching(private_key, algorit
 
 def test_settings_need_exactly_one_kind_of_key():
     with pytest.raises(SettingsError):
-        TokenVerifier.from_settings(load_settings("agencies", {}))
+        TokenVerifier.from_settings(load_settings(SERVICES["agencies"].spec, {}))
     with pytest.raises(SettingsError):
-        load_settings("agencies", {"KINERJA_JWT_SECRET": SECRET, "KINERJA_JWT_PUBLIC_KEY": "x"})
+        load_settings(SERVICES["agencies"].spec, {"KINERJA_JWT_SECRET": SECRET, "KINERJA_JWT_PUBLIC_KEY": "x"})
     with pytest.raises(SettingsError, match="KINERJA_JWT_SECRET"):
-        load_settings("agencies", {"KINERJA_JWT_SECRET": "short"})
+        load_settings(SERVICES["agencies"].spec, {"KINERJA_JWT_SECRET": "short"})
     with pytest.raises(SettingsError, match="PEM"):
-        TokenVerifier.from_settings(load_settings("agencies", {"KINERJA_JWT_PUBLIC_KEY": "not a key"}))
+        TokenVerifier.from_settings(load_settings(SERVICES["agencies"].spec, {"KINERJA_JWT_PUBLIC_KEY": "not a key"}))
 
 
 def test_a_remembered_token_is_still_refused_once_it_expires(monkeypatch):

@@ -1,11 +1,13 @@
 """/api/v1/agencies: the agency registry. Routes translate HTTP into commands and queries and back."""
-from flask import current_app, request, url_for
+from flask import request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.auth.flask_auth import current_principal
+from shared.http.auth import current_principal
+from shared.http.context import repository
 from shared.http.etag import IF_MATCH, IF_MATCH_OPTIONAL, if_match_version, with_etag
 from shared.http.middleware import accepts
+from shared.http.stored import stored_response
 from shared.http.problems import Problem
 from services.agencies import queries
 from services.agencies.commands.common import AgencyContext
@@ -26,12 +28,11 @@ CONFLICT = {"description": "The registry refuses the change (cycle, inactive par
 
 
 def agencies():
-    return current_app.extensions["kinerja.agencies"]
+    return repository()
 
 
 def context() -> AgencyContext:
-    return AgencyContext(principal=current_principal(), agencies=agencies(),
-                         rules=current_app.config["AGENCY_PARENT_RULES"])
+    return AgencyContext(principal=current_principal(), agencies=agencies())
 
 
 @blp.route("")
@@ -87,7 +88,8 @@ class AgencyById(MethodView):
     @blp.response(200, AgencySchema, headers={"ETag": {"description": "The agency's version", "schema": {"type": "string"}}})
     def get(self, agency_id):
         """Get one agency (its ETag is its version)"""
-        return with_etag(queries.readable(current_principal(), agencies(), agency_id))
+        agency = queries.readable(current_principal(), agencies(), agency_id)
+        return stored_response(agency, version=agency["version"])
 
     @blp.arguments(AgencyUpdateSchema)
     @blp.response(200, AgencySchema)

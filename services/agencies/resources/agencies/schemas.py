@@ -62,7 +62,8 @@ class AgencyListQuerySchema(PageQuerySchema):
     status = Text(validate=validate.OneOf(("active", "inactive")))
     parent_id = Text()
     root_only = fields.Boolean(metadata={"description": "Only agencies without a parent"})
-    q = Text(validate=validate.Length(min=1, max=100), metadata={"description": "Text in name or code"})
+    q = Text(validate=validate.Length(min=1, max=100), metadata={
+        "description": "Words: agencies with a word of their name, short name or code starting with each (\"dinas kes\", \"1506.0\")"})
     sort = Text(load_default="code", validate=validate.OneOf(
         [f"{sign}{f}" for f in ("code", "name", "type", "created_at", "updated_at") for sign in ("", "-")]))
 

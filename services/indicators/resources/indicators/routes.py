@@ -3,7 +3,7 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.auth.flask_auth import current_principal
+from shared.http.auth import current_principal
 from shared.http.etag import IF_MATCH, IF_MATCH_OPTIONAL, if_match_version, with_etag
 from services.indicators import queries
 from services.indicators.commands.indicators import define_indicator, retire_indicator, set_target, update_indicator

@@ -67,7 +67,8 @@ class IndicatorListQuerySchema(PageQuerySchema):
     status = fields.String(validate=validate.OneOf(("active", "retired")))
     frequency = fields.String(validate=validate.OneOf(("annual", "quarterly", "monthly")))
     parent_indicator_id = Text(validate=validate.Length(min=1, max=64))
-    q = Text(validate=validate.Length(min=1, max=100))
+    q = Text(validate=validate.Length(min=1, max=100), metadata={
+        "description": "Words: indicators with a word of their name or code starting with each"})
 
 
 IndicatorPageSchema = page_schema(IndicatorSchema, "IndicatorPage")

@@ -2,7 +2,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.auth.flask_auth import current_principal
+from shared.http.auth import current_principal
 from shared.http.etag import with_etag
 from services.indicators import queries
 from services.indicators.commands.locks import lock_period, unlock_period

@@ -2,7 +2,8 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.auth.flask_auth import current_principal
+from shared.http.auth import current_principal
+from shared.http.stored import stored_response
 from services.indicators import queries
 from services.indicators.commands.weights import set_rollup_weight
 from services.indicators.resources.common import context, repo
@@ -21,7 +22,7 @@ class AgencyScorecard(MethodView):
     def get(self, query, agency_id):
         """An agency's scorecard: each indicator's target, realisation and achievement, the weighted score and
         grade, its children's scores and the roll-up over its subtree"""
-        return queries.scorecard(current_principal(), repo(), agency_id, query["period"])
+        return stored_response(queries.scorecard(current_principal(), repo(), agency_id, query["period"]))
 
 
 @blp.route("/<agency_id>/rankings")

@@ -56,6 +56,8 @@ class ChildScoreSchema(ScoreSchema):
     type = fields.String()
     status = fields.String()
     weight = fields.Float()
+    card_version = fields.Integer(allow_none=True, metadata={
+        "description": "Version of the child's scorecard this row reflects (none: it has no card yet)"})
 
 
 class ScorecardSchema(Schema):

@@ -109,7 +109,8 @@ class ActivityListQuerySchema(PageQuerySchema):
     from_ = fields.Date(data_key="from", attribute="from",
                         metadata={"description": "Taking place on or after this day (UTC)"})
     to = fields.Date(metadata={"description": "Taking place on or before this day (UTC)"})
-    q = Text(validate=validate.Length(min=1, max=100), metadata={"description": "Words of the title"})
+    q = Text(validate=validate.Length(min=1, max=100), metadata={
+        "description": "Words: activities with a word of their title starting with each"})
     order = fields.String(load_default="asc", validate=validate.OneOf(("asc", "desc")),
                           metadata={"description": "By start: asc (timeline) or desc (latest first)"})
 

@@ -3,7 +3,7 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.auth.flask_auth import current_principal
+from shared.http.auth import current_principal
 from shared.http.etag import IF_MATCH, if_match_version, with_etag
 from services.reforms import queries
 from services.reforms.commands.follow_ups import create_follow_up, update_follow_up

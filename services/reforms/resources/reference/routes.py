@@ -3,7 +3,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from shared.auth.flask_auth import current_principal
+from shared.http.auth import current_principal
 from services.reforms import queries
 from services.reforms.resources.common import repo
 

@@ -2,7 +2,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.auth.flask_auth import current_principal
+from shared.http.auth import current_principal
 from services.reforms import queries
 from services.reforms.resources.common import repo
 from services.reforms.resources.summary.schemas import ReformSummarySchema, SummaryQuerySchema

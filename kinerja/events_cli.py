@@ -16,7 +16,8 @@ import signal
 import sys
 from pathlib import Path
 
-from shared.events.bus import EventBus, Received, UnknownEventType, describe, dumps
+from services.registry import SERVICES
+from kinerja.bus import EventBus, Received, UnknownEventType, describe, dumps
 from shared.events.contracts import ContractViolation, contract_for
 
 
@@ -171,11 +172,12 @@ def _catalogue(args) -> int:
     if args.asyncapi:
         from shared.asyncapi import document
 
-        print(json.dumps(document(namespace=args.namespace, servers=args.bootstrap.split(",")), indent=1))
+        print(json.dumps(document(SERVICES.values(), namespace=args.namespace, servers=args.bootstrap.split(",")),
+                         indent=1))
     else:
         from shared.catalogue import markdown
 
-        print(markdown(), end="")
+        print(markdown(SERVICES.values()), end="")
     return 0
 
 

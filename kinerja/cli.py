@@ -7,7 +7,7 @@ tokens come from the identity provider; services then verify them with a public 
 
     kinerja events tail | publish | dlq list|show|redrive | catalogue
 
-works with the event bus (shared.events.cli).
+works with the event bus (kinerja.events_cli).
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import re
 import sys
 
 from shared.auth.tokens import ROLES, mint_token
-from shared.events import cli as events_cli
+from kinerja import events_cli
 
 _DURATION = re.compile(r"^(\d+)([smhd]?)$")
 _SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}

@@ -1,4 +1,0 @@
-"""gunicorn entry point: `gunicorn services.agencies.wsgi:app`."""
-from services.agencies.app import create_app
-
-app = create_app()

@@ -1,0 +1,106 @@
+"""An agency's scorecard for a period, computed from what it is made of — pure, no database.
+
+A scorecard has two parts:
+- its OWN part: each active indicator's achievement over the period (indicators reporting at the period's
+  frequency or finer), weighted into the agency's own score, grade and light, and the coverage of
+  verified realisations;
+- its ROLL-UP: the own score and each child's roll-up, weighted (default 1 per child; inactive and
+  unscored children are left out rather than counted as zero).
+
+The scorer (consumers.scorecards) loads the inputs in batches and stores what this module computes. When
+only a child's card changed, the own part of the stored card is kept and only the roll-up is computed
+again (`with_rollup`).
+"""
+from __future__ import annotations
+
+from typing import Iterable, Mapping
+
+from shared.commands import Kind
+from services.indicators.domain.achievement import RulePack, Target
+from services.indicators.domain.periods import FREQUENCIES, Period
+from services.indicators.domain.scoring import Score, coverage, indicator_result, rollup, weighted_mean
+
+AGENCY_FIELDS = ("id", "code", "name", "type", "status")
+
+
+def scorecard_id(agency_id: str, period: str) -> str:
+    return f"{agency_id}:{period}"
+
+
+def _target(record: dict | None) -> Target | None:
+    if not record:
+        return None
+    return Target(value=record.get("value"), min=record.get("min"), max=record.get("max"))
+
+
+def counted_in(indicator: dict, period: Period) -> bool:
+    """An indicator counts in a period's card if it reports at the period's frequency or finer."""
+    return FREQUENCIES.index(indicator["frequency"]) >= FREQUENCIES.index(period.frequency)
+
+
+def own_part(period: Period, rules: RulePack, indicators: Iterable[dict],
+             verified: Mapping[str, Mapping[str, float]]) -> tuple[dict, list[dict]]:
+    """The own block and the indicator rows of a card. `indicators`: the agency's active ones; `verified`:
+    verified values by indicator id and period string."""
+    items, results = [], []
+    for indicator in indicators:
+        if not counted_in(indicator, period):
+            continue
+        targets = {key: _target(record) for key, record in (indicator.get("targets") or {}).items()}
+        result = indicator_result(indicator["polarity"], indicator["frequency"], period, targets,
+                                  verified.get(indicator["id"], {}), rules)
+        results.append((result, indicator["weight"]))
+        items.append({"indicator_id": indicator["id"], "code": indicator["code"], "name": indicator["name"],
+                      "category": indicator["category"], "unit": indicator["unit"],
+                      "polarity": indicator["polarity"], "frequency": indicator["frequency"],
+                      "weight": indicator["weight"], "target": result.target, "realised": result.realised,
+                      "achievement": result.achievement,
+                      "light": rules.light(result.achievement) if result.achievement is not None else None,
+                      "not_computable": result.reason, "periods_verified": result.periods_verified,
+                      "periods_expected": result.periods_expected})
+    own = Score.of(weighted_mean((r.achievement, w) for r, w in results if r.achievement is not None), rules)
+    return ({"score": own.score, "grade": own.grade, "light": own.light,
+             "coverage": coverage([r for r, _ in results]), "indicators": len(items)}, items)
+
+
+def with_rollup(agency: dict, period: Period, rules: RulePack, own: dict, items: list[dict],
+                children: Iterable[dict], child_cards: Mapping[str, dict], weights: Mapping[str, float]) -> dict:
+    """The whole card of `agency` (id, code, name, type, status, parent and path) from its own part and its
+    children's cards (by child id; each row keeps the version of the child's card it reflects)."""
+    child_rows = []
+    for child in children:
+        card = child_cards.get(child["id"]) or {}
+        child_rollup = card.get("rollup", {})
+        child_rows.append({"agency_id": child["id"], "code": child["code"], "name": child["name"],
+                           "type": child["type"], "status": child["status"], "weight": weights.get(child["id"], 1.0),
+                           "score": child_rollup.get("score"), "grade": child_rollup.get("grade"),
+                           "light": child_rollup.get("light"), "card_version": card.get("version")})
+    counted = [(row["score"], row["weight"]) for row in child_rows
+               if row["status"] == "active" and row["score"] is not None]
+    total = Score.of(rollup((own["score"], 1.0), counted), rules)
+    return {"id": scorecard_id(agency["id"], str(period)), "agency_id": agency["id"],
+            "agency": {k: agency.get(k) for k in AGENCY_FIELDS}, "agency_path": list(agency.get("path") or ()),
+            "parent_id": agency.get("parent_id"), "period": str(period), "period_start": period.start.isoformat(),
+            "computed": True, "own": own,
+            "rollup": {"score": total.score, "grade": total.grade, "light": total.light,
+                       "agencies_counted": len(counted) + (1 if own["score"] is not None else 0)},
+            "indicators": items, "children": child_rows, "rulepack_version": rules.version}
+
+
+def summary(card: Mapping) -> dict:
+    """What `score.changed` tells: the scores, without the rows."""
+    return {"id": card["id"], "agency_id": card["agency_id"], "period": card["period"],
+            "score": card["own"]["score"], "grade": card["own"]["grade"],
+            "rollup_score": card["rollup"]["score"], "rollup_grade": card["rollup"]["grade"],
+            "coverage": card["own"]["coverage"], "rulepack_version": card["rulepack_version"]}
+
+
+def differs(current: Mapping | None, computed: Mapping) -> bool:
+    """Whether the stored card says something else than the computed one (bookkeeping aside)."""
+    return current is None or any(current.get(key) != value for key, value in computed.items())
+
+
+SCORECARD = Kind("scorecard", summary)
+# How much an agency counts in its parent's roll-up (default 1).
+WEIGHT = Kind("weight", lambda state: {"id": state["id"], "weight": state["weight"]},
+              audited=lambda state: {"weight": state["weight"]}, entity_type="agency_weight")

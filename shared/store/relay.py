@@ -1,0 +1,176 @@
+"""The outbox relay: moves pending events from aggregate documents (shared.store.outbox) to Kafka, and the
+audit records written with them to the audit collection. Runs in each service's worker, never in an API.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Callable, Iterable
+
+from pymongo import UpdateMany, UpdateOne
+from pymongo.collection import Collection
+
+from shared.events.kafka import kafka_record
+from shared.metrics import EVENTS_FAILED, EVENTS_RELAYED, OUTBOX_FAILED, RELAY_SEND_ERRORS
+from shared.store.outbox import failed_events, now
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RelayPolicy:
+    """How the relay treats failures. An error the broker says is transient (it is down, a leader is
+    moving) holds everything back for `transient_backoff_s`, counts no attempt and never marks an event
+    failed; any other error (the event is too large, refused) counts an attempt against that event only."""
+
+    max_attempts: int = 10
+    backoff_s: float = 0.5
+    max_backoff_s: float = 60.0
+    transient_backoff_s: float = 1.0
+
+    def backoff(self, attempts: int) -> timedelta:
+        return timedelta(seconds=min(self.backoff_s * 2 ** max(attempts - 1, 0), self.max_backoff_s))
+
+
+def _is_transient(error: BaseException | None) -> bool:
+    return bool(getattr(error, "retriable", False))
+
+
+class OutboxRelay:
+    """Moves pending events from aggregate documents to Kafka.
+
+    One pass (`relay_once`) reads a batch of due documents in due order, sends their events (key =
+    aggregate id, so an aggregate's events stay in order on one partition), waits for the broker's
+    acknowledgements, then in one ordered bulk write removes the acknowledged events of the whole batch
+    and records the outcome of each document's first unacknowledged event. A crash between publishing and removing
+    means the events are published again: consumers are idempotent.
+    """
+
+    def __init__(self, collections: Iterable[Collection], producer, topic: str, *, batch_size: int = 500,
+                 send_timeout_s: float = 20.0, policy: RelayPolicy = RelayPolicy(),
+                 before_publish: Callable[[list[dict]], None] | None = None):
+        """`before_publish(docs)` runs on each batch first (the worker moves their audit records)."""
+        self.collections = list(collections)
+        self.producer = producer
+        self.topic = topic
+        self.batch_size = batch_size
+        self.send_timeout_s = send_timeout_s
+        self.policy = policy
+        self.before_publish = before_publish
+
+    def relay_once(self) -> int:
+        """Publish one batch from each collection; returns how many events were acknowledged."""
+        return sum(self._relay_collection(c) for c in self.collections)
+
+    def _relay_collection(self, collection: Collection) -> int:
+        started = now()
+        docs = list(collection.find({"outbox_due": {"$lte": started}}, {"outbox": 1, "audit_pending": 1})
+                    .sort("outbox_due", 1).limit(self.batch_size))
+        if not docs:
+            return 0
+        if self.before_publish:
+            self.before_publish(docs)
+        sends = [(doc, self._send_all(doc)) for doc in docs]
+        self.producer.flush(timeout=self.send_timeout_s)
+        acked_ids: list[str] = []
+        clean: list = []  # documents whose every sent event was acknowledged
+        failures: list[UpdateOne] = []
+        for doc, attempts in sends:
+            acked, failure = self._outcome(attempts)
+            acked_ids += [entry["id"] for entry in acked]
+            if failure is None:
+                clean.append(doc["_id"])
+            else:
+                failures.append(self._failed(doc["_id"], *failure))
+        collection.bulk_write(self._removals(docs, acked_ids, clean) + failures, ordered=True)
+        EVENTS_RELAYED.inc(len(acked_ids))
+        return len(acked_ids)
+
+    @staticmethod
+    def _removals(docs: list[dict], acked_ids: list[str], clean: list) -> list[UpdateMany]:
+        """Two updates for the whole batch: remove the acknowledged events and the audit records moved
+        (event and record ids are unique, so one condition serves every document), then clear the due
+        time of the documents that have nothing left, unless something was appended meanwhile."""
+        audit_ids = [record["_id"] for doc in docs for record in doc.get("audit_pending") or ()]
+        return [UpdateMany({"_id": {"$in": [doc["_id"] for doc in docs]}},
+                           {"$pull": {"outbox": {"id": {"$in": acked_ids}},
+                                      "audit_pending": {"_id": {"$in": audit_ids}}}}),
+                UpdateMany({"_id": {"$in": clean}, "outbox.0": {"$exists": False}}, {"$unset": {"outbox_due": ""}})]
+
+    def _send_all(self, doc: dict) -> list[tuple[dict, Any]]:
+        """Send the document's events in order. An event that failed before is sent alone: the ones
+        after it wait until it is through, so they never overtake it on the topic."""
+        entries = doc.get("outbox") or []
+        if entries and entries[0].get("attempts"):
+            entries = entries[:1]
+        return [(entry, self._send(entry["event"])) for entry in entries]
+
+    def _send(self, event: dict[str, Any]):
+        try:
+            key, value, headers = kafka_record(event)
+            return self.producer.send(self.topic, key=key, value=value, headers=headers)
+        except Exception as err:  # noqa: BLE001 - refused before sending (too large, no metadata): that event's outcome
+            return _Refused(err)
+
+    @staticmethod
+    def _outcome(attempts: list[tuple[dict, Any]]) -> tuple[list[dict], tuple[dict, BaseException | None] | None]:
+        """The acknowledged prefix, and the first entry that was not acknowledged with its error."""
+        acked: list[dict] = []
+        for entry, future in attempts:
+            if not future.is_done or future.failed():
+                return acked, (entry, future.exception if future.is_done else None)
+            acked.append(entry)
+        return acked, None
+
+    def _failed(self, doc_id: Any, entry: dict, error: BaseException | None) -> UpdateOne:
+        """The outcome of a document's first unacknowledged event (after the removals, it is first)."""
+        message = f"{type(error).__name__}: {error}" if error else "not acknowledged in time"
+        RELAY_SEND_ERRORS.inc()
+        if error is None or _is_transient(error):
+            log.warning("event not acknowledged; retrying", extra={"event_id": entry["id"], "error": message})
+            due = now() + timedelta(seconds=self.policy.transient_backoff_s)
+            return UpdateOne({"_id": doc_id, "outbox.0.id": entry["id"]},
+                             {"$set": {"outbox.0.error": message, "outbox_due": due}})
+        attempts = entry.get("attempts", 0) + 1
+        if attempts >= self.policy.max_attempts:
+            log.error("event failed for good; its aggregate's later events wait for a retry",
+                      extra={"event_id": entry["id"], "aggregate_id": doc_id, "attempts": attempts, "error": message})
+            EVENTS_FAILED.inc()
+            change = {"outbox.0.attempts": attempts, "outbox.0.error": message, "outbox.0.failed_at": now(),
+                      "outbox_due": None, "outbox_failed": True}
+        else:
+            log.warning("event refused; retrying later", extra={"event_id": entry["id"], "attempts": attempts,
+                                                                 "error": message})
+            change = {"outbox.0.attempts": attempts, "outbox.0.error": message,
+                      "outbox_due": now() + self.policy.backoff(attempts)}
+        return UpdateOne({"_id": doc_id, "outbox.0.id": entry["id"]}, {"$set": change})
+
+    def run(self, should_stop: Callable[[], bool], idle_s: float = 0.05, error_backoff_s: float = 1.0) -> None:
+        """Relay until `should_stop()`; sleep when idle, back off when Kafka or MongoDB fails."""
+        last_gauge = 0.0
+        while not should_stop():
+            if time.monotonic() - last_gauge > 10:
+                last_gauge = time.monotonic()
+                OUTBOX_FAILED.set(sum(len(failed_events(c)) for c in self.collections))
+            try:
+                published = self.relay_once()
+            except Exception:  # noqa: BLE001 - the relay must outlive outages; the events stay pending
+                log.exception("outbox relay pass failed; retrying")
+                time.sleep(error_backoff_s)
+                continue
+            if published < self.batch_size:
+                time.sleep(idle_s)
+
+
+class _Refused:
+    """A send the producer refused outright, shaped like a completed, failed future."""
+
+    is_done = True
+
+    def __init__(self, error: BaseException):
+        self.exception = error
+
+    def failed(self) -> bool:
+        return True

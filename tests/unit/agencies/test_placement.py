@@ -1,0 +1,124 @@
+"""Registering, moving or reactivating an agency under a parent, and deactivating that parent, cannot both
+succeed (AgencyRepository.placing_under): the interleavings that broke it, replayed step by step."""
+from __future__ import annotations
+
+import pytest
+
+from shared.auth.tokens import Principal
+from shared.errors import Conflict, Invalid, Unavailable
+from services.agencies.commands.common import AgencyContext
+from services.agencies.commands.moves import move_agency
+from services.agencies.commands.registry import deactivate_agency, reactivate_agency, register_agency
+from services.agencies.service import SERVICE
+from tests.support.fakes import fake_repository
+
+ADMIN = Principal("admin@test", "admin", "*")
+
+
+@pytest.fixture
+def agencies():
+    return fake_repository(SERVICE)
+
+
+def ctx(agencies) -> AgencyContext:
+    return AgencyContext(ADMIN, agencies)
+
+
+def register(agencies, code, type_, parent=None):
+    return register_agency(ctx(agencies), {"code": code, "name": code, "type": type_,
+                                           "parent_id": parent and parent["id"]})
+
+
+@pytest.fixture
+def regency(agencies):
+    return register(agencies, "1506", "regency", register(agencies, "15", "province"))
+
+
+def active_children(agencies, parent):
+    return [a["code"] for a in agencies.store.find({"parent_id": parent["id"], "status": "active"})]
+
+
+def test_a_registration_between_the_children_count_and_the_write_makes_the_deactivation_look_again(
+        agencies, regency, monkeypatch):
+    count = agencies.active_children
+    registered = []
+
+    def count_then_a_registration_lands(agency_id, limit):
+        found = count(agency_id, limit)
+        if not registered:  # the registration happens right after the deactivation counted no child
+            registered.append(register(agencies, "1506.01", "work_unit", regency))
+        return found
+    monkeypatch.setattr(agencies, "active_children", count_then_a_registration_lands)
+    with pytest.raises(Conflict, match="still has active children"):
+        deactivate_agency(ctx(agencies), regency["id"], "merged", None)
+    assert agencies.get(regency["id"])["status"] == "active"
+    assert active_children(agencies, regency) == ["1506.01"]
+
+
+def test_a_deactivation_while_a_registration_is_in_flight_waits_and_is_not_written(agencies, regency, monkeypatch):
+    create = agencies.store.create
+    outcome = []
+
+    def deactivate_before_the_insert(change):
+        try:
+            deactivate_agency(ctx(agencies), regency["id"], "merged", None)
+        except Unavailable as err:  # it waited for the placement, which cannot end while we are inside it
+            outcome.append(err)
+        return create(change)
+    monkeypatch.setattr(agencies.store, "create", deactivate_before_the_insert)
+    child = register(agencies, "1506.01", "work_unit", regency)
+    assert len(outcome) == 1 and agencies.get(regency["id"])["status"] == "active"
+    assert child["status"] == "active" and child["path"] == [regency["path"][0], regency["id"]]
+
+
+def test_a_registration_after_the_deactivation_is_refused(agencies, regency):
+    deactivate_agency(ctx(agencies), regency["id"], "merged", None)
+    with pytest.raises(Invalid) as refused:
+        register(agencies, "1506.01", "work_unit", regency)
+    assert refused.value.errors == {"parent_id": ["parent 1506 is inactive"]}
+    assert active_children(agencies, regency) == []
+
+
+def test_a_move_under_a_parent_being_deactivated_is_refused_or_refuses_it(agencies, regency, monkeypatch):
+    other = register(agencies, "1507", "regency", agencies.get(regency["path"][0]))
+    unit = register(agencies, "1507.01", "work_unit", other)
+    count = agencies.active_children
+    moved = []
+
+    def count_then_a_move_lands(agency_id, limit):
+        found = count(agency_id, limit)
+        if not moved:
+            moved.append(move_agency(ctx(agencies), unit["id"], regency["id"], "reorganisation", None))
+        return found
+    monkeypatch.setattr(agencies, "active_children", count_then_a_move_lands)
+    with pytest.raises(Conflict, match="still has active children"):
+        deactivate_agency(ctx(agencies), regency["id"], "merged", None)
+    assert active_children(agencies, regency) == ["1507.01"]
+
+
+def test_a_reactivation_under_a_parent_being_deactivated_cannot_both_succeed(agencies, regency, monkeypatch):
+    unit = register(agencies, "1506.01", "work_unit", regency)
+    deactivate_agency(ctx(agencies), unit["id"], "paused", None)
+    count = agencies.active_children
+    done = []
+
+    def count_then_a_reactivation_lands(agency_id, limit):
+        found = count(agency_id, limit)
+        if agency_id == regency["id"] and not done:
+            done.append(reactivate_agency(ctx(agencies), unit["id"], "resumed", None))
+        return found
+    monkeypatch.setattr(agencies, "active_children", count_then_a_reactivation_lands)
+    with pytest.raises(Conflict, match="still has active children"):
+        deactivate_agency(ctx(agencies), regency["id"], "merged", None)
+    assert agencies.get(regency["id"])["status"] == "active" and active_children(agencies, regency) == ["1506.01"]
+
+
+def test_a_stale_marker_of_a_crashed_request_does_not_block_a_deactivation(agencies, regency):
+    from datetime import timedelta
+
+    from shared.clock import now
+
+    agencies.store.collection.update_one({"_id": regency["id"]}, {"$push": {"placing": {
+        "id": "crashed", "at": now() - timedelta(minutes=5)}}})
+    assert deactivate_agency(ctx(agencies), regency["id"], "merged", None)["status"] == "inactive"
+    assert "placing" not in agencies.get(regency["id"])  # internal: never shown
