@@ -16,7 +16,7 @@ from mongoengine import Document
 from pymongo import MongoClient
 from pymongo.collection import Collection
 from pymongo.database import Database
-from pymongo.errors import ConnectionFailure
+from pymongo.errors import ConnectionFailure, ExecutionTimeout
 
 from shared.settings import Settings
 
@@ -47,6 +47,15 @@ def collection(db: Database, document: type[Document]) -> Collection:
     return db[document._meta["collection"]]
 
 
+# Building an index over a large existing collection can take long; on SecantusDB 0.5.3-beta.196 a multikey
+# one over 70,000 documents never finishes (it retries on write conflicts for as long as it is let): bound it.
+INDEX_BUILD_LIMIT_MS = 10 * 60 * 1000
+
+
+class IndexBuildFailed(RuntimeError):
+    """An index could not be built: the process stops saying which, instead of starting without it."""
+
+
 def create_indexes(db: Database, document: type[Document]) -> None:
     """The indexes `document` declares, created exactly as mongoengine's `ensure_indexes` would (the same
     options every time: a server may refuse a second definition of an index that differs only in them)."""
@@ -55,7 +64,13 @@ def create_indexes(db: Database, document: type[Document]) -> None:
     for spec in document._meta.get("index_specs") or ():
         options = {**(document._meta.get("index_opts") or {}), **{k: v for k, v in spec.items()
                                                                    if k not in ("fields", "cls")}}
-        target.create_index(spec["fields"], background=background, **options)
+        try:
+            target.create_index(spec["fields"], background=background, maxTimeMS=INDEX_BUILD_LIMIT_MS, **options)
+        except ExecutionTimeout:
+            raise IndexBuildFailed(
+                f"the index {spec['fields']} of {target.full_name} was not built within {INDEX_BUILD_LIMIT_MS // 1000} s "
+                f"({target.estimated_document_count():,} documents). SecantusDB 0.5.3-beta.196 never finishes a multikey "
+                "index over a large existing collection: build it on MongoDB, or load the data after start-up") from None
 
 
 def prepare(db: Database, documents: Iterable[type[Document]], wait_s: float = 60.0) -> Database:

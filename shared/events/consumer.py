@@ -3,8 +3,8 @@ to shared.events.processing.
 
 Contract:
 - offsets are committed manually, only after every message before them was handled, dead-lettered or
-  skipped, and after the handlers' flushes wrote what they buffered; a crash therefore redelivers, never
-  loses (handlers are idempotent);
+  skipped, and after the handlers' flushes (once per poll, for every partition's run) wrote what they
+  buffered; a crash therefore redelivers, never loses (handlers are idempotent);
 - a failing handler is retried with capped exponential back-off WITHOUT blocking the poll loop: the
   partition is re-seeked to the failing message and paused, and resumed when its back-off is over, so
   a retry can never outlast `max_poll_interval_ms` and other partitions keep flowing (as arroyo does).
@@ -157,19 +157,42 @@ class ConsumerRunner:
                 self.resume_at.clear()
 
     def poll_once(self, consumer: KafkaConsumer, timeout_ms: int = 200) -> int:
-        """One poll. Returns how many messages reached an outcome (retries not counted)."""
+        """One poll: every partition's run of messages handled, then the handlers' flushes once for them all
+        (what they buffered is written in one go: the scorer climbs a tree once for a whole poll), then each
+        partition committed up to what it finished. Returns how many messages reached an outcome (retries not
+        counted)."""
         self._resume_due(consumer)
         batch = consumer.poll(timeout_ms=timeout_ms)
         if self.abandoned:  # woke up after being replaced: its successor owns these messages now
             return 0
+        finished: dict[TopicPartition, tuple[int, int]] = {}  # partition -> (its first offset, the next to commit)
         count = 0
         for partition, messages in batch.items():
             if partition in self.resume_at:  # paused after this batch was fetched
                 continue
-            count += self._process_run(consumer, partition, messages)
+            done, handled = self._process_run(consumer, partition, messages)
+            if done is not None:
+                finished[partition] = (messages[0].offset, done)
+                count += handled
+        if not finished or self.abandoned:
+            return 0
+        try:
+            self.processor.flush()
+        except Exception as err:  # noqa: BLE001 - nothing of the poll is committed; it is seen again
+            log.warning("writing a batch failed; the batch will be handled again",
+                        extra={"error": f"{type(err).__name__}: {err}", "partitions": sorted(map(str, finished))})
+            for partition, (first, _) in finished.items():
+                key = (partition, first)
+                self.attempts[key] = self.attempts.get(key, 0) + 1
+                self._retry_from(consumer, partition, first, self.processor.backoff(self.attempts[key]))
+            return 0
+        # Commit what is finished and written: at-least-once, never lost.
+        consumer.commit({partition: OffsetAndMetadata(done, "", -1) for partition, (_, done) in finished.items()})
         return count
 
-    def _process_run(self, consumer: KafkaConsumer, partition: TopicPartition, messages: list) -> int:
+    def _process_run(self, consumer: KafkaConsumer, partition: TopicPartition, messages: list) -> tuple[int | None, int]:
+        """Handle a partition's run until a message must be retried later; returns the offset after the last
+        message that reached an outcome (None: none did) and how many did."""
         done = None
         count = 0
         for message in messages:
@@ -185,20 +208,7 @@ class ConsumerRunner:
             self.attempts.pop(key, None)
             done = message.offset + 1
             count += 1
-        if done is None or self.abandoned:
-            return 0
-        try:
-            self.processor.flush()
-        except Exception as err:  # noqa: BLE001 - nothing of the run is committed; it is seen again
-            log.warning("writing a batch failed; the batch will be handled again",
-                        extra={"error": f"{type(err).__name__}: {err}", "partition": str(partition)})
-            key = (partition, messages[0].offset)
-            self.attempts[key] = self.attempts.get(key, 0) + 1
-            self._retry_from(consumer, partition, messages[0].offset, self.processor.backoff(self.attempts[key]))
-            return 0
-        # Commit per partition what is finished and written: at-least-once, never lost.
-        consumer.commit({partition: OffsetAndMetadata(done, "", -1)})
-        return count
+        return (None, 0) if self.abandoned else (done, count)
 
     def _retry_from(self, consumer: KafkaConsumer, partition: TopicPartition, offset: int, delay_s: float) -> None:
         """Rewind to `offset` and stop fetching the partition until the back-off is over. The fetch

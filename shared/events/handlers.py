@@ -18,9 +18,9 @@ class HandlerRegistry:
     """Maps an event type to its contract and the handler that receives (event, validated data).
 
     A handler may buffer its writes (a snapshot replica keeps the newest snapshot per aggregate) if it
-    registers a flush with `after_each_batch`: the runner calls every flush after a partition's run of
-    messages and before committing their offsets, so one database round trip serves the whole run and
-    nothing is committed that was not written."""
+    registers a flush with `after_each_batch`: the runner calls every flush after a poll's runs of messages
+    and before committing their offsets, so one database round trip serves the whole poll and nothing is
+    committed that was not written."""
 
     handlers: dict[str, tuple[EventContract, list[Handler]]] = field(default_factory=dict)
     flushes: list[Callable[[], None]] = field(default_factory=list)

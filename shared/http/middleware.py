@@ -68,15 +68,25 @@ def install_middleware(app: Flask, service: str, authenticate: Callable[[], None
         _check_media_type()
         check_json_body()
 
+    # The metric series of each (method, route, status), looked up once: labels() takes a lock every call.
+    counters: dict[tuple[str, str, int], Callable[[], None]] = {}
+    timers: dict[tuple[str, str], Callable[[float], None]] = {}
+
     @app.after_request
     def _finish(response: Response) -> Response:
-        response.headers[CORRELATION_HEADER] = g.get("correlation_id", "")
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
+        headers = response.headers
+        present = {name.lower() for name in headers.keys()}
+        headers.extend([(name, value) for name, value in SECURITY_HEADERS.items() if name.lower() not in present])
+        headers[CORRELATION_HEADER] = g.get("correlation_id", "")
         endpoint = request.url_rule.rule if request.url_rule else "unmatched"
-        HTTP_REQUESTS.labels(service, request.method, endpoint, str(response.status_code)).inc()
+        key = (request.method, endpoint, response.status_code)
+        if key not in counters:
+            counters[key] = HTTP_REQUESTS.labels(service, key[0], endpoint, str(key[2])).inc
+        counters[key]()
         if "started" in g:
-            HTTP_LATENCY.labels(service, request.method, endpoint).observe(time.perf_counter() - g.started)
+            if key[:2] not in timers:
+                timers[key[:2]] = HTTP_LATENCY.labels(service, key[0], endpoint).observe
+            timers[key[:2]](time.perf_counter() - g.started)
         return response
 
     @app.teardown_request

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import random
 import time
+import uuid
 from typing import Any, Callable, Iterable, Mapping
 
 from pymongo import ReturnDocument, UpdateOne
@@ -156,11 +157,25 @@ class AggregateStore:
                 raise
             raise _duplicate(duplicates[0], count=len(duplicates)) from None
 
-    def apply(self, aggregate_id: Any, expected_version: int, change: Change) -> dict[str, Any]:
-        """Write `change` if the aggregate is still at `expected_version` (and its `expect`ed fields still
-        hold): the compare-and-set under `update`, for writers that must recompute from fresh inputs when
-        they lose a race (the scorer). Returns the public state after; StaleVersion, NotFound or
-        Unavailable (outbox full) otherwise, with nothing written."""
+    def apply_many(self, writes: list[tuple[Any, int, Change]]) -> set[Any]:
+        """`apply` for many aggregates in one bulk: each (id, expected version, change) is written if the
+        aggregate is still at that version; returns the ids written (the others lost their race, or have a
+        full outbox: the caller decides them again). One round trip, two when some were not written."""
+        if not writes:
+            return set()
+        token = uuid.uuid4().hex
+        operations = []
+        for aggregate_id, expected_version, change in writes:
+            selector, update = self._compare_and_set(aggregate_id, expected_version, change)
+            update["$set"]["write_token"] = token
+            operations.append(UpdateOne(selector, update))
+        ids = [aggregate_id for aggregate_id, _, _ in writes]
+        if self.collection.bulk_write(operations, ordered=False).matched_count == len(operations):
+            return set(ids)  # every one matched its version: no need to ask which
+        return {doc["_id"] for doc in self.collection.find({"_id": {"$in": ids}, "write_token": token}, {"_id": 1})}
+
+    def _compare_and_set(self, aggregate_id: Any, expected_version: int, change: Change) -> tuple[dict, dict]:
+        """The filter and update of writing `change` over `expected_version`."""
         version = expected_version + 1
         update = outbox.update_appending(self.event(aggregate_id, version, change.event), change.audit)
         update["$set"] = {**{k: v for k, v in change.fields.items() if k not in ("id", "version")},
@@ -169,6 +184,14 @@ class AggregateStore:
             update["$unset"] = {name: "" for name in change.unset}
         selector = {"_id": aggregate_id, "version": expected_version, **dict(change.expect),
                     **outbox.room_for_one_more(self.max_pending)}
+        return selector, update
+
+    def apply(self, aggregate_id: Any, expected_version: int, change: Change) -> dict[str, Any]:
+        """Write `change` if the aggregate is still at `expected_version` (and its `expect`ed fields still
+        hold): the compare-and-set under `update`, for writers that must recompute from fresh inputs when
+        they lose a race (the scorer). Returns the public state after; StaleVersion, NotFound or
+        Unavailable (outbox full) otherwise, with nothing written."""
+        selector, update = self._compare_and_set(aggregate_id, expected_version, change)
         doc = self.collection.find_one_and_update(selector, update, projection=self.hidden,
                                                   return_document=ReturnDocument.AFTER)
         if doc is None:

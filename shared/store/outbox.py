@@ -9,8 +9,9 @@ Format, in the aggregate document:
   when its oldest event has failed for good (the document waits for an operator's retry). A write makes
   a waiting document due now with `$min`, which never delays it and never unblocks a failed one.
 - `outbox_failed`: true while the oldest event is marked failed.
-- `audit_pending`: audit records written with the change, moved to the audit collection by the request
-  itself and, if it died first, by the relay (shared.audit).
+- `audit_pending`: audit records written with the change, moved to the audit collection by the relay
+  with the events (shared.audit).
+- `write_token`: which bulk of compare-and-set writes wrote the document last (AggregateStore.apply_many).
 
 The relay (shared.store.relay) publishes in the order documents became due, keeps a per-event outcome,
 and lets one failing event hold back only the later events of its own aggregate. This module is the
@@ -27,7 +28,7 @@ from pymongo.collection import Collection
 from shared.events.envelope import Event
 
 # Fields of the outbox format; never shown to API clients.
-BOOKKEEPING_FIELDS = ("outbox", "outbox_due", "outbox_failed", "audit_pending")
+BOOKKEEPING_FIELDS = ("outbox", "outbox_due", "outbox_failed", "audit_pending", "write_token")
 
 
 

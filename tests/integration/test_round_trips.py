@@ -129,12 +129,12 @@ def test_round_trips_of_the_indicators_commands_and_of_scoring_one_verification(
     # One flush, four levels (bidang_sd, pendidikan, tanjabbar, jambi) × three periods (202503, 2025Q1, 2025): the
     # rule packs once, the agencies and their ancestors (two queries), then per level its cards and children; for
     # the unit its indicators and realisations (it has no children); for the three levels above, whose own part
-    # is kept, the children's cards and weights; and the twelve cards written. (Before: 84 round trips for three
-    # levels, one Kafka round trip per level.)
+    # is kept, the children's cards and weights; and each level's three cards written in one bulk. (Before: 84
+    # round trips for three levels, one Kafka round trip per level.)
     assert Counter(commands) == Counter({
         ("find", "rulepacks"): 1, ("find", "agency_replica"): 2 + 4, ("find", "scorecards"): 4 + 3,
         ("find", "indicators"): 1, ("find", "realisations"): 1, ("find", "agency_weights"): 3,
-        ("findAndModify", "scorecards"): 12}), commands
+        ("update", "scorecards"): 4}), commands
     changed = taken(repo.scorecards.collection)
     assert len(changed) == 12
     _, commands = counted(lambda: deliver(registry, changed))  # they come back: nothing to compute

@@ -7,7 +7,6 @@ from __future__ import annotations
 import threading
 import uuid
 
-import mongomock
 import pytest
 
 from shared.auth.tokens import Principal
@@ -17,6 +16,7 @@ from shared.contracts.agencies import AGENCY_REGISTERED, AGENCY_UPDATED
 from shared.errors import Conflict, NotFound, StaleVersion, Unavailable
 from shared.store.aggregates import RACE_RETRIES, AggregateStore, Moved
 from tests.storage.conftest import MONGO_URI
+from tests.support.fakes import fake_database
 
 THING = Kind("agency", lambda s: {k: s.get(k) for k in ("id", "code", "name", "short_name", "type", "parent_id",
                                                          "path", "status")})
@@ -28,7 +28,7 @@ def store(request, storage_db):
     """The store on a collection of the real server (with the client options of shared.db), or in memory."""
     name = f"c{uuid.uuid4().hex[:12]}"
     server = client_for(MONGO_URI)[storage_db.name]
-    collection = server[name] if request.param == "server" else mongomock.MongoClient(tz_aware=True).db[name]
+    collection = server[name] if request.param == "server" else fake_database()[name]
     collection.create_index("code", unique=True)
     yield AggregateStore(collection, THING, source="test", internal_fields=("secret",))
     collection.drop()
@@ -196,3 +196,15 @@ def test_filters_the_code_relies_on(store):
     store.collection.update_one({"_id": "missing"}, {"$push": {"placing": {"id": "m"}}, "$inc": {"placements": 1}})
     assert store.collection.find_one({"_id": "missing"}) == {"_id": "missing", "code": "A", "placing": [{"id": "m"}],
                                                              "placements": 1}
+
+
+def test_a_bulk_of_compare_and_set_writes_says_which_were_written(store):
+    ours, theirs, full = new(store, "B1"), new(store, "B2"), new(store, "B3")
+    store.update(theirs["id"], rename("written meanwhile"))  # the bulk below expects version 1
+    full = store.update(full["id"], rename("twice"))
+    store.max_pending = 2  # B3 holds two pending events: its outbox is full
+    writes = [(agency["id"], agency["version"], rename("bulk")(agency, None)) for agency in (ours, theirs, full)]
+    assert store.apply_many(writes) == {ours["id"]}
+    assert [store.get(a["id"])["name"] for a in (ours, theirs, full)] == ["bulk", "written meanwhile", "twice"]
+    assert [e["event"]["sequence"] for e in outbox(store, ours["id"])] == [1, 2]
+    assert "write_token" not in store.get(ours["id"]) and store.apply_many([]) == set()

@@ -19,6 +19,24 @@ from shared.service import Service
 from shared.settings import load_settings
 
 
+def _accept_newer_bulk_options() -> None:
+    """pymongo 4.20's UpdateOne hands `sort` to the bulk it joins; mongomock 4.3's bulk builder predates that
+    option (which the code never sets) and refuses it. Let it take it and ignore it."""
+    from mongomock.collection import BulkOperationBuilder
+
+    original = BulkOperationBuilder.add_update
+    if getattr(original, "accepts_sort", False):
+        return
+
+    def add_update(self, *args, sort=None, **kwargs):
+        return original(self, *args, **kwargs)
+    add_update.accepts_sort = True
+    BulkOperationBuilder.add_update = add_update
+
+
+_accept_newer_bulk_options()
+
+
 def fake_database(documents=(), name: str | None = None):
     """An empty in-memory database with the indexes of `documents`."""
     client = mongomock.MongoClient(tz_aware=True)

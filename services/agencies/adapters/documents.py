@@ -34,7 +34,7 @@ class Agency(OutboxDocument):
             ("created_at", "_id"),
             ("updated_at", "_id"),
             {"fields": ["subtree_dirty"], "sparse": True},
-            "search",  # `q` (shared.search)
+            ("search", "code"),  # `q` (shared.search), in the default order
         ],
     }
 

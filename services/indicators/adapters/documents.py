@@ -14,7 +14,7 @@ class Indicator(OutboxDocument):
         "parent_indicator_id",
         ("category", "_id"),
         ("code", "_id"),
-        "search",  # `q` (shared.search)
+        ("search", "code", "_id"),  # `q` (shared.search), in the list's order
     ]}
 
     id = StringField(primary_key=True)

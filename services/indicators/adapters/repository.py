@@ -14,6 +14,7 @@ from shared.replicas.agencies import AgencyReplica
 from shared.settings import Settings
 from shared.store.aggregates import AggregateStore
 from shared.store.ledger import Ledger, ProcessedEvent
+from shared.store.outbox import BOOKKEEPING_FIELDS
 from services.indicators.adapters.documents import (AgencyWeight, Indicator, PeriodLock, Realisation,
                                                     RulePackDocument, Scorecard)
 from services.indicators.domain.achievement import RulePack
@@ -25,7 +26,7 @@ from services.indicators.domain.workflow import REALISATION
 
 # A scorecard as GET /scorecard serves it: what the read needs, no bookkeeping (its scope: `agency_path`).
 CARD_READ = {"_id": 0, "agency_id": 0, "parent_id": 0, "period_start": 0, "version": 0, "created_at": 0,
-             "updated_at": 0, "outbox": 0, "outbox_due": 0, "outbox_failed": 0, "audit_pending": 0}
+             "updated_at": 0, **{name: 0 for name in BOOKKEEPING_FIELDS}}
 
 
 class IndicatorsRepository:
@@ -98,8 +99,14 @@ class IndicatorsRepository:
     def weights(self, agency_ids: Iterable[str]) -> dict[str, float]:
         return {doc["id"]: doc["weight"] for doc in self.weights_store.find({"_id": {"$in": list(agency_ids)}})}
 
-    def scorecards_by_id(self, card_ids: Iterable[str]) -> dict[str, dict]:
-        return {doc["id"]: doc for doc in self.scorecards.find({"_id": {"$in": list(card_ids)}})}
+    def scorecards_by_id(self, card_ids: Iterable[str], *, rollup_only: bool = False,
+                         rows_only: bool = False) -> dict[str, dict]:
+        """Cards by id; `rollup_only`: just their roll-up and version (what a parent's row needs); `rows_only`:
+        just their children's rows (which versions of the children's cards they reflect)."""
+        skipped = ("own", "indicators", "agency", "agency_path", *(("children",) if rollup_only else ()),
+                   *(("rollup",) if rows_only else ()))
+        fields = {name: 0 for name in skipped} if rollup_only or rows_only else None
+        return {doc["id"]: doc for doc in self.scorecards.find({"_id": {"$in": list(card_ids)}}, fields=fields)}
 
     def scorecard_periods_of(self, agency_ids: Iterable[str]) -> dict[str, set[str]]:
         """The periods each agency has a scorecard for (agencies without any are left out)."""

@@ -19,14 +19,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from shared.commands import Change, CommandContext
+from shared.commands import CommandContext
 from shared.contracts.agencies import (AGENCY_DEACTIVATED, AGENCY_MOVED, AGENCY_PATH_CHANGED, AGENCY_REACTIVATED,
                                        AGENCY_REGISTERED, AGENCY_UPDATED)
 from shared.contracts.indicators import (INDICATOR_DEFINED, INDICATOR_RETIRED, INDICATOR_UPDATED,
                                          REALISATION_REJECTED, REALISATION_REOPENED, REALISATION_SUBMITTED,
                                          REALISATION_VERIFIED, RULEPACK_ADDED, SCORE_CHANGED, TARGET_SET,
                                          WEIGHT_SET)
-from shared.errors import Conflict, StaleVersion
+from shared.errors import Conflict
 from shared.events.envelope import Event
 from shared.events.handlers import HandlerRegistry
 from services.indicators.adapters.repository import IndicatorsRepository
@@ -175,7 +175,7 @@ class Scorer:
             parent_id = agencies.get(agency_id, {}).get("parent_id")
             if parent_id:
                 wanted[(parent_id, period)] = wanted.get((parent_id, period), []) + [(agency_id, version)]
-        cards = self.repo.scorecards_by_id(scorecard_id(*card) for card in wanted)
+        cards = self.repo.scorecards_by_id((scorecard_id(*card) for card in wanted), rows_only=True)
         for card, children in wanted.items():
             rows = {row["agency_id"]: row.get("card_version") or 0
                     for row in cards.get(scorecard_id(*card), {}).get("children", ())}
@@ -201,22 +201,16 @@ class Scorer:
                 if scorecard_id(*card) not in current:
                     pending[card] = True
             computed = self._computed(pending, current, agencies, packs)
-            retry: dict[Card, bool] = {}
-            for card, state in computed.items():
-                stored = current.get(state["id"])
-                if not differs(stored, state):
-                    continue
-                try:
-                    self._store(stored, state)
-                except StaleVersion:
-                    conflicts[card] = conflicts.get(card, 0) + 1
-                    if conflicts[card] >= MAX_CONFLICTS:
-                        raise RuntimeError(f"scorecard {state['id']} kept changing under this worker") from None
-                    retry[card] = True
-                    continue
-                if stored is None or summary(stored) != summary(state):
-                    changed.append(card)
-            pending = retry
+            to_write = {card: (current.get(state["id"]), state) for card, state in computed.items()
+                        if differs(current.get(state["id"]), state)}
+            lost = self._store(to_write)
+            for card in lost:
+                conflicts[card] = conflicts.get(card, 0) + 1
+                if conflicts[card] >= MAX_CONFLICTS:
+                    raise RuntimeError(f"scorecard {scorecard_id(*card)} kept changing under this worker")
+            changed += [card for card, (stored, state) in to_write.items()
+                        if card not in lost and (stored is None or summary(stored) != summary(state))]
+            pending = {card: True for card in lost}
         return changed
 
     def _computed(self, cards: dict[Card, bool], current: dict[str, dict], agencies: dict[str, dict],
@@ -228,8 +222,9 @@ class Scorer:
         verified = self._verified(in_full, indicators)
         children = self.repo.directory.children_of(owners)
         child_ids = {child["id"] for kids in children.values() for child in kids}
-        child_cards = self.repo.scorecards_by_id(scorecard_id(child, period) for child in child_ids
-                                                 for period in {p for _, p in cards}) if child_ids else {}
+        child_cards = self.repo.scorecards_by_id((scorecard_id(child, period) for child in child_ids
+                                                  for period in {p for _, p in cards}), rollup_only=True) \
+            if child_ids else {}
         weights = self.repo.weights(child_ids) if child_ids else {}
         computed = {}
         for card, full in cards.items():
@@ -266,17 +261,24 @@ class Scorer:
             by_card[(agency_id, period_text)] = {i["id"]: values.get(i["id"], {}) for i in indicators.get(agency_id, ())}
         return by_card
 
-    def _store(self, stored: dict | None, state: dict) -> None:
-        """Write the card compare-and-set on the version read before its inputs were; `score.changed` when
-        its scores changed."""
-        contract = SCORE_CHANGED if stored is None or summary(stored) != summary(state) else None
-        state = {**state, "computed_at": self.ctx.clock()}
-        if stored is None:
-            try:
-                self.repo.scorecards.create(self.ctx.created(SCORECARD, state, contract, action="compute",
-                                                             audited=False))
-            except Conflict:  # created by another worker meanwhile: compute again, on theirs
-                raise StaleVersion(f"scorecard {state['id']} was created meanwhile") from None
-            return
-        change: Change = self.ctx.changed(SCORECARD, stored, state, contract, action="compute", audited=False)
-        self.repo.scorecards.apply(stored["id"], stored["version"], change)
+    def _store(self, cards: dict[Card, tuple[dict | None, dict]]) -> set[Card]:
+        """Write the computed cards — the stored ones in one bulk, compare-and-set on the version read before
+        their inputs were; `score.changed` with those whose scores changed. Returns the cards another worker
+        wrote first (to be computed again)."""
+        lost: set[Card] = set()
+        updates = []
+        for card, (stored, state) in cards.items():
+            contract = SCORE_CHANGED if stored is None or summary(stored) != summary(state) else None
+            state = {**state, "computed_at": self.ctx.clock()}
+            if stored is None:
+                try:
+                    self.repo.scorecards.create(self.ctx.created(SCORECARD, state, contract, action="compute",
+                                                                 audited=False))
+                except Conflict:  # created by another worker meanwhile: compute again, on theirs
+                    lost.add(card)
+                continue
+            updates.append((stored["id"], stored["version"],
+                            self.ctx.changed(SCORECARD, stored, state, contract, action="compute", audited=False)))
+        written = self.repo.scorecards.apply_many(updates)
+        by_id = {scorecard_id(*card): card for card in cards}
+        return lost | {by_id[card_id] for card_id, _, _ in updates if card_id not in written}

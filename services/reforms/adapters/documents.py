@@ -19,7 +19,7 @@ class Activity(OutboxDocument):
         ("organiser_agency_id", "start"),  # lists by agency, in date order
         ("start", "_id"),  # lists over every agency, in date order
         ("area", "start"), ("status", "start"), ("kind", "start"), ("year", "start"),  # and filtered (admins)
-        "search",  # `q` (shared.search)
+        ("search", "start", "_id"),  # `q` (shared.search), in the list's order
     ]}
 
     id = StringField(primary_key=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from shared.errors import StaleVersion
 from shared.events.envelope import Event
 from shared.events.handlers import HandlerRegistry
 from services.indicators.consumers.scorecards import Scorer
@@ -92,14 +91,14 @@ def test_a_card_written_by_another_worker_meanwhile_is_computed_again(repo, tree
     indicator = indicator_of(as_(), tree["kesehatan"])
     verified_value(as_, indicator, "2025", 50, 100)
     deliver(scoring, events_since(repo, seen))
-    apply, raced = repo.scorecards.apply, []
+    apply_many, raced = repo.scorecards.apply_many, []
 
-    def another_worker_first(card_id, version, change):
-        if not raced:  # the other worker stores its card between our read and our write
-            raced.append(card_id)
-            repo.scorecards.collection.update_one({"_id": card_id}, {"$inc": {"version": 1}})
-        return apply(card_id, version, change)
-    monkeypatch.setattr(repo.scorecards, "apply", another_worker_first)
+    def another_worker_first(writes):
+        if not raced:  # the other worker stores a card between our read and our write
+            raced.append(writes[0][0])
+            repo.scorecards.collection.update_one({"_id": writes[0][0]}, {"$inc": {"version": 1}})
+        return apply_many(writes)
+    monkeypatch.setattr(repo.scorecards, "apply_many", another_worker_first)
     set_and_verify = verified_value(as_, indicator_of(as_(), tree["kesehatan"]), "2025", 100, 100)
     assert set_and_verify["status"] == "verified"
     deliver(scoring, events_since(repo, seen))
@@ -111,8 +110,8 @@ def test_a_card_that_cannot_be_stored_fails_the_flush_instead_of_vanishing(repo,
     deliver(scoring, events_since(repo, set()))
     verified_value(as_, indicator_of(as_(), tree["kesehatan"]), "2025", 100, 100)
 
-    def always_lost(card_id, version, change):
-        raise StaleVersion("someone else, again")
-    monkeypatch.setattr(repo.scorecards, "apply", always_lost)
+    def always_lost(writes):
+        return set()  # someone else, again, every time
+    monkeypatch.setattr(repo.scorecards, "apply_many", always_lost)
     with pytest.raises(RuntimeError, match="kept changing"):  # the runner then commits nothing and retries
         deliver(scoring, events_since(repo, set(), "kinerja.realisation.verified.v1"))

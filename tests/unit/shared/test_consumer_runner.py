@@ -155,6 +155,19 @@ def test_a_batch_whose_write_fails_is_not_committed_and_is_handled_again():
     assert consumer.commits == [(P0, 3)] and processor.flushed == [[(0, 0), (0, 1), (0, 2)]]
 
 
+def test_one_flush_writes_every_partitions_run_of_a_poll_and_a_failed_one_rewinds_them_all():
+    clock = [0.0]
+    processor = ScriptedProcessor({}, flush_failures=1)
+    consumer = FakeConsumer({P0: [0, 1], P1: [0, 1, 2]})
+    runner = runner_with(processor, clock)
+    assert runner.poll_once(consumer) == 0  # the flush failed: both partitions rewound, nothing committed
+    assert consumer.commits == [] and consumer.position == {P0: 0, P1: 0} and consumer.paused == {P0, P1}
+    clock[0] = 5.0
+    assert runner.poll_once(consumer) == 5
+    assert processor.flushed == [[(0, 0), (0, 1), (1, 0), (1, 1), (1, 2)]]  # one flush for the whole poll
+    assert sorted(consumer.commits) == [(P0, 2), (P1, 3)]
+
+
 def test_a_member_that_is_never_assigned_a_partition_reconnects():
     clock = [0.0]
     connects = []
