@@ -64,6 +64,24 @@ class AgencyDirectory:
         return [doc["_id"] for doc in docs]
 
 
+class DirectoryReads:
+    """The agency questions a service's repository answers from its directory (`self.directory`)."""
+
+    directory: AgencyDirectory
+
+    def agency(self, agency_id: str) -> dict | None:
+        return self.directory.agency(agency_id)
+
+    def agencies(self, agency_ids: Iterable[str]) -> dict[str, dict]:
+        return self.directory.agencies(agency_ids)
+
+    def subtree(self, agency_id: str) -> list[dict]:
+        return self.directory.subtree(agency_id)
+
+    def subtree_ids(self, agency_id: str) -> list[str]:
+        return self.directory.subtree_ids(agency_id)
+
+
 def permitted_agency(principal: Principal, action: Action, agency: dict | None, agency_id: str,
                      missing: str = "") -> dict:
     """`agency` (as looked up by `agency_id`) if it exists and the principal may perform `action` on it;

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import os
 import signal
-import statistics
 import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 
 import requests
 from kafka import KafkaConsumer, KafkaProducer
 from pymongo import MongoClient
 
+from tests.bench.load import at_steady_rate, p50_p99_ms
 from tests.bench.report import Row
 from tests.conftest import auth_header
 from tests.support.kafka_tools import BOOTSTRAP, read_topic
@@ -141,20 +140,11 @@ def steady_row(stack: Stack, rate: int, seconds: int) -> Row:
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     total = rate * seconds
-    started = time.monotonic()
-    with ThreadPoolExecutor(max_workers=32) as pool:
-        futures = []
-        for index in range(total):
-            time.sleep(max(0.0, started + index / rate - time.monotonic()))
-            futures.append(pool.submit(write, index))
-        for future in futures:
-            future.result()
+    achieved = at_steady_rate(total, rate, write)
     done.set()
     watcher.join(timeout=60)
-    latencies = sorted(visible[i] - acked[i] for i in acked if i in visible)
-    achieved = total / (time.monotonic() - started)
-    p99 = latencies[int(0.99 * (len(latencies) - 1))] * 1000
-    p50 = statistics.median(latencies) * 1000
+    latencies = [visible[i] - acked[i] for i in acked if i in visible]
+    p50, p99 = p50_p99_ms(latencies)
     return Row(f"write-to-visible in the indicators replica at {rate} writes/s for {seconds} s",
                f"p50 {p50:.0f} ms, p99 {p99:.0f} ms ({len(latencies)}/{total} seen, {achieved:.0f} writes/s)",
                budget="p99 < 1 s", passed=p99 < 1000 and len(latencies) == total)

@@ -7,15 +7,14 @@ the regency's scorecard of that month shows the new score in its work unit's row
 regency: three cards up the tree, each month's work unit scored by one sub-unit only, so its score is known)."""
 from __future__ import annotations
 
-import statistics
 import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 
 import requests
 from pymongo import MongoClient
 
+from tests.bench.load import at_steady_rate, p50_p99_ms
 from tests.bench.report import Row
 from tests.conftest import auth_header
 from kinerja.testing.stack import Stack
@@ -101,20 +100,11 @@ def rollup_row(stack: Stack, rate: int = 50) -> Row:
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
-    started = time.monotonic()
-    with ThreadPoolExecutor(max_workers=16) as pool:
-        futures = []
-        for index in range(len(pending)):
-            time.sleep(max(0.0, started + index / rate - time.monotonic()))
-            futures.append(pool.submit(verify, index))
-        for future in futures:
-            future.result()
+    achieved = at_steady_rate(len(pending), rate, verify, workers=16)
     done.set()
     watcher.join(timeout=120)
-    latencies = sorted(visible[i] - verified[i] for i in verified if i in visible)
-    achieved = len(pending) / (time.monotonic() - started)
-    p99 = latencies[int(0.99 * (len(latencies) - 1))] * 1000 if latencies else float("inf")
-    p50 = statistics.median(latencies) * 1000 if latencies else float("inf")
+    latencies = [visible[i] - verified[i] for i in verified if i in visible]
+    p50, p99 = p50_p99_ms(latencies)
     return Row(f"verified monthly realisation visible in the regency's roll-up (sub-unit → work unit → regency) at "
                f"{rate} verifications/s",
                f"p50 {p50:.0f} ms, p99 {p99:.0f} ms ({len(latencies)}/{len(pending)} seen, {achieved:.0f} verifications/s)",

@@ -9,22 +9,10 @@ import pytest
 
 from tests.conftest import auth_header
 from tests.support.matrix import one_allowed_and_one_refused
+from tests.unit.indicators.test_matrix import CALLERS, VERIFIERS, WRITERS
 from tests.integration.indicators_support import (api, define, indicators_app, registry, repo,  # noqa: F401
                                                   tree)
 from tests.support.kafka_tools import unique
-
-CALLERS = {  # name: (role, home agency)
-    "admin": ("admin", None),
-    "operator of the unit": ("operator", "pendidikan"),
-    "operator of the regency": ("operator", "tanjabbar"),
-    "operator of a sibling": ("operator", "kesehatan"),
-    "evaluator of the regency": ("evaluator", "tanjabbar"),
-    "evaluator of a sibling": ("evaluator", "kesehatan"),
-    "viewer of the unit": ("viewer", "pendidikan"),
-}
-WRITERS = {"admin", "operator of the unit", "operator of the regency"}
-VERIFIERS = {"admin", "evaluator of the regency"}
-
 
 @pytest.fixture
 def indicators_settings(settings_for):

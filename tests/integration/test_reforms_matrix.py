@@ -10,23 +10,9 @@ import pytest
 
 from tests.conftest import auth_header
 from tests.support.matrix import one_allowed_and_one_refused
+from tests.unit.reforms.test_matrix import CALLERS, READERS, WRITERS
 from tests.integration.reforms_support import (FGD, org, people, plan, ref, reforms_app,  # noqa: F401
                                                reforms_registry, reforms_repo, reforms_settings)
-
-CALLERS = {  # name: (role, home agency)
-    "admin": ("admin", None),
-    "operator of the organiser": ("operator", "unit01"),
-    "operator of the regency": ("operator", "tanjabbar"),
-    "operator of the follow-up's owner": ("operator", "unit03"),
-    "operator of a sibling": ("operator", "unit02"),
-    "evaluator of the regency": ("evaluator", "tanjabbar"),
-    "evaluator of a sibling": ("evaluator", "unit02"),
-    "viewer of the organiser": ("viewer", "unit01"),
-}
-WRITERS = {"admin", "operator of the organiser", "operator of the regency"}
-READERS = {"admin", "operator of the organiser", "operator of the regency", "evaluator of the regency",
-           "viewer of the organiser"}
-
 
 def _activity(ref, org, status="planned", registered=0):
     activity = plan(ref, org["unit01"])

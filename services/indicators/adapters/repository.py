@@ -8,7 +8,7 @@ from typing import Iterable
 
 from pymongo.database import Database
 
-from shared.auth.directory import AgencyDirectory
+from shared.auth.directory import AgencyDirectory, DirectoryReads
 from shared.db import collection
 from shared.replicas.agencies import AgencyReplica
 from shared.settings import Settings
@@ -29,7 +29,7 @@ CARD_READ = {"_id": 0, "agency_id": 0, "parent_id": 0, "period_start": 0, "versi
              "updated_at": 0, **{name: 0 for name in BOOKKEEPING_FIELDS}}
 
 
-class IndicatorsRepository:
+class IndicatorsRepository(DirectoryReads):
     def __init__(self, *, indicators: AggregateStore, realisations: AggregateStore, locks: AggregateStore,
                  rulepacks: AggregateStore, scorecards: AggregateStore, weights: AggregateStore,
                  directory: AgencyDirectory, ledger: Ledger):
@@ -53,21 +53,7 @@ class IndicatorsRepository:
                    directory=AgencyDirectory(collection(db, AgencyReplica)),
                    ledger=Ledger(collection(db, ProcessedEvent)))
 
-    # -- the agency tree (replica) ---------------------------------------------------------------
-
-    def agency(self, agency_id: str) -> dict | None:
-        return self.directory.agency(agency_id)
-
-    def agencies(self, agency_ids: Iterable[str]) -> dict[str, dict]:
-        return self.directory.agencies(agency_ids)
-
-    def subtree(self, agency_id: str) -> list[dict]:
-        return self.directory.subtree(agency_id)
-
-    def subtree_ids(self, agency_id: str) -> list[str]:
-        return self.directory.subtree_ids(agency_id)
-
-    # -- indicators and realisations -------------------------------------------------------------
+    # -- indicators and realisations (the agency tree: DirectoryReads) ----------------------------
 
     def indicators_of(self, agency_ids: Iterable[str]) -> dict[str, list[dict]]:
         """The active indicators of each agency, by code, in one query."""

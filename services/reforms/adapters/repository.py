@@ -8,7 +8,7 @@ from typing import Iterable
 from pymongo.collection import Collection
 from pymongo.database import Database
 
-from shared.auth.directory import AgencyDirectory
+from shared.auth.directory import AgencyDirectory, DirectoryReads
 from shared.db import collection
 from shared.replicas.agencies import AgencyReplica
 from shared.settings import Settings
@@ -22,7 +22,7 @@ SUMMARY_FIELDS = {"organiser_agency_id": 1, "area": 1, "status": 1, "planned_par
 INDICATOR_FIELDS = {"agency_id": 1, "code": 1, "name": 1, "status": 1, "fed_by_reforms": 1}
 
 
-class ReformsRepository:
+class ReformsRepository(DirectoryReads):
     def __init__(self, *, activities: AggregateStore, follow_ups: AggregateStore, directory: AgencyDirectory,
                  indicator_replica: Collection):
         self.activities = activities
@@ -39,19 +39,7 @@ class ReformsRepository:
                    directory=AgencyDirectory(collection(db, AgencyReplica)),
                    indicator_replica=collection(db, IndicatorReplica))
 
-    # -- the agency tree and indicators (replicas) -----------------------------------------------
-
-    def agency(self, agency_id: str) -> dict | None:
-        return self.directory.agency(agency_id)
-
-    def agencies(self, agency_ids: Iterable[str]) -> dict[str, dict]:
-        return self.directory.agencies(agency_ids)
-
-    def subtree(self, agency_id: str) -> list[dict]:
-        return self.directory.subtree(agency_id)
-
-    def subtree_ids(self, agency_id: str) -> list[str]:
-        return self.directory.subtree_ids(agency_id)
+    # -- indicators (replica; the agency tree: DirectoryReads) -----------------------------------
 
     def indicators(self, indicator_ids: Iterable[str]) -> dict[str, dict]:
         docs = self.indicator_replica.find({"_id": {"$in": list(set(indicator_ids))}}, INDICATOR_FIELDS)
