@@ -75,29 +75,30 @@ class OutboxRelay:
         sends = [(doc, self._send_all(doc)) for doc in docs]
         self.producer.flush(timeout=self.send_timeout_s)
         acked_ids: list[str] = []
-        clean: list = []  # documents whose every sent event was acknowledged
         failures: list[UpdateOne] = []
         for doc, attempts in sends:
             acked, failure = self._outcome(attempts)
             acked_ids += [entry["id"] for entry in acked]
-            if failure is None:
-                clean.append(doc["_id"])
-            else:
+            if failure is not None:
                 failures.append(self._failed(doc["_id"], *failure))
-        collection.bulk_write(self._removals(docs, acked_ids, clean) + failures, ordered=True)
+        collection.bulk_write([self._removal(docs, acked_ids), *failures], ordered=True)
         EVENTS_RELAYED.inc(len(acked_ids))
         return len(acked_ids)
 
     @staticmethod
-    def _removals(docs: list[dict], acked_ids: list[str], clean: list) -> list[UpdateMany]:
-        """Two updates for the whole batch: remove the acknowledged events and the audit records moved
-        (event and record ids are unique, so one condition serves every document), then clear the due
-        time of the documents that have nothing left, unless something was appended meanwhile."""
+    def _removal(docs: list[dict], acked_ids: list[str]) -> UpdateMany:
+        """One update for the whole batch, one write per document: remove the acknowledged events and the audit
+        records moved (event and record ids are unique, so one condition serves every document), and clear the
+        due time of a document left with no event — judged on the document as it is when written, so an event
+        appended meanwhile keeps it due. (Two updates, a pull and then an unset, wrote every document twice.)"""
         audit_ids = [record["_id"] for doc in docs for record in doc.get("audit_pending") or ()]
-        return [UpdateMany({"_id": {"$in": [doc["_id"] for doc in docs]}},
-                           {"$pull": {"outbox": {"id": {"$in": acked_ids}},
-                                      "audit_pending": {"_id": {"$in": audit_ids}}}}),
-                UpdateMany({"_id": {"$in": clean}, "outbox.0": {"$exists": False}}, {"$unset": {"outbox_due": ""}})]
+
+        def without(field: str, key: str, ids: list) -> dict:
+            return {"$filter": {"input": {"$ifNull": [f"${field}", []]}, "cond": {"$not": [{"$in": [f"$$this.{key}", ids]}]}}}
+        return UpdateMany({"_id": {"$in": [doc["_id"] for doc in docs]}}, [
+            {"$set": {"outbox": without("outbox", "id", acked_ids),
+                      "audit_pending": without("audit_pending", "_id", audit_ids)}},
+            {"$set": {"outbox_due": {"$cond": [{"$eq": [{"$size": "$outbox"}, 0]}, "$$REMOVE", "$outbox_due"]}}}])
 
     def _send_all(self, doc: dict) -> list[tuple[dict, Any]]:
         """Send the document's events in order. An event that failed before is sent alone: the ones

@@ -99,3 +99,18 @@ def test_creating_the_same_index_twice_is_a_no_op(coll):
     second = coll.create_index([("parent_id", 1)], background=False)
     assert first == second == "parent_id_1"
     assert "parent_id_1" in coll.index_information()
+
+
+def test_an_update_pipeline_filters_arrays_and_removes_a_field_on_a_condition(coll):
+    """The relay's removal: one write per document drops the acknowledged events and the moved audit records,
+    and the due time of a document left with no event (shared.store.relay)."""
+    coll.insert_many([{"_id": "two", "outbox": [{"id": "a"}, {"id": "b"}], "audit_pending": [{"_id": "r"}], "due": 1},
+                      {"_id": "one", "outbox": [{"id": "c"}], "due": 1}])
+    coll.update_many({"_id": {"$in": ["two", "one"]}}, [
+        {"$set": {"outbox": {"$filter": {"input": {"$ifNull": ["$outbox", []]},
+                                         "cond": {"$not": [{"$in": ["$$this.id", ["a", "c"]]}]}}},
+                  "audit_pending": {"$filter": {"input": {"$ifNull": ["$audit_pending", []]},
+                                                "cond": {"$not": [{"$in": ["$$this._id", ["r"]]}]}}}}},
+        {"$set": {"due": {"$cond": [{"$eq": [{"$size": "$outbox"}, 0]}, "$$REMOVE", "$due"]}}}])
+    assert coll.find_one({"_id": "two"}) == {"_id": "two", "outbox": [{"id": "b"}], "audit_pending": [], "due": 1}
+    assert coll.find_one({"_id": "one"}) == {"_id": "one", "outbox": [], "audit_pending": []}
