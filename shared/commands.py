@@ -45,10 +45,11 @@ class Kind:
     audited: Callable[[Mapping[str, Any]], dict] | None = None
     entity_type: str | None = None
     searchable: tuple[str, ...] = ()
+    label: str | None = None  # what messages call it (default: its name, with spaces)
 
     @property
     def noun(self) -> str:
-        return (self.entity_type or self.name).replace("_", " ")
+        return self.label or (self.entity_type or self.name).replace("_", " ")
 
     def audited_state(self, state: Mapping[str, Any]) -> dict:
         return (self.audited or self.snapshot)(state)
@@ -94,13 +95,15 @@ class CommandContext:
 
     def created(self, kind: Kind, state: dict[str, Any], contract: EventContract | None, *, action: str,
                 agency: Mapping[str, Any] | None = None, extra: Mapping[str, Any] | None = None,
-                reason: str | None = None, history: Mapping[str, Any] | None = None, audited: bool = True) -> Change:
+                reason: str | None = None, history: Mapping[str, Any] | None = None, audited: bool = True,
+                at: datetime | None = None) -> Change:
         """A new aggregate (`state` with its `id`), stamped `created_at` and `updated_at`.
 
         `agency` is whose data it is (the audit trail's scope; None: the aggregate is that agency);
         `extra` joins the snapshot in the event's data; `history` is the first entry of the aggregate's
-        `history` (with `at` and `by` added)."""
-        at = self.clock()
+        `history` (with `at` and `by` added); `at` is the moment of the change, when the command stamped
+        fields of its own with it too (default: now)."""
+        at = at or self.clock()
         after = {**state, "created_at": state.get("created_at") or at, "updated_at": at}
         if history is not None:
             after["history"] = [{"at": at, "by": self.principal.sub, **history}]
@@ -111,11 +114,11 @@ class CommandContext:
                 contract: EventContract | None, *, action: str, agency: Mapping[str, Any] | None = None,
                 extra: Mapping[str, Any] | None = None, reason: str | None = None,
                 history: Mapping[str, Any] | None = None, unset: tuple[str, ...] = (),
-                expect: Mapping[str, Any] | None = None, audited: bool = True) -> Change:
+                expect: Mapping[str, Any] | None = None, audited: bool = True, at: datetime | None = None) -> Change:
         """`before` with `fields` set (and `unset` removed), stamped `updated_at`; `history` appends an
         entry to the aggregate's history. The rest as for `created`; `audited=False` for derived
         changes whose cause has its own audit record (a move's path rewrites)."""
-        at = self.clock()
+        at = at or self.clock()
         fields = {**fields, "updated_at": at}
         if history is not None:
             fields["history"] = [*before.get("history", ()), {"at": at, "by": self.principal.sub, **history}]

@@ -44,9 +44,6 @@ class AgencyDirectory:
         docs = self.collection.find({"_id": {"$in": list(set(agency_ids))}}, TREE_FIELDS)
         return {doc["_id"]: _public(doc) for doc in docs}
 
-    def children(self, agency_id: str) -> list[dict]:
-        return [_public(doc) for doc in self.collection.find({"parent_id": agency_id}, TREE_FIELDS).sort("code", 1)]
-
     def children_of(self, agency_ids: Iterable[str]) -> dict[str, list[dict]]:
         """The children of each agency (by code), in one query."""
         found: dict[str, list[dict]] = {agency_id: [] for agency_id in agency_ids}

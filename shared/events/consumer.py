@@ -95,6 +95,9 @@ class ConsumerRunner:
         # alive to the stall watchdog), so a member unassigned for `assignment_timeout_s` reconnects.
         self.unassigned_since: float | None = None
         self.revoked_once = False
+        # While the handlers' flush writes (a rescoring can take minutes), the runner is working, not stalled.
+        self.flushing_since: float | None = None
+        self.flush_failures = 0  # flushes failed in a row
 
     def _connect(self) -> KafkaConsumer:
         consumer = KafkaConsumer(
@@ -176,16 +179,26 @@ class ConsumerRunner:
                 count += handled
         if not finished or self.abandoned:
             return 0
+        self.flushing_since = self.clock()
         try:
             self.processor.flush()
         except Exception as err:  # noqa: BLE001 - nothing of the poll is committed; it is seen again
+            # Counted apart from the messages' own attempts (handling a message again clears those), so that
+            # the back-off grows while the batch keeps failing to be written.
+            self.flush_failures += 1
+            delay = self.processor.backoff(self.flush_failures)
             log.warning("writing a batch failed; the batch will be handled again",
-                        extra={"error": f"{type(err).__name__}: {err}", "partitions": sorted(map(str, finished))})
+                        extra={"error": f"{type(err).__name__}: {err}", "partitions": sorted(map(str, finished)),
+                               "failures": self.flush_failures, "retry_in_s": delay})
             for partition, (first, _) in finished.items():
-                key = (partition, first)
-                self.attempts[key] = self.attempts.get(key, 0) + 1
-                self._retry_from(consumer, partition, first, self.processor.backoff(self.attempts[key]))
+                self._retry_from(consumer, partition, first, delay)
             return 0
+        finally:
+            self.flushing_since = None
+            self.last_progress = self.clock()
+        if self.abandoned:  # replaced while it wrote: its successor handles these messages again and commits them
+            return 0
+        self.flush_failures = 0
         # Commit what is finished and written: at-least-once, never lost.
         consumer.commit({partition: OffsetAndMetadata(done, "", -1) for partition, (_, done) in finished.items()})
         return count
@@ -236,9 +249,12 @@ class StallWatchdog:
     new one, a new group member, resumes from the committed offsets."""
 
     def __init__(self, make_runner: Callable[[], "ConsumerRunner"], stall_timeout_s: float = 60.0,
-                 check_every_s: float = 2.0):
+                 check_every_s: float = 2.0, flush_timeout_s: float = 1800.0):
+        """A runner inside its handlers' flush is not stalled (the stall this guards against is in the Kafka
+        client), unless the flush itself outlasts `flush_timeout_s`."""
         self.make_runner = make_runner
         self.stall_timeout_s = stall_timeout_s
+        self.flush_timeout_s = flush_timeout_s
         self.check_every_s = check_every_s
         self.replacements = 0
 
@@ -251,7 +267,9 @@ class StallWatchdog:
                     raise failure[0]
                 return
             stalled_s = runner.clock() - runner.last_progress
-            if stalled_s > self.stall_timeout_s:
+            flushing = runner.flushing_since is not None and \
+                runner.clock() - runner.flushing_since < self.flush_timeout_s
+            if stalled_s > self.stall_timeout_s and not flushing:
                 frame = sys._current_frames().get(thread.ident)
                 log.error("consumer stalled; abandoning it for a new one", extra={
                     "stalled_s": round(stalled_s),

@@ -188,9 +188,8 @@ class AggregateStore:
 
     def apply(self, aggregate_id: Any, expected_version: int, change: Change) -> dict[str, Any]:
         """Write `change` if the aggregate is still at `expected_version` (and its `expect`ed fields still
-        hold): the compare-and-set under `update`, for writers that must recompute from fresh inputs when
-        they lose a race (the scorer). Returns the public state after; StaleVersion, NotFound or
-        Unavailable (outbox full) otherwise, with nothing written."""
+        hold): the compare-and-set under `update` (`apply_many` is its bulk form, for the scorer). Returns the
+        public state after; StaleVersion, NotFound or Unavailable (outbox full) otherwise, with nothing written."""
         selector, update = self._compare_and_set(aggregate_id, expected_version, change)
         doc = self.collection.find_one_and_update(selector, update, projection=self.hidden,
                                                   return_document=ReturnDocument.AFTER)
@@ -228,7 +227,8 @@ class AggregateStore:
                         .limit(batch))
             if not docs:
                 return done
-            self.collection.bulk_write([UpdateOne({"_id": doc["_id"]},
+            # Only where still missing: a change written meanwhile has its own, newer terms.
+            self.collection.bulk_write([UpdateOne({"_id": doc["_id"], "search": {"$exists": False}},
                                                   {"$set": {"search": searchable(doc, self.kind.searchable)}})
                                         for doc in docs], ordered=False)
             done += len(docs)

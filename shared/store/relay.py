@@ -89,8 +89,9 @@ class OutboxRelay:
     def _removal(docs: list[dict], acked_ids: list[str]) -> UpdateMany:
         """One update for the whole batch, one write per document: remove the acknowledged events and the audit
         records moved (event and record ids are unique, so one condition serves every document), and clear the
-        due time of a document left with no event — judged on the document as it is when written, so an event
-        appended meanwhile keeps it due. (Two updates, a pull and then an unset, wrote every document twice.)"""
+        due time of a document left with nothing to move — judged on the document as it is when written, so an
+        event or audit record appended meanwhile keeps it due. (Two updates, a pull and then an unset, wrote every
+        document twice.)"""
         audit_ids = [record["_id"] for doc in docs for record in doc.get("audit_pending") or ()]
 
         def without(field: str, key: str, ids: list) -> dict:
@@ -98,7 +99,9 @@ class OutboxRelay:
         return UpdateMany({"_id": {"$in": [doc["_id"] for doc in docs]}}, [
             {"$set": {"outbox": without("outbox", "id", acked_ids),
                       "audit_pending": without("audit_pending", "_id", audit_ids)}},
-            {"$set": {"outbox_due": {"$cond": [{"$eq": [{"$size": "$outbox"}, 0]}, "$$REMOVE", "$outbox_due"]}}}])
+            {"$set": {"outbox_due": {"$cond": [{"$and": [{"$eq": [{"$size": "$outbox"}, 0]},
+                                                         {"$eq": [{"$size": "$audit_pending"}, 0]}]},
+                                               "$$REMOVE", "$outbox_due"]}}}])
 
     def _send_all(self, doc: dict) -> list[tuple[dict, Any]]:
         """Send the document's events in order. An event that failed before is sent alone: the ones

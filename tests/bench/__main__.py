@@ -29,7 +29,7 @@ from tests.bench.search import search_rows
 from kinerja.testing.stack import Stack
 from tests.conftest import TEST_JWT_SECRET
 
-ROWS = ("reads", "writes", "pipeline", "steady", "rollup", "scorecards", "reforms", "search", "dashboard")
+ROWS = ("reads", "writes", "pipeline", "steady", "rollup", "scorecards", "reforms", "dashboard", "search")
 
 
 def main() -> None:
@@ -54,7 +54,8 @@ def main() -> None:
         if name not in wanted:
             return
         try:
-            pipeline.wait_drained(stack)
+            if name != "search":
+                pipeline.wait_drained(stack)
             rows.extend(produce())
         except Exception as err:  # noqa: BLE001 - a failed row is reported, and the bench goes on
             traceback.print_exc()
@@ -77,8 +78,10 @@ def main() -> None:
         measure("rollup", lambda: [rollup_row(stack)])
         measure("scorecards", lambda: scorecard_rows(stack, baseline, args.seconds))
         measure("reforms", lambda: summary_rows(stack))
-        measure("search", lambda: search_rows(stack))
         measure("dashboard", lambda: dashboard_rows(stack))
+        # Last: it writes a national registry straight into the agencies database, without events, so the
+        # replicas never hold it (and the other rows wait for the replicas to hold everything).
+        measure("search", lambda: search_rows(stack))
         rows.extend(report.rss_rows(stack))
         report.save(report.render(rows), path)
     finally:

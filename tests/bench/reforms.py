@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 import requests
 
 from shared.contracts.reforms import ACTIVITY_STATUSES
+from shared.commands import Change
 from shared.reform_areas import AREA_CODES
 from services.reforms.adapters.repository import ReformsRepository
 from services.reforms.domain import participants as rules
@@ -67,14 +68,14 @@ def _year(repo: ReformsRepository, tree: dict[str, list[str]], rng: random.Rando
                  "organiser_agency_id": organiser, **schedule(day, day + timedelta(hours=8)), "status": status,
                  "planned_participants": PARTICIPANTS_EACH, "linked_indicator_ids": [], "speakers": [],
                  "participants": registered, **rules.tallies(registered), "history": []}
-        activities.append(repo.activities.new_document(state, None, None))
+        activities.append(repo.activities.new_document(Change(fields=state, after=state)))
         if status in ("in_progress", "completed"):
             for k in range(FOLLOW_UPS_EACH):
                 due = (day + timedelta(days=30 * (k + 1))).date().isoformat()
-                follow_ups.append(repo.follow_ups.new_document({
-                    "id": str(uuid.uuid4()), "activity_id": activity_id, "activity_year": 2025,
-                    "organiser_agency_id": organiser, "action": f"Tindak lanjut {k}", "owner_agency_id": organiser,
-                    "due": due, "status": rng.choice(("open", "in_progress", "done")), "history": []}, None, None))
+                follow_up = {"id": str(uuid.uuid4()), "activity_id": activity_id, "activity_year": 2025,
+                             "organiser_agency_id": organiser, "action": f"Tindak lanjut {k}", "owner_agency_id": organiser,
+                             "due": due, "status": rng.choice(("open", "in_progress", "done")), "history": []}
+                follow_ups.append(repo.follow_ups.new_document(Change(fields=follow_up, after=follow_up)))
     for start in range(0, len(activities), 500):
         repo.activities.collection.insert_many(activities[start:start + 500])
     repo.follow_ups.collection.insert_many(follow_ups)

@@ -164,6 +164,37 @@ def test_an_event_recorded_while_publishing_is_kept_for_the_next_pass(aggregates
     assert published(topic, {agency["id"]}, 2) == {agency["id"]: [(1, first_event[0]), (2, second_event[0])]}
 
 
+def test_an_audit_record_written_while_publishing_keeps_the_document_due(aggregates, store, producer, topic):
+    """A change with an audit record and no event (a reform count kept pending under a lock) lands while the
+    relay publishes the document's event: the document stays due, so the record still reaches the trail."""
+    agency = register(store)
+
+    class AuditsDuringFlush:
+        def __init__(self, inner):
+            self.inner, self.changed = inner, False
+
+        def send(self, *args, **kwargs):
+            return self.inner.send(*args, **kwargs)
+
+        def flush(self, timeout=None):
+            if not self.changed:
+                self.changed = True
+                current = store.get(agency["id"])
+                store.apply(agency["id"], current["version"], CTX.changed(AGENCY, current, {"short_name": "x"}, None,
+                                                                          action="update"))
+            return self.inner.flush(timeout=timeout)
+
+    relay = OutboxRelay([aggregates], AuditsDuringFlush(producer), topic)
+    assert relay.relay_once() == 1
+    doc = aggregates.find_one({"_id": agency["id"]})
+    assert doc["outbox"] == [] and len(doc["audit_pending"]) == 1 and doc["outbox_due"] is not None
+    moved = []
+    OutboxRelay([aggregates], producer, topic, before_publish=lambda docs: moved.extend(
+        r["_id"] for d in docs for r in d.get("audit_pending") or ())).relay_once()
+    assert moved == [doc["audit_pending"][0]["_id"]]
+    assert "outbox_due" not in aggregates.find_one({"_id": agency["id"]})
+
+
 class RefusesOneAggregate:
     """A real producer that refuses, like a broker refusing an oversized record, every event of one
     aggregate (not a transient error: it counts attempts)."""

@@ -111,6 +111,7 @@ def test_an_update_pipeline_filters_arrays_and_removes_a_field_on_a_condition(co
                                          "cond": {"$not": [{"$in": ["$$this.id", ["a", "c"]]}]}}},
                   "audit_pending": {"$filter": {"input": {"$ifNull": ["$audit_pending", []]},
                                                 "cond": {"$not": [{"$in": ["$$this._id", ["r"]]}]}}}}},
-        {"$set": {"due": {"$cond": [{"$eq": [{"$size": "$outbox"}, 0]}, "$$REMOVE", "$due"]}}}])
+        {"$set": {"due": {"$cond": [{"$and": [{"$eq": [{"$size": "$outbox"}, 0]}, {"$eq": [{"$size": "$audit_pending"}, 0]}]},
+                                    "$$REMOVE", "$due"]}}}])
     assert coll.find_one({"_id": "two"}) == {"_id": "two", "outbox": [{"id": "b"}], "audit_pending": [], "due": 1}
     assert coll.find_one({"_id": "one"}) == {"_id": "one", "outbox": [], "audit_pending": []}

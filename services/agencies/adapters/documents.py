@@ -34,7 +34,7 @@ class Agency(OutboxDocument):
             ("created_at", "_id"),
             ("updated_at", "_id"),
             {"fields": ["subtree_dirty"], "sparse": True},
-            ("search", "code"),  # `q` (shared.search), in the default order
+            "search",  # `q` (shared.search): a range per word, so the matches are sorted after
         ],
     }
 
@@ -52,8 +52,8 @@ class Agency(OutboxDocument):
     updated_at = DateTimeField()
     # Set by a move until every descendant's path has been rewritten (see commands.moves).
     subtree_dirty = BooleanField()
-    # Agencies being placed under this one right now ({id, at}) and how many ever were: a deactivation
-    # waits for them (see adapters.repository.AgencyRepository.placing_under).
-    placing = ListField(DictField())
+    # Agencies being placed under this one right now (marker -> when it was set) and how many ever were: a
+    # deactivation waits for them (see adapters.repository.AgencyRepository.placing_under).
+    placing = DictField()
     placements = IntField()
-    search = ListField(StringField())  # the prefixes of its words (shared.search)
+    search = ListField(StringField())  # the words of its name, short name and code (shared.search)

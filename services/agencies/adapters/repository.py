@@ -6,7 +6,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from pymongo import ReturnDocument
 from pymongo.database import Database
@@ -27,10 +27,12 @@ INTERNAL_FIELDS = ("subtree_dirty", "placing", "placements")
 @dataclass
 class Placement:
     """The parent an agency is being placed under, as it was when the marker went in (`parent`) and when
-    it came out (`parent_after`: did it move meanwhile?). None for a root, or an unknown parent."""
+    it came out (`parent_after`: did it move meanwhile?). None for a root, or for a parent that is not there
+    (or not within the scope the placement was limited to: then nothing was marked)."""
 
     parent: dict | None
     parent_after: dict | None = None
+    refresh: Callable[[], None] = lambda: None
 
 
 class AgencyRepository:
@@ -71,27 +73,31 @@ class AgencyRepository:
         return Lease(self.leases, "agency-moves", ttl_s=30, wait_s=15, busy_message="another move is being carried out")
 
     @contextmanager
-    def placing_under(self, parent_id: str | None, marker: str) -> Iterator[Placement]:
+    def placing_under(self, parent_id: str | None, marker: str, within: dict | None = None) -> Iterator[Placement]:
         """While an agency is registered, moved or reactivated under `parent_id`, the parent carries a marker
-        ({id, at}) in its `placing` list, and its `placements` counter has counted the placement. A
+        (`placing.<marker>`: when it was set) and its `placements` counter has counted the placement. A
         deactivation of the parent waits while it holds a fresh marker, and writes only if the counter is
         what it read before it counted the children; so the two cannot both succeed: either the
         deactivation sees the new active child, or the placement sees an inactive parent. Each step is one
-        single-document write, so no transaction is needed; a crashed request's marker goes stale."""
+        single-document write, so no transaction is needed; a crashed request's marker goes stale (and the next
+        deactivation removes it). `within` limits the marking to parents matching it (the caller's scope: an
+        agency outside it is never written); a long placement calls `refresh` as it goes (an import, per chunk)."""
         if parent_id is None:
             yield Placement(None)
             return
         agencies = self.store.collection
-        doc = agencies.find_one_and_update({"_id": parent_id}, {"$push": {"placing": {"id": marker, "at": now()}},
-                                                           "$inc": {"placements": 1}},
-                                           projection=self.store.hidden, return_document=ReturnDocument.AFTER)
-        placement = Placement(None if doc is None else self.store.public(doc))
+        mark = {"$set": {f"placing.{marker}": now()}, "$inc": {"placements": 1}}
+        doc = agencies.find_one_and_update({"_id": parent_id, **(within or {})}, mark, projection=self.store.hidden,
+                                           return_document=ReturnDocument.AFTER)
+        placement = Placement(None if doc is None else self.store.public(doc),
+                              refresh=lambda: agencies.update_one({"_id": parent_id}, {
+                                  "$set": {f"placing.{marker}": now()}, "$inc": {"placements": 1}}))
         try:
             yield placement
         finally:
             if doc is not None:
-                after = agencies.find_one_and_update({"_id": parent_id}, {"$pull": {"placing": {"id": marker}}},
-                                                    projection=self.store.hidden, return_document=ReturnDocument.AFTER)
+                after = agencies.find_one_and_update({"_id": parent_id}, {"$unset": {f"placing.{marker}": ""}},
+                                                     projection=self.store.hidden, return_document=ReturnDocument.AFTER)
                 placement.parent_after = None if after is None else self.store.public(after)
 
     # -- read side -------------------------------------------------------------------------------

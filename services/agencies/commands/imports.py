@@ -12,6 +12,7 @@ import io
 import uuid
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from typing import Callable
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
@@ -216,7 +217,8 @@ def _create(ctx: AgencyContext, rows: list[Row], existing: dict[str, dict], dry_
                 raise Conflict(f"Refused: {code} was deactivated during this import; nothing was imported.",
                                kind="structure-conflict")
             placed[code] = placement.parent  # as it is now, path included
-        created = _insert_levels(ctx, rows, placed, dry_run)
+        created = _insert_levels(ctx, rows, placed, dry_run,
+                                 refresh=lambda: [placement.refresh() for placement in placements.values()])
     for code, placement in placements.items():
         if placement.parent_after is not None and placement.parent_after["path"] != placed[code]["path"]:
             # The anchor moved meanwhile, and the move's rewrite may have missed rows inserted after it looked.
@@ -225,7 +227,10 @@ def _create(ctx: AgencyContext, rows: list[Row], existing: dict[str, dict], dry_
     return created
 
 
-def _insert_levels(ctx: AgencyContext, rows: list[Row], placed: dict[str, dict], dry_run: bool) -> dict[str, str]:
+def _insert_levels(ctx: AgencyContext, rows: list[Row], placed: dict[str, dict], dry_run: bool,
+                   refresh: Callable[[], object]) -> dict[str, str]:
+    """`refresh` keeps the anchors' markers fresh before each chunk (a deactivation then keeps waiting, and
+    one that counted children before the chunk writes nothing)."""
     created: dict[str, str] = {}
     for level in _depth_order(rows):
         changes = []
@@ -240,6 +245,7 @@ def _insert_levels(ctx: AgencyContext, rows: list[Row], placed: dict[str, dict],
             continue
         # Chunks bound the size of one insert command and let the relay start on the first ones early.
         for start in range(0, len(changes), INSERT_CHUNK):
+            refresh()
             try:
                 ctx.agencies.store.create_many(changes[start:start + INSERT_CHUNK])
             except Conflict as err:

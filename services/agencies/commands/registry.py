@@ -5,19 +5,22 @@ import uuid
 from datetime import timedelta
 
 from shared.auth.directory import ref_of
-from shared.auth.policy import Action, authorize
+from shared.auth.policy import Action, authorize, require_role, scope_filter
 from shared.commands import Change
 from shared.contracts.agencies import AGENCY_DEACTIVATED, AGENCY_REACTIVATED, AGENCY_REGISTERED, AGENCY_UPDATED
-from shared.errors import Conflict
+from shared.errors import Conflict, Unavailable
 from shared.store.aggregates import Moved
-from services.agencies.commands.common import AgencyContext, invalid, may, parent_for, refused
+from services.agencies.commands.common import AgencyContext, existing, invalid, may, parent_for, refused
 from services.agencies.commands.paths import follow_parent
 from services.agencies.domain.agency import AGENCY, AgencyRuleViolation, check_placement, path_under
 
 DESCRIPTIVE_FIELDS = ("name", "short_name", "head", "contact")
 MAX_LISTED_CHILDREN = 50
 # A placement marker older than this was left by a request that died: a deactivation no longer waits for it.
+# A long placement (an import) refreshes its markers as it goes.
 PLACEMENT_TTL = timedelta(seconds=60)
+# A placement under way for longer than this is not waited for: the deactivation is a 503 to retry.
+LONG_PLACEMENT = timedelta(seconds=2)
 
 
 def new_agency(ctx: AgencyContext, fields: dict, parent: dict | None) -> Change:
@@ -37,8 +40,11 @@ def new_agency(ctx: AgencyContext, fields: dict, parent: dict | None) -> Change:
 def register_agency(ctx: AgencyContext, fields: dict) -> dict:
     """Register a new agency under a parent the caller may write to (a root: admins only); emits
     `agency registered` and leaves one audit record. A duplicate code is a Conflict."""
-    with ctx.agencies.placing_under(fields.get("parent_id"), uuid.uuid4().hex) as placement:
-        parent = parent_for(ctx, fields.get("parent_id"), placement.parent)
+    require_role(ctx.principal, Action.WRITE)  # a caller who may write nowhere writes nothing, not even a marker
+    parent_id = fields.get("parent_id")
+    # The marker goes only into a parent inside the caller's scope: nobody else's agency is written.
+    with ctx.agencies.placing_under(parent_id, uuid.uuid4().hex, within=scope_filter(ctx.principal)) as placement:
+        parent = placement.parent if placement.parent is not None else parent_for(ctx, parent_id)
         authorize(ctx.principal, Action.WRITE, ref_of(parent) if parent else None)
         change = new_agency(ctx, fields, parent)
         try:
@@ -49,6 +55,10 @@ def register_agency(ctx: AgencyContext, fields: dict) -> dict:
                 raise Conflict(f"An agency with code {fields['code']} already exists.", kind="duplicate") from None
             raise
     return follow_parent(ctx, created, placement.parent_after)
+
+
+class _ParentChanged(Exception):
+    """The agency was moved under another parent while it was being reactivated: mark that one instead."""
 
 
 def update_agency(ctx: AgencyContext, agency_id: str, fields: dict, if_match: int | None) -> dict:
@@ -65,12 +75,18 @@ def update_agency(ctx: AgencyContext, agency_id: str, fields: dict, if_match: in
 def deactivate_agency(ctx: AgencyContext, agency_id: str, reason: str | None, if_match: int | None) -> dict:
     """Deactivate; refused (Conflict, naming them) while active children exist. Nothing is deleted.
 
-    An agency being placed under this one right now (see AgencyRepository.placing_under) is waited for,
-    and the write goes through only if no placement began since the children were counted."""
+    An agency being placed under this one right now (see AgencyRepository.placing_under) is waited for — a
+    registration or a move takes milliseconds; a longer placement (an import) is a 503 to retry — and the write
+    goes through only if no placement began since the children were counted."""
     def decide(agency: dict, _) -> Change | None:
         if agency["status"] == "inactive":
             return None
-        if any(marker["at"] > ctx.clock() - PLACEMENT_TTL for marker in agency.get("placing") or ()):
+        markers = agency.get("placing") or {}
+        fresh = [at for at in markers.values() if at > ctx.clock() - PLACEMENT_TTL]
+        if any(at < ctx.clock() - LONG_PLACEMENT for at in fresh):
+            raise Unavailable(f"Agencies are being placed under {agency['code']} right now (an import?); deactivate "
+                              "it once that is done.", retry_after_s=5)
+        if fresh:
             raise Moved("An agency is being placed under this one; deciding again once it is.")
         children = ctx.agencies.active_children(agency_id, limit=MAX_LISTED_CHILDREN)
         if children:
@@ -79,22 +95,30 @@ def deactivate_agency(ctx: AgencyContext, agency_id: str, reason: str | None, if
                            "first.", kind="structure-conflict", active_children=[c["id"] for c in children])
         return ctx.changed(AGENCY, agency, {"status": "inactive"}, AGENCY_DEACTIVATED, action="deactivate",
                            extra={"reason": reason}, reason=reason,
+                           unset=tuple(f"placing.{marker}" for marker in markers),  # stale ones, left by a crash
                            expect={"placements": agency.get("placements")})  # no placement began since
     return ctx.agencies.store.update(agency_id, decide, if_match=if_match, access=may(ctx, Action.WRITE))
 
 
 def reactivate_agency(ctx: AgencyContext, agency_id: str, reason: str | None, if_match: int | None) -> dict:
     """Reactivate; refused (Conflict) under an inactive parent."""
-    current = ctx.agencies.get(agency_id)
-    with ctx.agencies.placing_under((current or {}).get("parent_id"), uuid.uuid4().hex) as placement:
-        def decide(agency: dict, _) -> Change | None:
-            if agency["status"] == "active":
-                return None
-            parent = placement.parent if agency.get("parent_id") == (current or {}).get("parent_id") \
-                else ctx.agencies.get(agency["parent_id"]) if agency.get("parent_id") else None
-            if parent is not None and parent["status"] != "active":
-                raise refused(AgencyRuleViolation("parent_id", f"parent {parent['code']} is inactive; reactivate it "
-                                                               "first"))
-            return ctx.changed(AGENCY, agency, {"status": "active"}, AGENCY_REACTIVATED, action="reactivate",
-                               extra={"reason": reason}, reason=reason)
-        return ctx.agencies.store.update(agency_id, decide, if_match=if_match, access=may(ctx, Action.WRITE))
+    for _ in range(3):
+        current = existing(ctx, agency_id, Action.WRITE)
+        parent_id = current.get("parent_id")
+        with ctx.agencies.placing_under(parent_id, uuid.uuid4().hex) as placement:
+            def decide(agency: dict, _) -> Change | None:
+                if agency["status"] == "active":
+                    return None
+                if agency.get("parent_id") != parent_id:
+                    raise _ParentChanged()
+                parent = placement.parent
+                if parent is not None and parent["status"] != "active":
+                    raise refused(AgencyRuleViolation("parent_id", f"parent {parent['code']} is inactive; reactivate "
+                                                                   "it first"))
+                return ctx.changed(AGENCY, agency, {"status": "active"}, AGENCY_REACTIVATED, action="reactivate",
+                                   extra={"reason": reason}, reason=reason)
+            try:
+                return ctx.agencies.store.update(agency_id, decide, if_match=if_match, access=may(ctx, Action.WRITE))
+            except _ParentChanged:
+                continue
+    raise Unavailable("The agency keeps moving while it is reactivated; try again.", retry_after_s=1)

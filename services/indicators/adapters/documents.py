@@ -14,7 +14,7 @@ class Indicator(OutboxDocument):
         "parent_indicator_id",
         ("category", "_id"),
         ("code", "_id"),
-        ("search", "code", "_id"),  # `q` (shared.search), in the list's order
+        "search",  # `q` (shared.search): a range per word, so the matches are sorted after
     ]}
 
     id = StringField(primary_key=True)
@@ -33,7 +33,7 @@ class Indicator(OutboxDocument):
     status = StringField(required=True)
     targets = DictField()          # period -> {value, min, max, revision, reason, by, at}
     target_history = ListField(DictField())
-    search = ListField(StringField())  # the prefixes of its words (shared.search)
+    search = ListField(StringField())  # the words of its name and code (shared.search)
     created_at = DateTimeField()
     updated_at = DateTimeField()
 
@@ -62,6 +62,7 @@ class Realisation(OutboxDocument):
     # A count of completed reform activities that arrived while the period was locked: {value, reason, at,
     # lock_id}; applied (through the workflow) when the period is unlocked.
     pending_count = DictField(null=True)
+    reform_count = IntField(null=True)  # the count of completed activities the system applied last
     history = ListField(DictField())
     created_at = DateTimeField()
     updated_at = DateTimeField()

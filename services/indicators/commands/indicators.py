@@ -99,10 +99,11 @@ def set_target(ctx: IndicatorsContext, indicator_id: str, period_text: str, targ
                                           "revision needs a reason")
         value = {"value": target.get("value"), "min": target.get("min"), "max": target.get("max")}
         revision = (current or {}).get("revision", 0) + 1
-        record = {**value, "revision": revision, "reason": reason, "by": ctx.principal.sub, "at": ctx.clock()}
+        at = ctx.clock()
+        record = {**value, "revision": revision, "reason": reason, "by": ctx.principal.sub, "at": at}
         return ctx.changed(INDICATOR, indicator, {"targets": {**indicator["targets"], key: record},
                                                   "target_history": [*indicator["target_history"],
                                                                      {**record, "period": key}]},
-                           TARGET_SET, action="set_target", agency=agency, reason=reason,
+                           TARGET_SET, action="set_target", agency=agency, reason=reason, at=at,
                            extra={"period": key, "target": value, "revision": revision, "reason": reason})
     return ctx.repo.indicators.update(indicator_id, decide, access=ctx.owner(Action.WRITE))

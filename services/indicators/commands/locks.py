@@ -15,16 +15,17 @@ def lock_period(ctx: IndicatorsContext, agency_id: str, period_text: str, reason
     period = str(period_of(period_text))
 
     def decide(current: dict | None, _) -> Change:
-        entry = {"locked": True, "by": ctx.principal.sub, "at": ctx.clock(), "reason": reason}
+        at = ctx.clock()
+        entry = {"locked": True, "by": ctx.principal.sub, "at": at, "reason": reason}
         if current is None:
             return ctx.created(LOCK, {"id": lock_id(agency_id, period), "agency_id": agency_id, "period": period,
                                       **entry}, PERIOD_LOCKED, action="lock", agency=agency, reason=reason,
-                               history=entry)
+                               history=entry, at=at)
         if current["locked"]:
             raise Conflict(f"Period {period} of this agency is already locked by {current['by']} since "
                            f"{current['at'].isoformat()}.", kind="period-locked")
         return ctx.changed(LOCK, current, entry, PERIOD_LOCKED, action="lock", agency=agency, reason=reason,
-                           history=entry)
+                           history=entry, at=at)
     return ctx.repo.locks.update(lock_id(agency_id, period), decide, create=True)
 
 
@@ -32,7 +33,8 @@ def unlock_period(ctx: IndicatorsContext, lock_key: str, reason: str) -> dict:
     def decide(current: dict, agency: dict) -> Change | None:
         if not current["locked"]:
             return None
-        entry = {"locked": False, "by": ctx.principal.sub, "at": ctx.clock(), "reason": reason}
+        at = ctx.clock()
+        entry = {"locked": False, "by": ctx.principal.sub, "at": at, "reason": reason}
         return ctx.changed(LOCK, current, entry, PERIOD_UNLOCKED, action="unlock", agency=agency, reason=reason,
-                           history=entry)
+                           history=entry, at=at)
     return ctx.repo.locks.update(lock_key, decide, access=ctx.owner(Action.VERIFY))

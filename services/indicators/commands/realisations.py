@@ -9,6 +9,7 @@ reform activities the system submits for indicators fed by reforms.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Callable
 
 from shared.auth.policy import Action
@@ -26,10 +27,12 @@ from services.indicators.domain.workflow import REALISATION, next_status, realis
 # Who submits the counts of completed reform activities.
 REFORMS = Principal(sub="system:reforms", role="admin", agency_id="*")
 PENDING = "pending_count"
+COUNTED = "reform_count"  # the count of completed activities the system applied last
 
 
 def _write(ctx: IndicatorsContext, agency: dict, realisation: dict | None, fields: dict, contract: EventContract | None,
-           action: str, *, fresh: dict | None = None, reason: str | None = None, unset: tuple[str, ...] = ()) -> Change:
+           action: str, *, fresh: dict | None = None, reason: str | None = None, unset: tuple[str, ...] = (),
+           at: datetime | None = None) -> Change:
     """The Change of one workflow step, with its history entry (what it did, the status and value after)."""
     before = realisation or fresh
     history = {"action": action, "status": fields.get("status", before["status"]),
@@ -37,9 +40,9 @@ def _write(ctx: IndicatorsContext, agency: dict, realisation: dict | None, field
     extra = {"reason": reason}
     if realisation is None:
         return ctx.created(REALISATION, {**fresh, **fields}, contract, action=action, agency=agency, extra=extra,
-                           reason=reason, history=history)
+                           reason=reason, history=history, at=at)
     return ctx.changed(REALISATION, realisation, fields, contract, action=action, agency=agency, extra=extra,
-                       reason=reason, history=history, unset=unset)
+                       reason=reason, history=history, unset=unset, at=at)
 
 
 def _fresh(indicator: dict, period: Period) -> dict:
@@ -50,11 +53,12 @@ def _fresh(indicator: dict, period: Period) -> dict:
 
 
 def _step(ctx: IndicatorsContext, indicator_id: str, period_text: str, action: str, role_action: Action,
-          if_match: int | None, make: Callable[[dict | None, dict], tuple[dict, EventContract, str | None]], *,
-          create: bool = False) -> dict:
+          if_match: int | None, make: Callable[[dict | None, dict, datetime], tuple[dict, EventContract, str | None]],
+          *, create: bool = False) -> dict:
     """One step of the workflow on the realisation of a period: the indicator's agency authorizes the
     caller (before If-Match is compared), then `make(realisation, indicator, agency, period)` gives the
-    fields of the step, decided on the realisation as it is, in an open period."""
+    fields of the step (stamped `at`, the step's one clock reading), decided on the realisation as it is, in
+    an open period."""
     indicator, agency = existing_indicator(ctx, indicator_id, role_action)
     period = period_of(period_text, indicator["frequency"])
 
@@ -66,9 +70,10 @@ def _step(ctx: IndicatorsContext, indicator_id: str, period_text: str, action: s
         if action in ("verify", "reject") and realisation.get("submitted_by") == ctx.principal.sub:
             raise Forbidden(f"Forbidden: nobody may {action} a realisation they submitted ({ctx.principal.sub} "
                             "submitted this one); another evaluator must.", Action.VERIFY.value, agency["id"])
-        fields, contract, reason = make(realisation, indicator)
+        at = ctx.clock()
+        fields, contract, reason = make(realisation, indicator, at)
         return _write(ctx, agency, realisation, {**fields, "status": status}, contract, action,
-                      fresh=_fresh(indicator, period), reason=reason)
+                      fresh=_fresh(indicator, period), reason=reason, at=at)
     # Missing is decide's to answer: with the message of the step (only `record` creates).
     return ctx.repo.realisations.update(realisation_id(indicator_id, str(period)), decide, if_match=if_match,
                                         create=True)
@@ -77,7 +82,7 @@ def _step(ctx: IndicatorsContext, indicator_id: str, period_text: str, action: s
 def record_realisation(ctx: IndicatorsContext, indicator_id: str, period_text: str, fields: dict,
                        if_match: int | None = None) -> dict:
     """Create or change the draft of a period (a rejected one becomes a draft again)."""
-    def make(_realisation, indicator):
+    def make(_realisation, indicator, _at):
         if indicator["status"] != "active":
             raise Conflict("A retired indicator takes no realisations.", kind="retired")
         return ({"value": fields["value"], "evidence": fields.get("evidence") or [], "note": fields.get("note")},
@@ -87,35 +92,37 @@ def record_realisation(ctx: IndicatorsContext, indicator_id: str, period_text: s
 
 def submit_realisation(ctx: IndicatorsContext, indicator_id: str, period_text: str,
                        if_match: int | None = None) -> dict:
-    def make(realisation, _indicator):
+    def make(realisation, _indicator, at):
         if realisation.get("value") is None:
             raise Invalid.field("value", "a realisation needs a value before it is submitted")
-        return ({"submitted_by": ctx.principal.sub, "submitted_at": ctx.clock(), "verified_by": None, "reason": None},
+        return ({"submitted_by": ctx.principal.sub, "submitted_at": at, "verified_by": None, "reason": None},
                 REALISATION_SUBMITTED, None)
     return _step(ctx, indicator_id, period_text, "submit", Action.WRITE, if_match, make)
 
 
 def verify_realisation(ctx: IndicatorsContext, indicator_id: str, period_text: str, if_match: int | None = None) -> dict:
-    return _step(ctx, indicator_id, period_text, "verify", Action.VERIFY, if_match, lambda _r, _i: (
-        {"verified_by": ctx.principal.sub, "verified_at": ctx.clock(), "reason": None}, REALISATION_VERIFIED, None))
+    return _step(ctx, indicator_id, period_text, "verify", Action.VERIFY, if_match, lambda _r, _i, at: (
+        {"verified_by": ctx.principal.sub, "verified_at": at, "reason": None}, REALISATION_VERIFIED, None))
 
 
 def reject_realisation(ctx: IndicatorsContext, indicator_id: str, period_text: str, reason: str,
                        if_match: int | None = None) -> dict:
-    return _step(ctx, indicator_id, period_text, "reject", Action.VERIFY, if_match, lambda _r, _i: (
-        {"verified_by": ctx.principal.sub, "verified_at": ctx.clock(), "reason": reason}, REALISATION_REJECTED, reason))
+    return _step(ctx, indicator_id, period_text, "reject", Action.VERIFY, if_match, lambda _r, _i, at: (
+        {"verified_by": ctx.principal.sub, "verified_at": at, "reason": reason}, REALISATION_REJECTED, reason))
 
 
 def reopen_realisation(ctx: IndicatorsContext, indicator_id: str, period_text: str, reason: str,
                        if_match: int | None = None) -> dict:
-    return _step(ctx, indicator_id, period_text, "reopen", Action.VERIFY, if_match, lambda _r, _i: (
+    return _step(ctx, indicator_id, period_text, "reopen", Action.VERIFY, if_match, lambda _r, _i, _at: (
         {"verified_by": None, "verified_at": None, "reason": reason}, REALISATION_REOPENED, reason))
 
 
 def count_reform_activities(ctx: IndicatorsContext, indicator: dict, period: Period, count: int) -> dict | None:
     """The realisation of an indicator fed by reforms says `count` completed activities: submitted by the
     system (ctx's principal) as a new version awaiting verification, from whatever state the realisation is
-    in (a verified one that changes needs verifying again), with its history entry and audit record.
+    in (a verified one whose count changes needs verifying again), with its history entry and audit record.
+    The count applied last is kept (`reform_count`): the same count again (a redelivery) changes nothing, not
+    even a realisation an evaluator has since rejected or reopened.
 
     While the period is locked the count is kept as pending on the realisation (visible to readers) and
     applied when the period is unlocked (consumers.reform_activities). None if the agency is unknown here."""
@@ -127,23 +134,28 @@ def count_reform_activities(ctx: IndicatorsContext, indicator: dict, period: Per
 
     def decide(realisation: dict | None, _) -> Change | None:
         current = realisation or fresh
+        held = PENDING in current
+        if current.get(COUNTED) == count:  # nothing new to count: at most a pending count to forget
+            return ctx.changed(REALISATION, realisation, {}, None, action="count", agency=agency, reason=reason,
+                               unset=(PENDING,)) if held else None
         lock = lock_covering(ctx, agency, period)
+        at = ctx.clock()
         if lock is not None:
             if (current.get(PENDING) or {}).get("value") == count:
                 return None
-            pending = {"value": count, "reason": reason, "at": ctx.clock(), "lock_id": lock["id"]}
-            return _write(ctx, agency, realisation, {PENDING: pending}, None, "count_pending", fresh=fresh,
+            pending = {"value": count, "reason": reason, "at": at, "lock_id": lock["id"]}
+            return _write(ctx, agency, realisation, {PENDING: pending}, None, "count_pending", fresh=fresh, at=at,
                           reason=f"{reason}; period {lock['period']} is locked: kept until it is unlocked")
-        if realisation is not None and realisation.get("value") == count \
-                and realisation["status"] in ("submitted", "verified"):
-            if PENDING not in realisation:
-                return None  # already counted (a redelivery)
-            return ctx.changed(REALISATION, realisation, {}, None, action="count", agency=agency,
-                               reason=reason, unset=(PENDING,))
-        fields = {"value": count, "status": next_status(current["status"], "count"), "source": "reforms",
-                  "submitted_by": ctx.principal.sub, "submitted_at": ctx.clock(), "verified_by": None,
-                  "verified_at": None, "reason": None}
+        fields = {"value": count, COUNTED: count, "status": next_status(current["status"], "count"),
+                  "source": "reforms", "submitted_by": ctx.principal.sub, "submitted_at": at,
+                  "verified_by": None, "verified_at": None, "reason": None}
         contract = REALISATION_RECORDED if current["status"] == "submitted" else REALISATION_SUBMITTED
-        return _write(ctx, agency, realisation, fields, contract, "count", fresh=fresh, reason=reason,
-                      unset=(PENDING,) if realisation is not None and PENDING in realisation else ())
-    return ctx.repo.realisations.update(fresh["id"], decide, create=True)
+        return _write(ctx, agency, realisation, fields, contract, "count", fresh=fresh, reason=reason, at=at,
+                      unset=(PENDING,) if realisation is not None and held else ())
+
+    counted = ctx.repo.realisations.update(fresh["id"], decide, create=True)
+    if PENDING in counted and lock_covering(ctx, agency, period) is None:
+        # The period was unlocked between the lock check and the write (and its unlock event may have been
+        # handled already, finding nothing pending): count now.
+        counted = ctx.repo.realisations.update(fresh["id"], decide, create=True)
+    return counted

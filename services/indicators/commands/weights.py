@@ -18,8 +18,9 @@ def set_rollup_weight(ctx: IndicatorsContext, agency_id: str, weight: float) -> 
     authorize(ctx.principal, Action.WRITE, ref_of(parent))
 
     def decide(current: dict | None, _) -> Change:
-        state = {"weight": weight, "by": ctx.principal.sub, "at": ctx.clock()}
+        at = ctx.clock()
+        state = {"weight": weight, "by": ctx.principal.sub, "at": at}
         if current is None:
-            return ctx.created(WEIGHT, {"id": agency_id, **state}, WEIGHT_SET, action="set_weight", agency=agency)
-        return ctx.changed(WEIGHT, current, state, WEIGHT_SET, action="set_weight", agency=agency)
+            return ctx.created(WEIGHT, {"id": agency_id, **state}, WEIGHT_SET, action="set_weight", agency=agency, at=at)
+        return ctx.changed(WEIGHT, current, state, WEIGHT_SET, action="set_weight", agency=agency, at=at)
     return ctx.repo.weights_store.update(agency_id, decide, create=True)

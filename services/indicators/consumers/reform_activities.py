@@ -70,6 +70,6 @@ class ReformCounter:
         indicators = {i["id"]: i for i in self.repo.indicators.find({"_id": {"$in": [r["indicator_id"] for r in waiting]}})}
         for realisation in waiting:
             indicator = indicators.get(realisation["indicator_id"])
-            if indicator is not None:
+            if indicator is not None and indicator["status"] == "active" and indicator.get("fed_by_reforms") is not None:
                 self._count(indicator, parse_period(realisation["period"]),
                             self.repo.ledger.facts(CONSUMER, realisation["id"]))

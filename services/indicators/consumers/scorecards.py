@@ -267,18 +267,20 @@ class Scorer:
         wrote first (to be computed again)."""
         lost: set[Card] = set()
         updates = []
+        at = self.ctx.clock()
         for card, (stored, state) in cards.items():
             contract = SCORE_CHANGED if stored is None or summary(stored) != summary(state) else None
-            state = {**state, "computed_at": self.ctx.clock()}
+            state = {**state, "computed_at": at}
             if stored is None:
                 try:
                     self.repo.scorecards.create(self.ctx.created(SCORECARD, state, contract, action="compute",
-                                                                 audited=False))
+                                                                 audited=False, at=at))
                 except Conflict:  # created by another worker meanwhile: compute again, on theirs
                     lost.add(card)
                 continue
             updates.append((stored["id"], stored["version"],
-                            self.ctx.changed(SCORECARD, stored, state, contract, action="compute", audited=False)))
+                            self.ctx.changed(SCORECARD, stored, state, contract, action="compute", audited=False,
+                                             at=at)))
         written = self.repo.scorecards.apply_many(updates)
         by_id = {scorecard_id(*card): card for card in cards}
         return lost | {by_id[card_id] for card_id, _, _ in updates if card_id not in written}

@@ -41,7 +41,6 @@ def new_rule_pack(version: int, fields: dict) -> RulePack:
                     description=fields.get("description") or "")
 
 
-RULEPACK = Kind("rulepack", lambda doc: {"id": doc["id"], "version": doc["number"],
-                                         "effective_from": doc["effective_from"]},
-                audited=lambda doc: {k: v for k, v in doc.items()
-                                     if k not in ("id", "version", "created_at", "updated_at")})
+RULEPACK = Kind("rulepack", lambda doc: {"id": doc["id"], "version": doc["number"], "effective_from": doc["effective_from"]},
+                audited=lambda doc: {k: v for k, v in doc.items() if k not in ("id", "version", "created_at", "updated_at")},
+                label="rule pack")

@@ -103,4 +103,4 @@ def differs(current: Mapping | None, computed: Mapping) -> bool:
 SCORECARD = Kind("scorecard", summary)
 # How much an agency counts in its parent's roll-up (default 1).
 WEIGHT = Kind("weight", lambda state: {"id": state["id"], "weight": state["weight"]},
-              audited=lambda state: {"weight": state["weight"]}, entity_type="agency_weight")
+              audited=lambda state: {"weight": state["weight"]}, entity_type="agency_weight", label="roll-up weight")

@@ -19,7 +19,7 @@ class Activity(OutboxDocument):
         ("organiser_agency_id", "start"),  # lists by agency, in date order
         ("start", "_id"),  # lists over every agency, in date order
         ("area", "start"), ("status", "start"), ("kind", "start"), ("year", "start"),  # and filtered (admins)
-        ("search", "start", "_id"),  # `q` (shared.search), in the list's order
+        "search",  # `q` (shared.search): a range per word, so the matches are sorted after
     ]}
 
     id = StringField(primary_key=True)
@@ -48,7 +48,7 @@ class Activity(OutboxDocument):
     outcomes = ListField(StringField())
     cancel_reason = StringField(null=True)
     history = ListField(DictField())  # status changes: {at, by, status, reason}
-    search = ListField(StringField())  # the prefixes of its title's words (shared.search)
+    search = ListField(StringField())  # the words of its title (shared.search)
     created_by = StringField()
     created_at = DateTimeField()
     updated_at = DateTimeField()

@@ -62,10 +62,11 @@ def update_follow_up(ctx: ReformsContext, follow_up_id: str, fields: dict, if_ma
         if "owner_agency_id" in changes:
             ctx.active_agency(changes["owner_agency_id"], "owner_agency_id")
         status = changes.get("status", follow_up["status"])
+        at = ctx.clock()
         if status == "done":
-            changes["done_at"] = ctx.clock()
+            changes["done_at"] = at
         contract = FOLLOW_UP_DONE if status == "done" and "status" in changes else FOLLOW_UP_UPDATED
         return ctx.changed(FOLLOW_UP, follow_up, changes, contract, action="done" if contract is FOLLOW_UP_DONE
-                           else "update", agency=agency, history={"status": status, "note": fields.get("note")},
+                           else "update", agency=agency, history={"status": status, "note": fields.get("note")}, at=at,
                            extra={"changed": sorted(k for k in wanted if k in changes)})
     return ctx.repo.follow_ups.update(follow_up_id, decide, if_match=if_match, access=lambda f: writable(ctx, f))

@@ -23,10 +23,10 @@ def _public(participant: dict) -> dict:
 
 
 def _with(ctx: ReformsContext, activity: dict, organiser_agency: dict, participants: list[dict],
-          contract: EventContract, action: str, extra: dict) -> Change:
+          contract: EventContract, action: str, extra: dict, at=None) -> Change:
     """The activity with this participant list and the tallies kept beside it."""
     return ctx.changed(ACTIVITY, activity, {"participants": participants, **rules.tallies(participants)}, contract,
-                       action=action, agency=organiser_agency, extra=extra)
+                       action=action, agency=organiser_agency, extra=extra, at=at)
 
 
 def register_participants(ctx: ReformsContext, activity_id: str, people: list[dict], if_match: int | None) -> dict:
@@ -37,9 +37,10 @@ def register_participants(ctx: ReformsContext, activity_id: str, people: list[di
     def decide(activity: dict, organiser_agency: dict) -> Change:
         require_status(activity["status"], OPEN_ACTIVITY, "register participants")
         active_agencies(ctx, [p["agency_id"] for p in people], "participants")
-        added = rules.register(activity["participants"], people, new_ids, ctx.clock())
+        at = ctx.clock()
+        added = rules.register(activity["participants"], people, new_ids, at)
         return _with(ctx, activity, organiser_agency, [*activity["participants"], *added], PARTICIPANTS_REGISTERED,
-                     "register_participants", {"participants": [_public(p) for p in added]})
+                     "register_participants", {"participants": [_public(p) for p in added]}, at=at)
     return ctx.repo.activities.update(activity_id, decide, if_match=if_match, access=ctx.organiser(Action.WRITE))
 
 

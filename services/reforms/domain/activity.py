@@ -25,4 +25,4 @@ def follow_up_snapshot(follow_up: dict) -> dict:
 
 
 ACTIVITY = Kind("activity", activity_snapshot, searchable=("title",))
-FOLLOW_UP = Kind("follow_up", follow_up_snapshot)
+FOLLOW_UP = Kind("follow_up", follow_up_snapshot, label="follow-up")

@@ -118,7 +118,48 @@ def test_a_stale_marker_of_a_crashed_request_does_not_block_a_deactivation(agenc
 
     from shared.clock import now
 
-    agencies.store.collection.update_one({"_id": regency["id"]}, {"$push": {"placing": {
-        "id": "crashed", "at": now() - timedelta(minutes=5)}}})
+    agencies.store.collection.update_one({"_id": regency["id"]}, {"$set": {
+        "placing.crashed": now() - timedelta(minutes=5)}})
     assert deactivate_agency(ctx(agencies), regency["id"], "merged", None)["status"] == "inactive"
     assert "placing" not in agencies.get(regency["id"])  # internal: never shown
+    assert agencies.get(regency["id"], internal=True)["placing"] == {}  # and the stale marker is gone
+
+
+def test_a_deactivation_during_a_long_placement_is_a_503_to_retry(agencies, regency):
+    from datetime import timedelta
+
+    from shared.clock import now
+
+    agencies.store.collection.update_one({"_id": regency["id"]}, {"$set": {
+        "placing.an-import": now() - timedelta(seconds=10)}})  # fresh (refreshed per chunk), but long under way
+    with pytest.raises(Unavailable, match="an import"):
+        deactivate_agency(ctx(agencies), regency["id"], "merged", None)
+
+
+def test_a_caller_who_may_not_write_there_marks_nothing(agencies, regency):
+    from shared.errors import Forbidden
+
+    before = agencies.get(regency["id"], internal=True).get("placements")
+    for principal in (Principal("outsider", "operator", agencies.get(regency["path"][0])["id"] and "elsewhere"),
+                      Principal("viewer", "viewer", regency["id"])):
+        with pytest.raises(Forbidden):
+            register_agency(AgencyContext(principal, agencies), {"code": "X", "name": "x", "type": "work_unit",
+                                                                  "parent_id": regency["id"]})
+    assert agencies.get(regency["id"], internal=True).get("placements") == before
+
+
+def test_a_reactivation_whose_agency_moved_meanwhile_marks_the_new_parent(agencies, regency, monkeypatch):
+    other = register(agencies, "1507", "regency", agencies.get(regency["path"][0]))
+    unit = register(agencies, "1506.01", "work_unit", regency)
+    deactivate_agency(ctx(agencies), unit["id"], "paused", None)
+    placing_under, marked = agencies.placing_under, []
+
+    def moved_first(parent_id, marker, within=None):
+        marked.append(parent_id)
+        if len(marked) == 1:  # the agency moves under `other` while the reactivation marks its old parent
+            move_agency(ctx(agencies), unit["id"], other["id"], "reorganisation", None)
+        return placing_under(parent_id, marker, within)
+    monkeypatch.setattr(agencies, "placing_under", moved_first)
+    reactivated = reactivate_agency(ctx(agencies), unit["id"], "resumed", None)
+    # the old parent, the move's own marker on the new one, then the reactivation again on the new one
+    assert marked == [regency["id"], other["id"], other["id"]] and reactivated["parent_id"] == other["id"]

@@ -52,6 +52,7 @@ def test_the_workflow_with_its_history_events_and_audit_records(repo, tree, as_)
     assert [(r["action"], r["actor"]) for r in records] == [(h["action"], h["by"]) for h in reopened["history"]]
     # one clock reading per change: the history entry, updated_at and the audit record say the same time
     assert reopened["history"][-1]["at"] == reopened["updated_at"] == records[-1]["at"]
+    assert done["verified_at"] == done["updated_at"] == done["history"][-1]["at"]
 
 
 @pytest.mark.parametrize("role", ["admin", "evaluator"])
@@ -171,3 +172,32 @@ def test_a_first_count_in_a_locked_period_makes_a_realisation_that_holds_it(repo
     lock_period(as_(), tree["kesehatan"], "2025", None)
     held = count_reform_activities(system(repo), fed, parse_period("2025"), 1)
     assert (held["status"], held["value"], held["pending_count"]["value"]) == ("draft", None, 1)
+
+
+def test_the_same_count_again_changes_nothing_locked_or_not_even_after_an_evaluator_rejected_it(repo, tree, as_):
+    fed = indicator_of(as_(), tree["pendidikan"], fed_by_reforms=[], unit="activities")
+    count_reform_activities(system(repo), fed, parse_period("2025"), 2)
+    rejected = reject_realisation(as_("evaluator", "tanjabbar", "budi"), fed["id"], "2025", "bukti kurang")
+    assert count_reform_activities(system(repo), fed, parse_period("2025"), 2) == rejected  # a redelivery
+    lock_period(as_(), tree["tanjabbar"], "2025", "LKjIP")
+    assert count_reform_activities(system(repo), fed, parse_period("2025"), 2) == rejected  # under the lock too
+    held = count_reform_activities(system(repo), fed, parse_period("2025"), 3)  # a new count: kept for later
+    assert (held["status"], held["pending_count"]["value"]) == ("rejected", 3)
+
+
+def test_a_count_kept_pending_just_as_the_period_is_unlocked_is_counted_at_once(repo, tree, as_, monkeypatch):
+    from services.indicators.commands import realisations
+
+    fed = indicator_of(as_(), tree["pendidikan"], fed_by_reforms=[], unit="activities")
+    lock = lock_period(as_(), tree["pendidikan"], "2025", "LKjIP")
+    covering, seen = realisations.lock_covering, []
+
+    def unlocked_right_after_the_check(ctx, agency, period):
+        found = covering(ctx, agency, period)
+        if found is not None and not seen:
+            seen.append(found)
+            unlock_period(as_(), lock["id"], "revisi")  # between the check and the write
+        return found
+    monkeypatch.setattr(realisations, "lock_covering", unlocked_right_after_the_check)
+    counted = count_reform_activities(system(repo), fed, parse_period("2025"), 1)
+    assert (counted["value"], counted["status"], "pending_count" in counted) == (1, "submitted", False)

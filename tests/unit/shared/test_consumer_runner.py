@@ -168,6 +168,39 @@ def test_one_flush_writes_every_partitions_run_of_a_poll_and_a_failed_one_rewind
     assert sorted(consumer.commits) == [(P0, 2), (P1, 3)]
 
 
+def test_a_batch_that_keeps_failing_to_be_written_backs_off_longer_each_time():
+    clock = [0.0]
+
+    class Growing(ScriptedProcessor):
+        def backoff(self, attempt):
+            return float(attempt)
+
+    processor = Growing({}, flush_failures=3)
+    consumer = FakeConsumer({P0: [0, 1]})
+    runner = runner_with(processor, clock)
+    waits = []
+    for _ in range(3):
+        assert runner.poll_once(consumer) == 0
+        waits.append(runner.resume_at[P0] - clock[0])
+        clock[0] = runner.resume_at[P0]
+    assert waits == [1.0, 2.0, 3.0]
+    assert runner.poll_once(consumer) == 2 and consumer.commits == [(P0, 2)] and runner.flush_failures == 0
+
+
+def test_a_runner_replaced_while_it_writes_commits_nothing():
+    clock = [0.0]
+    processor = ScriptedProcessor({})
+    consumer = FakeConsumer({P0: [0, 1]})
+    runner = runner_with(processor, clock)
+    flush = processor.flush
+
+    def replaced_meanwhile():
+        runner.abandoned = True  # the watchdog gave up on it during the flush
+        flush()
+    processor.flush = replaced_meanwhile
+    assert runner.poll_once(consumer) == 0 and consumer.commits == []
+
+
 def test_a_member_that_is_never_assigned_a_partition_reconnects():
     clock = [0.0]
     connects = []
@@ -288,3 +321,43 @@ def test_a_member_revoked_and_never_reassigned_reconnects():
     runner.run(should_stop=lambda: len(connects) >= 2, error_backoff_s=0)
     # revoked at t=10 (the second poll), so reconnected once 60 s had passed without partitions
     assert connects == [0.0, 80.0]
+
+
+def test_a_runner_inside_a_long_flush_is_not_taken_for_stalled():
+    """A rescoring can keep the handlers' flush busy for longer than the stall timeout: that is work, not the
+    Kafka client's stall, and the watchdog leaves it alone."""
+    import threading
+    import time
+
+    from shared.events.consumer import StallWatchdog
+
+    class Slow(ScriptedProcessor):
+        def flush(self):
+            time.sleep(0.8)
+            super().flush()
+
+    class Once(FakeConsumer):
+        def assignment(self):
+            return {P0}
+
+        def close(self, autocommit=False):
+            pass
+
+    consumer, runners = Once({P0: [0, 1]}), []
+
+    def make_runner():
+        runner = ConsumerRunner(bootstrap_servers=[], group_id="g", topics=["t"], processor=Slow({}))
+        runner._connect = lambda: consumer
+        runners.append(runner)
+        return runner
+
+    stop = threading.Event()
+    watchdog = StallWatchdog(make_runner, stall_timeout_s=0.3, check_every_s=0.05)
+    thread = threading.Thread(target=watchdog.run, kwargs={"should_stop": stop.is_set})
+    thread.start()
+    deadline = time.monotonic() + 5
+    while not consumer.commits and time.monotonic() < deadline:
+        time.sleep(0.02)
+    stop.set()
+    thread.join(5)
+    assert consumer.commits == [(P0, 2)] and watchdog.replacements == 0 and len(runners) == 1
