@@ -28,7 +28,7 @@ WORK_UNITS = ("Sekretariat Daerah", "Inspektorat", "Badan Perencanaan Pembanguna
 SUB_UNITS = ("Sekretariat", "Bidang Program", "Bidang Pelayanan", "Bidang Pengendalian", "Bidang Pengembangan",
              "Seksi Data dan Informasi", "Seksi Evaluasi", "UPTD Wilayah I", "UPTD Wilayah II")
 # What people type to find one agency (its distinguishing words, or its code), and the broadest words there are.
-QUERIES = ("kesehatan kab 1407", "inspektorat 3502", "15.06.04", "bidang program dinas sosial kab 1101",
+QUERIES = ("kesehatan kab 1407", "inspektorat 3502", "n15.06.04", "bidang program dinas sosial kab 1101",
            "rumah sakit", "kesehatan", "dinas")
 
 
@@ -47,9 +47,10 @@ def _registry(stack: Stack, total: int = 100_000) -> int:
         return change.after
 
     for p in range(38):
-        province = add({"code": f"{p + 11}", "name": f"Pemerintah Provinsi {p + 11}", "type": "province"}, None)
+        # Codes under an N prefix of their own: the other rows' data (the demo's "15" among them) may be there.
+        province = add({"code": f"N{p + 11}", "name": f"Pemerintah Provinsi {p + 11}", "type": "province"}, None)
         for r in range(14):  # 38 × 14 = 532 regencies and cities, 20 work units each, 9 sub-units each
-            regency = add({"code": f"{p + 11}.{r + 1:02d}", "name": f"Pemerintah Kabupaten {p + 11}{r + 1:02d}",
+            regency = add({"code": f"N{p + 11}.{r + 1:02d}", "name": f"Pemerintah Kabupaten {p + 11}{r + 1:02d}",
                            "type": "regency"}, province)
             for u, unit_name in enumerate(WORK_UNITS):
                 unit = add({"code": f"{regency['code']}.{u + 1:02d}", "type": "work_unit",
