@@ -97,7 +97,7 @@ class ConsumerRunner:
         self.revoked_once = False
         # While the handlers' flush writes (a rescoring can take minutes), the runner is working, not stalled.
         self.flushing_since: float | None = None
-        self.flush_failures = 0  # flushes failed in a row
+        self.flush_failures: dict[TopicPartition, int] = {}  # per partition: flushes of its runs failed in a row
 
     def _connect(self) -> KafkaConsumer:
         consumer = KafkaConsumer(
@@ -183,13 +183,16 @@ class ConsumerRunner:
         try:
             self.processor.flush()
         except Exception as err:  # noqa: BLE001 - nothing of the poll is committed; it is seen again
-            # Counted apart from the messages' own attempts (handling a message again clears those), so that
-            # the back-off grows while the batch keeps failing to be written.
-            self.flush_failures += 1
-            delay = self.processor.backoff(self.flush_failures)
+            # Counted apart from the messages' own attempts (handling a message again clears those), and per
+            # partition (another partition's flush going through meanwhile says nothing of this one's), so
+            # that the back-off grows while a partition's run keeps failing to be written.
+            for partition in finished:
+                self.flush_failures[partition] = self.flush_failures.get(partition, 0) + 1
+            failures = max(self.flush_failures[partition] for partition in finished)
+            delay = self.processor.backoff(failures)
             log.warning("writing a batch failed; the batch will be handled again",
                         extra={"error": f"{type(err).__name__}: {err}", "partitions": sorted(map(str, finished)),
-                               "failures": self.flush_failures, "retry_in_s": delay})
+                               "failures": failures, "retry_in_s": delay})
             for partition, (first, _) in finished.items():
                 self._retry_from(consumer, partition, first, delay)
             return 0
@@ -198,7 +201,8 @@ class ConsumerRunner:
             self.last_progress = self.clock()
         if self.abandoned:  # replaced while it wrote: its successor handles these messages again and commits them
             return 0
-        self.flush_failures = 0
+        for partition in finished:
+            self.flush_failures.pop(partition, None)
         # Commit what is finished and written: at-least-once, never lost.
         consumer.commit({partition: OffsetAndMetadata(done, "", -1) for partition, (_, done) in finished.items()})
         return count
@@ -249,9 +253,10 @@ class StallWatchdog:
     new one, a new group member, resumes from the committed offsets."""
 
     def __init__(self, make_runner: Callable[[], "ConsumerRunner"], stall_timeout_s: float = 60.0,
-                 check_every_s: float = 2.0, flush_timeout_s: float = 1800.0):
+                 check_every_s: float = 2.0, flush_timeout_s: float = 300.0):
         """A runner inside its handlers' flush is not stalled (the stall this guards against is in the Kafka
-        client), unless the flush itself outlasts `flush_timeout_s`."""
+        client), unless the flush itself outlasts `flush_timeout_s`: the consumer's `max_poll_interval_ms`,
+        past which the client has left the group anyway and its commit would fail."""
         self.make_runner = make_runner
         self.stall_timeout_s = stall_timeout_s
         self.flush_timeout_s = flush_timeout_s

@@ -11,6 +11,7 @@ from shared.events.envelope import Event
 from tests.conftest import auth_header
 from tests.support.kafka_tools import unique
 from tests.support.pump import deliver, pump
+from tests.support.trees import grown
 
 
 class Tree:
@@ -95,14 +96,7 @@ def run_worker(registry, repo):
 def tree(registry):
     """Provinsi Jambi > Kabupaten Tanjabbar > Dinas Pendidikan (> Bidang SD), Dinas Kesehatan;
     and a second regency, Kabupaten Tanjabtim."""
-    tree = Tree(registry)
-    tree.add("jambi", "province")
-    tree.add("tanjabbar", "regency", "jambi")
-    tree.add("pendidikan", "work_unit", "tanjabbar")
-    tree.add("kesehatan", "work_unit", "tanjabbar")
-    tree.add("bidang_sd", "sub_unit", "pendidikan")
-    tree.add("tanjabtim", "regency", "jambi")
-    return tree
+    return grown(Tree(registry))
 
 
 def define(api, agency_id, **fields):

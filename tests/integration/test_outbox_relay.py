@@ -136,25 +136,26 @@ def test_an_unreachable_broker_keeps_every_event_and_marks_none_failed(aggregate
     assert doc["outbox_due"] is not None  # still due: it goes out once the broker is back
 
 
+class ChangesDuringFlush:
+    """A real producer; while its first flush waits for the broker, `change` writes the aggregate again."""
+
+    def __init__(self, inner, change):
+        self.inner, self.change = inner, change
+
+    def send(self, *args, **kwargs):
+        return self.inner.send(*args, **kwargs)
+
+    def flush(self, timeout=None):
+        change, self.change = self.change, None
+        if change:
+            change()
+        return self.inner.flush(timeout=timeout)
+
+
 def test_an_event_recorded_while_publishing_is_kept_for_the_next_pass(aggregates, store, producer, topic):
     agency = register(store)
-
-    class RecordsDuringFlush:
-        """A real producer; while its flush waits for the broker, the aggregate changes again."""
-
-        def __init__(self, inner):
-            self.inner, self.changed = inner, False
-
-        def send(self, *args, **kwargs):
-            return self.inner.send(*args, **kwargs)
-
-        def flush(self, timeout=None):
-            if not self.changed:
-                self.changed = True
-                rename(store, agency, "changed meanwhile")
-            return self.inner.flush(timeout=timeout)
-
-    relay = OutboxRelay([aggregates], RecordsDuringFlush(producer), topic)
+    relay = OutboxRelay([aggregates], ChangesDuringFlush(producer, lambda: rename(store, agency, "changed meanwhile")),
+                        topic)
     first_event = pending_ids(aggregates, agency["id"])
     assert relay.relay_once() == 1
     second_event = pending_ids(aggregates, agency["id"])
@@ -169,22 +170,12 @@ def test_an_audit_record_written_while_publishing_keeps_the_document_due(aggrega
     relay publishes the document's event: the document stays due, so the record still reaches the trail."""
     agency = register(store)
 
-    class AuditsDuringFlush:
-        def __init__(self, inner):
-            self.inner, self.changed = inner, False
+    def audited_without_event():
+        current = store.get(agency["id"])
+        store.apply(agency["id"], current["version"], CTX.changed(AGENCY, current, {"short_name": "x"}, None,
+                                                                  action="update"))
 
-        def send(self, *args, **kwargs):
-            return self.inner.send(*args, **kwargs)
-
-        def flush(self, timeout=None):
-            if not self.changed:
-                self.changed = True
-                current = store.get(agency["id"])
-                store.apply(agency["id"], current["version"], CTX.changed(AGENCY, current, {"short_name": "x"}, None,
-                                                                          action="update"))
-            return self.inner.flush(timeout=timeout)
-
-    relay = OutboxRelay([aggregates], AuditsDuringFlush(producer), topic)
+    relay = OutboxRelay([aggregates], ChangesDuringFlush(producer, audited_without_event), topic)
     assert relay.relay_once() == 1
     doc = aggregates.find_one({"_id": agency["id"]})
     assert doc["outbox"] == [] and len(doc["audit_pending"]) == 1 and doc["outbox_due"] is not None

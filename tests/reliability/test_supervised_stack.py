@@ -40,7 +40,8 @@ class RunningStack:
     def start(self) -> "RunningStack":
         self.state.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen([str(LOCAL / "services.sh"), "run"], cwd=REPO, env=self.env,
-                                        stdout=self.output.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
+                                        stdout=self.output.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
+                                        preexec_fn=_as_in_a_terminal)
         wait_for(lambda: "Press Ctrl-C" in self.output.read_text() or self.process.poll() is not None, timeout=240,
                  interval=0.5, message="make run's stack to be ready")
         assert self.process.poll() is None, self.output.read_text()
@@ -59,6 +60,13 @@ class RunningStack:
         self.process.wait(timeout=120)
 
 
+def _as_in_a_terminal() -> None:
+    """Ctrl-C as a terminal delivers it: a test run started in the background (`cmd &` in a script, as a CI
+    runner may) inherits SIGINT ignored, and a shell started with it ignored cannot trap it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+
+
 def alive(pid: int) -> bool:
     status = Path(f"/proc/{pid}/status")
     return status.exists() and "\nState:\tZ" not in status.read_text()
@@ -69,7 +77,12 @@ def running(tmp_path_factory, namespace):
     stack = RunningStack(tmp_path_factory.mktemp("run"), f"{namespace}sup_").start()
     yield stack
     if stack.process.poll() is None:
-        stack.interrupt()
+        try:
+            stack.interrupt()
+        except subprocess.TimeoutExpired:  # the test has failed already; leave nothing running behind it
+            stack.ctl("shutdown")
+            os.killpg(stack.process.pid, signal.SIGKILL)
+            raise
 
 
 def test_a_dying_process_is_restarted_while_the_others_keep_serving(running):

@@ -89,16 +89,17 @@ class AgencyRepository:
         mark = {"$set": {f"placing.{marker}": now()}, "$inc": {"placements": 1}}
         doc = agencies.find_one_and_update({"_id": parent_id, **(within or {})}, mark, projection=self.store.hidden,
                                            return_document=ReturnDocument.AFTER)
-        placement = Placement(None if doc is None else self.store.public(doc),
-                              refresh=lambda: agencies.update_one({"_id": parent_id}, {
-                                  "$set": {f"placing.{marker}": now()}, "$inc": {"placements": 1}}))
+        if doc is None:  # nothing marked, so nothing to refresh or take out
+            yield Placement(None)
+            return
+        placement = Placement(self.store.public(doc), refresh=lambda: agencies.update_one({"_id": parent_id}, {
+            "$set": {f"placing.{marker}": now()}, "$inc": {"placements": 1}}))
         try:
             yield placement
         finally:
-            if doc is not None:
-                after = agencies.find_one_and_update({"_id": parent_id}, {"$unset": {f"placing.{marker}": ""}},
-                                                     projection=self.store.hidden, return_document=ReturnDocument.AFTER)
-                placement.parent_after = None if after is None else self.store.public(after)
+            after = agencies.find_one_and_update({"_id": parent_id}, {"$unset": {f"placing.{marker}": ""}},
+                                                 projection=self.store.hidden, return_document=ReturnDocument.AFTER)
+            placement.parent_after = None if after is None else self.store.public(after)
 
     # -- read side -------------------------------------------------------------------------------
 

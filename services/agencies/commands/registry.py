@@ -42,19 +42,28 @@ def register_agency(ctx: AgencyContext, fields: dict) -> dict:
     `agency registered` and leaves one audit record. A duplicate code is a Conflict."""
     require_role(ctx.principal, Action.WRITE)  # a caller who may write nowhere writes nothing, not even a marker
     parent_id = fields.get("parent_id")
-    # The marker goes only into a parent inside the caller's scope: nobody else's agency is written.
-    with ctx.agencies.placing_under(parent_id, uuid.uuid4().hex, within=scope_filter(ctx.principal)) as placement:
-        parent = placement.parent if placement.parent is not None else parent_for(ctx, parent_id)
-        authorize(ctx.principal, Action.WRITE, ref_of(parent) if parent else None)
-        change = new_agency(ctx, fields, parent)
-        try:
-            # The unique index on code is the guard, so two concurrent registrations cannot both win.
-            created = ctx.agencies.store.create(change)
-        except Conflict as err:
-            if err.kind == "duplicate":
-                raise Conflict(f"An agency with code {fields['code']} already exists.", kind="duplicate") from None
-            raise
-    return follow_parent(ctx, created, placement.parent_after)
+    for _ in range(3):
+        # The marker goes only into a parent inside the caller's scope: nobody else's agency is written.
+        with ctx.agencies.placing_under(parent_id, uuid.uuid4().hex, within=scope_filter(ctx.principal)) as placement:
+            if parent_id is not None and placement.parent is None:
+                # Nothing marked: no such parent, or not the caller's (refused here), or moved into the caller's
+                # scope just now (marked on the next pass: never registered without a marker).
+                authorize(ctx.principal, Action.WRITE, ref_of(parent_for(ctx, parent_id)))
+                continue
+            authorize(ctx.principal, Action.WRITE, ref_of(placement.parent) if placement.parent else None)
+            created = _create(ctx, new_agency(ctx, fields, placement.parent), fields["code"])
+        return follow_parent(ctx, created, placement.parent_after)
+    raise Unavailable("The parent agency is being moved right now; register again in a moment.", retry_after_s=1)
+
+
+def _create(ctx: AgencyContext, change: Change, code: str) -> dict:
+    try:
+        # The unique index on code is the guard, so two concurrent registrations cannot both win.
+        return ctx.agencies.store.create(change)
+    except Conflict as err:
+        if err.kind == "duplicate":
+            raise Conflict(f"An agency with code {code} already exists.", kind="duplicate") from None
+        raise
 
 
 class _ParentChanged(Exception):

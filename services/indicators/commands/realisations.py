@@ -117,25 +117,40 @@ def reopen_realisation(ctx: IndicatorsContext, indicator_id: str, period_text: s
         {"verified_by": None, "verified_at": None, "reason": reason}, REALISATION_REOPENED, reason))
 
 
-def count_reform_activities(ctx: IndicatorsContext, indicator: dict, period: Period, count: int) -> dict | None:
-    """The realisation of an indicator fed by reforms says `count` completed activities: submitted by the
+def _counted(realisation: dict) -> int | None:
+    """The count applied last; for a realisation counted before `reform_count` was kept, its value while it
+    still stands as the system submitted it (what redeliveries were compared with then)."""
+    if COUNTED in realisation:
+        return realisation[COUNTED]
+    if realisation.get("source") == "reforms" and realisation["status"] in ("submitted", "verified"):
+        return realisation.get("value")
+    return None
+
+
+def count_reform_activities(ctx: IndicatorsContext, indicator: dict, period: Period,
+                            completed: Callable[[], int]) -> dict | None:
+    """The realisation of an indicator fed by reforms says `completed()` activities were completed: submitted by the
     system (ctx's principal) as a new version awaiting verification, from whatever state the realisation is
     in (a verified one whose count changes needs verifying again), with its history entry and audit record.
     The count applied last is kept (`reform_count`): the same count again (a redelivery) changes nothing, not
     even a realisation an evaluator has since rejected or reopened.
 
     While the period is locked the count is kept as pending on the realisation (visible to readers) and
-    applied when the period is unlocked (consumers.reform_activities). None if the agency is unknown here."""
+    applied when the period is unlocked (consumers.reform_activities). None if the agency is unknown here.
+
+    `completed` is asked on every decision, after the realisation is read: a count taken before another worker
+    wrote a newer one (from a fact recorded meanwhile) would otherwise undo it."""
     agency = ctx.repo.agency(indicator["agency_id"])
     if agency is None:
         return None
-    reason = f"{count} completed reform activit{'y' if count == 1 else 'ies'}"
     fresh = {**_fresh(indicator, period), "source": "reforms"}
 
     def decide(realisation: dict | None, _) -> Change | None:
         current = realisation or fresh
+        count = completed()
+        reason = f"{count} completed reform activit{'y' if count == 1 else 'ies'}"
         held = PENDING in current
-        if current.get(COUNTED) == count:  # nothing new to count: at most a pending count to forget
+        if _counted(current) == count:  # nothing new to count: at most a pending count to forget
             return ctx.changed(REALISATION, realisation, {}, None, action="count", agency=agency, reason=reason,
                                unset=(PENDING,)) if held else None
         lock = lock_covering(ctx, agency, period)

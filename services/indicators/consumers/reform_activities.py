@@ -44,8 +44,10 @@ class ReformCounter:
         registry.on(ACTIVITY_COMPLETED, self.on_completed)
         registry.on(PERIOD_UNLOCKED, self.on_unlocked)
 
-    def _count(self, indicator: dict, period: Period, facts: list[dict]) -> None:
-        count_reform_activities(IndicatorsContext(REFORMS, self.repo), indicator, period, activities_in(facts))
+    def _count(self, indicator: dict, period: Period) -> None:
+        key = realisation_id(indicator["id"], str(period))
+        count_reform_activities(IndicatorsContext(REFORMS, self.repo), indicator, period,
+                                lambda: activities_in(self.repo.ledger.facts(CONSUMER, key)))
 
     def on_completed(self, event: Event, data: dict) -> None:
         activity = data["activity"]
@@ -58,7 +60,7 @@ class ReformCounter:
             period = period_of_day(ended, indicator["frequency"])
             self.repo.ledger.apply_once(CONSUMER, event, realisation_id(indicator["id"], str(period)),
                                         {"activity_id": activity["id"], "area": activity["area"]},
-                                        lambda facts, i=indicator, p=period: self._count(i, p, facts))
+                                        lambda _facts, i=indicator, p=period: self._count(i, p))
 
     def on_unlocked(self, event: Event, data: dict) -> None:
         """Counts kept pending while the period was locked (for the lock's agency and its subtree, in its
@@ -71,5 +73,4 @@ class ReformCounter:
         for realisation in waiting:
             indicator = indicators.get(realisation["indicator_id"])
             if indicator is not None and indicator["status"] == "active" and indicator.get("fed_by_reforms") is not None:
-                self._count(indicator, parse_period(realisation["period"]),
-                            self.repo.ledger.facts(CONSUMER, realisation["id"]))
+                self._count(indicator, parse_period(realisation["period"]))

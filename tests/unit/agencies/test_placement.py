@@ -146,6 +146,32 @@ def test_a_caller_who_may_not_write_there_marks_nothing(agencies, regency):
             register_agency(AgencyContext(principal, agencies), {"code": "X", "name": "x", "type": "work_unit",
                                                                   "parent_id": regency["id"]})
     assert agencies.get(regency["id"], internal=True).get("placements") == before
+    assert not agencies.get(regency["id"], internal=True).get("placing")
+
+
+def test_an_import_keeps_its_anchors_marker_fresh_chunk_after_chunk_and_no_deactivation_gets_through(
+        agencies, regency, monkeypatch):
+    from services.agencies.commands import imports
+
+    monkeypatch.setattr(imports, "INSERT_CHUNK", 2)
+    create_many, seen = agencies.store.create_many, []
+
+    def chunk_with_a_deactivation_attempt(changes):
+        anchor = agencies.get(regency["id"], internal=True)
+        seen.append((list(anchor["placing"].values()), anchor["placements"]))
+        with pytest.raises(Unavailable):  # the import is under way: wait, then retry
+            deactivate_agency(ctx(agencies), regency["id"], "merged", None)
+        return create_many(changes)
+    monkeypatch.setattr(agencies.store, "create_many", chunk_with_a_deactivation_attempt)
+    rows = "code,name,type,parent_code\n" + "".join(f"1506.{n:02d},Dinas {n},work_unit,1506\n" for n in range(1, 6))
+    report = imports.import_agencies(ctx(agencies), imports.parse_csv(rows), dry_run=False)
+    assert report["created"] == 5 and len(seen) == 3  # three chunks of at most two
+    assert all(len(markers) == 1 for markers, _ in seen)  # the import's one marker, there before every chunk
+    assert [at for [at], _ in seen] == sorted(at for [at], _ in seen)  # set again before each chunk
+    assert [count for _, count in seen] == [seen[0][1] + n for n in range(3)]  # each refresh counts a placement
+    after = agencies.get(regency["id"], internal=True)
+    assert after["status"] == "active" and after["placing"] == {}
+    assert len(active_children(agencies, regency)) == 5
 
 
 def test_a_reactivation_whose_agency_moved_meanwhile_marks_the_new_parent(agencies, regency, monkeypatch):

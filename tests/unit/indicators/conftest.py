@@ -11,6 +11,7 @@ from services.indicators.commands.indicators import define_indicator, set_target
 from services.indicators.commands.realisations import record_realisation, submit_realisation, verify_realisation
 from services.indicators.service import SERVICE
 from tests.support.fakes import Callers, ReplicaTree, fake_repository
+from tests.support.trees import grown
 
 
 @pytest.fixture
@@ -21,14 +22,7 @@ def repo():
 @pytest.fixture
 def tree(repo) -> ReplicaTree:
     """Jambi > Tanjabbar > Pendidikan (> Bidang SD), Kesehatan; and Tanjabtim, another regency."""
-    tree = ReplicaTree(repo)
-    tree.add("jambi", "province")
-    tree.add("tanjabbar", "regency", "jambi")
-    tree.add("pendidikan", "work_unit", "tanjabbar")
-    tree.add("kesehatan", "work_unit", "tanjabbar")
-    tree.add("bidang_sd", "sub_unit", "pendidikan")
-    tree.add("tanjabtim", "regency", "jambi")
-    return tree
+    return grown(ReplicaTree(repo))
 
 
 @pytest.fixture

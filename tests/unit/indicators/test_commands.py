@@ -133,10 +133,11 @@ def system(repo) -> IndicatorsContext:
 
 def test_a_count_is_submitted_by_the_system_with_an_audit_record(repo, tree, as_):
     fed = indicator_of(as_(), tree["pendidikan"], fed_by_reforms=[], unit="activities")
-    counted = count_reform_activities(system(repo), fed, parse_period("2025"), 1)
+    counted = count_reform_activities(system(repo), fed, parse_period("2025"), lambda: 1)
     assert (counted["value"], counted["status"], counted["source"], counted["submitted_by"]) == (
         1, "submitted", "reforms", "system:reforms")
-    assert count_reform_activities(system(repo), fed, parse_period("2025"), 1)["version"] == 1  # redelivery: nothing
+    redelivered = count_reform_activities(system(repo), fed, parse_period("2025"), lambda: 1)
+    assert redelivered["version"] == 1  # nothing
     [record] = [r for r in pending_audit(repo.realisations) if r["entity_id"] == counted["id"]]
     assert (record["actor"], record["action"], record["reason"]) == ("system:reforms", "count",
                                                                      "1 completed reform activity")
@@ -144,9 +145,9 @@ def test_a_count_is_submitted_by_the_system_with_an_audit_record(repo, tree, as_
 
 def test_a_new_count_on_a_verified_realisation_is_a_new_submitted_version_to_verify_again(repo, tree, as_):
     fed = indicator_of(as_(), tree["pendidikan"], fed_by_reforms=[], unit="activities")
-    count_reform_activities(system(repo), fed, parse_period("2025"), 1)
+    count_reform_activities(system(repo), fed, parse_period("2025"), lambda: 1)
     verify_realisation(as_("evaluator", "tanjabbar", "budi"), fed["id"], "2025")
-    again = count_reform_activities(system(repo), fed, parse_period("2025"), 2)
+    again = count_reform_activities(system(repo), fed, parse_period("2025"), lambda: 2)
     assert (again["value"], again["status"], again["verified_by"], again["version"]) == (2, "submitted", None, 3)
     assert [(h["action"], h["status"], h["value"]) for h in again["history"]] == [
         ("count", "submitted", 1), ("verify", "verified", 1), ("count", "submitted", 2)]
@@ -157,31 +158,31 @@ def test_a_count_in_a_locked_period_waits_on_the_realisation_and_goes_through_on
     fed = indicator_of(as_(), tree["pendidikan"], fed_by_reforms=[], unit="activities")
     verified_value(as_, fed, "2025", 1)
     lock = lock_period(as_("evaluator", "jambi", "kabag"), tree["jambi"], "2025", "LKjIP")
-    pending = count_reform_activities(system(repo), fed, parse_period("2025"), 2)
+    pending = count_reform_activities(system(repo), fed, parse_period("2025"), lambda: 2)
     assert (pending["value"], pending["status"]) == (1, "verified")  # the lock holds: nothing changed ...
     assert (pending["pending_count"]["value"], pending["pending_count"]["lock_id"]) == (2, lock["id"])  # ... but kept
     assert pending["history"][-1]["action"] == "count_pending"
     assert events_of(repo, pending["id"])[-1] == ("verified", 3)  # no event: nothing others must know yet
     unlock_period(as_("evaluator", "jambi", "kabag"), lock["id"], "revisi")
-    applied = count_reform_activities(system(repo), fed, parse_period("2025"), 2)
+    applied = count_reform_activities(system(repo), fed, parse_period("2025"), lambda: 2)
     assert (applied["value"], applied["status"]) == (2, "submitted") and "pending_count" not in applied
 
 
 def test_a_first_count_in_a_locked_period_makes_a_realisation_that_holds_it(repo, tree, as_):
     fed = indicator_of(as_(), tree["kesehatan"], fed_by_reforms=[], unit="activities")
     lock_period(as_(), tree["kesehatan"], "2025", None)
-    held = count_reform_activities(system(repo), fed, parse_period("2025"), 1)
+    held = count_reform_activities(system(repo), fed, parse_period("2025"), lambda: 1)
     assert (held["status"], held["value"], held["pending_count"]["value"]) == ("draft", None, 1)
 
 
 def test_the_same_count_again_changes_nothing_locked_or_not_even_after_an_evaluator_rejected_it(repo, tree, as_):
     fed = indicator_of(as_(), tree["pendidikan"], fed_by_reforms=[], unit="activities")
-    count_reform_activities(system(repo), fed, parse_period("2025"), 2)
+    count_reform_activities(system(repo), fed, parse_period("2025"), lambda: 2)
     rejected = reject_realisation(as_("evaluator", "tanjabbar", "budi"), fed["id"], "2025", "bukti kurang")
-    assert count_reform_activities(system(repo), fed, parse_period("2025"), 2) == rejected  # a redelivery
+    assert count_reform_activities(system(repo), fed, parse_period("2025"), lambda: 2) == rejected  # a redelivery
     lock_period(as_(), tree["tanjabbar"], "2025", "LKjIP")
-    assert count_reform_activities(system(repo), fed, parse_period("2025"), 2) == rejected  # under the lock too
-    held = count_reform_activities(system(repo), fed, parse_period("2025"), 3)  # a new count: kept for later
+    assert count_reform_activities(system(repo), fed, parse_period("2025"), lambda: 2) == rejected  # under the lock too
+    held = count_reform_activities(system(repo), fed, parse_period("2025"), lambda: 3)  # a new count: kept for later
     assert (held["status"], held["pending_count"]["value"]) == ("rejected", 3)
 
 
@@ -199,5 +200,37 @@ def test_a_count_kept_pending_just_as_the_period_is_unlocked_is_counted_at_once(
             unlock_period(as_(), lock["id"], "revisi")  # between the check and the write
         return found
     monkeypatch.setattr(realisations, "lock_covering", unlocked_right_after_the_check)
-    counted = count_reform_activities(system(repo), fed, parse_period("2025"), 1)
+    counted = count_reform_activities(system(repo), fed, parse_period("2025"), lambda: 1)
     assert (counted["value"], counted["status"], "pending_count" in counted) == (1, "submitted", False)
+
+
+def test_a_count_taken_before_another_workers_newer_count_does_not_undo_it(repo, tree, as_):
+    """Two workers count the same realisation (two activities' events on two partitions); the one that read
+    the facts first writes last: its decision is taken again on the newer state with the facts as they are."""
+    fed = indicator_of(as_(), tree["pendidikan"], fed_by_reforms=[], unit="activities")
+    count_reform_activities(system(repo), fed, parse_period("2025"), lambda: 2)
+    lock_period(as_(), tree["pendidikan"], "2025", "LKjIP")
+    facts = [2]
+
+    def stale_then_current():
+        if facts == [2]:  # the other worker records a third activity and keeps its count while this one decides
+            facts.append(3)
+            count_reform_activities(system(repo), fed, parse_period("2025"), lambda: facts[-1])
+            return 2
+        return facts[-1]
+    count_reform_activities(system(repo), fed, parse_period("2025"), stale_then_current)
+    stored = repo.realisations.collection.find_one({"indicator_id": fed["id"]})
+    assert (stored["value"], stored["pending_count"]["value"]) == (2, 3)
+    # and a worker that learnt of the facts before the other one wrote asks for them as it decides
+    count_reform_activities(system(repo), fed, parse_period("2025"), lambda: facts[-1])
+    stored = repo.realisations.collection.find_one({"indicator_id": fed["id"]})
+    assert (stored["value"], stored["pending_count"]["value"]) == (2, 3)
+
+
+def test_a_realisation_counted_before_the_applied_count_was_kept_is_not_counted_again(repo, tree, as_):
+    fed = indicator_of(as_(), tree["pendidikan"], fed_by_reforms=[], unit="activities")
+    counted = count_reform_activities(system(repo), fed, parse_period("2025"), lambda: 1)
+    verified = verify_realisation(as_("evaluator", "tanjabbar", "budi"), fed["id"], "2025")
+    repo.realisations.collection.update_one({"_id": counted["id"]}, {"$unset": {"reform_count": ""}})
+    redelivered = count_reform_activities(system(repo), fed, parse_period("2025"), lambda: 1)
+    assert (redelivered["status"], redelivered["version"]) == ("verified", verified["version"])

@@ -184,7 +184,31 @@ def test_a_batch_that_keeps_failing_to_be_written_backs_off_longer_each_time():
         waits.append(runner.resume_at[P0] - clock[0])
         clock[0] = runner.resume_at[P0]
     assert waits == [1.0, 2.0, 3.0]
-    assert runner.poll_once(consumer) == 2 and consumer.commits == [(P0, 2)] and runner.flush_failures == 0
+    assert runner.poll_once(consumer) == 2 and consumer.commits == [(P0, 2)] and runner.flush_failures == {}
+
+
+def test_another_partitions_flush_going_through_does_not_reset_a_failing_partitions_back_off():
+    clock = [0.0]
+
+    class FailsWhileP0IsIn(ScriptedProcessor):
+        def backoff(self, attempt):
+            return float(attempt)
+
+        def flush(self):
+            if any(partition == 0 for partition, _ in self._since_flush):
+                self._since_flush = []
+                raise RuntimeError("cannot write the cards of partition 0")
+            super().flush()
+
+    processor = FailsWhileP0IsIn({})
+    consumer = FakeConsumer({P0: [0, 1], P1: []})
+    runner = runner_with(processor, clock)
+    assert runner.poll_once(consumer) == 0 and runner.resume_at == {P0: 1.0}
+    consumer.log[P1].append(0)  # while P0 waits, P1's run is written and committed
+    assert runner.poll_once(consumer) == 1 and consumer.commits == [(P1, 1)]
+    clock[0] = 1.0
+    assert runner.poll_once(consumer) == 0 and runner.resume_at == {P0: 3.0}  # the second failure waits 2 s
+    assert runner.flush_failures == {P0: 2}
 
 
 def test_a_runner_replaced_while_it_writes_commits_nothing():
