@@ -36,6 +36,8 @@ async function maybe(service, path) {  // a 404 is an answer too ("nothing recor
 
 const esc = (text) => String(text ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const fmt = (value) => (value === null || value === undefined ? "–" : String(value));
+// A score's category as the rule pack labels it (cards of version 1 without one show their grade).
+const label = (score) => (score && score.category ? score.category.label : score && score.grade);
 const light = (name) => `<span class="light ${esc(name || "")}" title="${esc(name || "not scored")}"></span>`;
 const percent = (share) => (share === null || share === undefined ? "–" : `${Math.round(share * 100)}%`);
 const year = () => state.period.slice(0, 4);
@@ -115,15 +117,15 @@ async function overview(view) {
     <div class="grid">
       <div class="panel"><h2>Own score ${light(card.own.light)}</h2>
         <div class="figure" id="own-score">${fmt(card.own.score)}</div>
-        <div>grade <strong id="own-grade">${fmt(card.own.grade)}</strong> · coverage of verified realisations
+        <div>kategori <strong id="own-grade">${fmt(label(card.own))}</strong> · coverage of verified realisations
           <strong id="coverage">${percent(card.own.coverage)}</strong> · ${fmt(card.own.indicators)} indicators</div></div>
       <div class="panel"><h2>Roll-up over the subtree ${light(card.rollup.light)}</h2>
         <div class="figure" id="rollup-score">${fmt(card.rollup.score)}</div>
-        <div>grade <strong id="rollup-grade">${fmt(card.rollup.grade)}</strong> · ${fmt(card.rollup.agencies_counted)} agencies counted</div></div>
+        <div>kategori <strong id="rollup-grade">${fmt(label(card.rollup))}</strong> · ${fmt(card.rollup.agencies_counted)} agencies counted</div></div>
       <div class="panel"><h2>Units (click to drill down)</h2><ul class="tree" id="children">
         ${card.children.map((c) => `<li data-agency="${esc(c.agency_id)}">${light(c.light)}
           <a data-agency="${esc(c.agency_id)}">${esc(c.name)}</a> <span class="tag">${esc(c.code)}</span>
-          <strong class="score">${fmt(c.score)}</strong> <span class="grade">${fmt(c.grade)}</span></li>`).join("") || "<li class='muted'>No units below this agency.</li>"}
+          <strong class="score">${fmt(c.score)}</strong> <span class="grade">${fmt(label(c))}</span></li>`).join("") || "<li class='muted'>No units below this agency.</li>"}
       </ul></div>
       <div class="panel"><h2>Ranking of the units (${esc(card.period)})</h2><canvas id="ranking-chart"></canvas>
         <table id="ranking"><tr><th>#</th><th>unit</th><th class="num">score</th></tr>
@@ -145,22 +147,24 @@ async function scorecard(view) {
   const card = await api("indicators", `/agencies/${state.agencyId}/scorecard?period=${state.period}`);
   const realisations = await Promise.all(card.indicators.map((i) =>
     maybe("indicators", `/indicators/${i.indicator_id}/realisations/${state.period}`)));
-  const categories = [...new Set(card.indicators.map((i) => i.category))];
+  const categories = [...new Set(card.indicators.map((i) => i.indicator_category))];
   view.innerHTML = `
     <p>Computed with rule pack version <strong id="rulepack">${fmt(card.rulepack_version)}</strong>
-      · own score <strong>${fmt(card.own.score)}</strong> (${fmt(card.own.grade)})</p>
+      · own score <strong>${fmt(card.own.score)}</strong> (${fmt(label(card.own))})</p>
     <div class="filters">
       <label>Category <select id="f-category"><option value="">all</option>
         ${categories.map((c) => `<option>${esc(c)}</option>`).join("")}</select></label>
       <label>Light <select id="f-light"><option value="">all</option><option>green</option><option>yellow</option>
         <option>red</option></select></label></div>
     <div class="scroll"><table id="indicators"><tr><th>code</th><th>indicator</th><th>category</th><th class="num">target</th>
-      <th class="num">realised</th><th class="num">achievement</th><th>light</th><th>status</th><th>evidence</th></tr>
+      <th class="num">realised</th><th class="num">achievement</th><th>kategori</th><th>light</th><th>status</th><th>evidence</th></tr>
       ${card.indicators.map((i, n) => {
         const r = realisations[n];
-        return `<tr data-indicator="${esc(i.indicator_id)}" data-category="${esc(i.category)}" data-light="${esc(i.light || "")}">
-          <td>${esc(i.code)}</td><td>${esc(i.name)}</td><td>${esc(i.category)}</td><td class="num">${fmt(i.target)}</td>
-          <td class="num">${fmt(i.realised)}</td><td class="num achievement">${fmt(i.achievement)}</td><td>${light(i.light)}</td>
+        return `<tr data-indicator="${esc(i.indicator_id)}" data-category="${esc(i.indicator_category)}" data-light="${esc(i.light || "")}">
+          <td>${esc(i.code)}</td><td>${esc(i.name)}</td><td>${esc(i.indicator_category)}</td><td class="num">${fmt(i.target)}</td>
+          <td class="num">${fmt(i.realised)}</td><td class="num achievement">${fmt(i.achievement)}</td>
+          <td class="category">${esc(label(i))}${i.partial ? ` <span class="muted">(${i.periods_verified}/${i.periods_expected})</span>` : ""}</td>
+          <td>${light(i.light)}</td>
           <td class="status">${esc(r ? r.status : "none")}</td>
           <td>${(r?.evidence || []).map((e) => `<a href="${esc(e.link)}" rel="noopener" target="_blank">${esc(e.title)}</a>`).join("<br>")}</td></tr>`;
       }).join("")}</table></div>`;

@@ -13,6 +13,7 @@ from services.indicators.adapters.repository import IndicatorsRepository
 from shared.commands import KNOWN_HERE
 from services.indicators.commands.common import period_of
 from services.indicators.domain import data_quality as quality
+from services.indicators.domain.agreements import in_force
 from services.indicators.domain.periods import FREQUENCIES
 from services.indicators.domain.scorecard import AGENCY_FIELDS, scorecard_id
 
@@ -172,3 +173,68 @@ def rule_pack(repo: IndicatorsRepository, version: str) -> dict:
     if pack is None:
         raise NotFound(f"No rule pack version {version}.")
     return pack
+
+
+def _scoped(principal: Principal, repo: IndicatorsRepository, query: dict) -> list[dict]:
+    """The agency condition of a list: the agency asked for (or its subtree), else what the caller reads."""
+    if "agency_id" in query:
+        readable_agency(principal, repo, query["agency_id"])
+        ids = repo.subtree_ids(query["agency_id"]) if query.get("subtree") else [query["agency_id"]]
+        return [{"agency_id": {"$in": ids}}]
+    if principal.role != "admin":
+        return [{"agency_id": {"$in": repo.subtree_ids(principal.agency_id)}}]
+    return []
+
+
+def readable_plan(principal: Principal, repo: IndicatorsRepository, plan_id: str) -> dict:
+    plan = repo.plans.get(plan_id)
+    if plan is None:
+        raise NotFound(f"No strategic plan {plan_id}.")
+    readable_agency(principal, repo, plan["agency_id"])
+    return plan
+
+
+def list_plans(principal: Principal, repo: IndicatorsRepository, query: dict) -> dict:
+    conditions = _scoped(principal, repo, query)
+    if "year" in query:
+        conditions += [{"start_year": {"$lte": query["year"]}}, {"end_year": {"$gte": query["year"]}}]
+    if "status" in query:
+        conditions.append({"status": query["status"]})
+    selector = {"$and": conditions} if conditions else {}
+    page, size = query["page"], query["page_size"]
+    items = repo.plans.find(selector, sort=[("agency_id", 1), ("start_year", 1)], skip=(page - 1) * size, limit=size)
+    return {"items": items, "page": page, "page_size": size, "total": repo.plans.count(selector)}
+
+
+def agreement_view(agreement: dict) -> dict:
+    """An agreement as clients read it: the version in force in full, the other versions by number."""
+    return {**{k: v for k, v in agreement.items() if k != "versions"}, "in_force": in_force(agreement),
+            "versions": [v["number"] for v in agreement.get("versions", ())]}
+
+
+def readable_agreement(principal: Principal, repo: IndicatorsRepository, agreement_id: str) -> dict:
+    agreement = repo.agreements.get(agreement_id)
+    if agreement is None:
+        raise NotFound(f"No performance agreement {agreement_id}.")
+    readable_agency(principal, repo, agreement["agency_id"])
+    return agreement
+
+
+def agreement_version(principal: Principal, repo: IndicatorsRepository, agreement_id: str, number: int) -> dict:
+    agreement = readable_agreement(principal, repo, agreement_id)
+    version = next((v for v in agreement["versions"] if v["number"] == number), None)
+    if version is None:
+        raise NotFound(f"Performance agreement {agreement_id} has no version {number}.")
+    return version
+
+
+def list_agreements(principal: Principal, repo: IndicatorsRepository, query: dict) -> dict:
+    conditions = _scoped(principal, repo, query)
+    for field in ("year", "status"):
+        if field in query:
+            conditions.append({field: query[field]})
+    selector = {"$and": conditions} if conditions else {}
+    page, size = query["page"], query["page_size"]
+    items = repo.agreements.find(selector, sort=[("year", 1), ("agency_id", 1)], skip=(page - 1) * size, limit=size)
+    return {"items": [agreement_view(a) for a in items], "page": page, "page_size": size,
+            "total": repo.agreements.count(selector)}

@@ -12,7 +12,7 @@ from shared.auth.policy import Action, AgencyRef, authorize
 from shared.auth.tokens import Principal
 from shared.errors import Invalid, NotFound
 
-TREE_FIELDS = {"code": 1, "name": 1, "short_name": 1, "type": 1, "status": 1, "parent_id": 1, "path": 1}
+TREE_FIELDS = {"code": 1, "name": 1, "short_name": 1, "type": 1, "status": 1, "parent_id": 1, "path": 1, "head": 1}
 
 
 def ref_of(doc: dict) -> AgencyRef:

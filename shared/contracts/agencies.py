@@ -13,6 +13,11 @@ TOPIC = "agencies.events"
 AGENCY_STATUSES = ("active", "inactive")
 
 
+class HeadSnapshot(ContractSchema):
+    name = fields.String(required=True)
+    title = fields.String(required=True)
+
+
 class AgencySnapshot(ContractSchema):
     id = fields.String(required=True)
     code = fields.String(required=True)
@@ -22,6 +27,8 @@ class AgencySnapshot(ContractSchema):
     parent_id = fields.String(required=True, allow_none=True)
     path = fields.List(fields.String(), required=True, metadata={"description": "Ancestor ids, root first"})
     status = fields.String(required=True, validate=validate.OneOf(AGENCY_STATUSES))
+    head = fields.Nested(HeadSnapshot, allow_none=True, load_default=None,
+                         metadata={"description": "Who heads the agency (what a performance agreement names)"})
 
 
 class AgencyRegisteredV1(ContractSchema):

@@ -6,7 +6,7 @@ endpoint: shared.http.replica_routes). The services read it through shared.auth.
 """
 from __future__ import annotations
 
-from mongoengine import Document, IntField, ListField, StringField
+from mongoengine import DictField, Document, IntField, ListField, StringField
 from pymongo.collection import Collection
 
 from shared.contracts.agencies import TOPIC
@@ -24,6 +24,7 @@ class AgencyReplica(Document):
     parent_id = StringField(null=True)
     path = ListField(StringField())
     status = StringField(required=True)
+    head = DictField(null=True)  # {name, title}
     sequence = IntField(required=True)
     events_applied = IntField()
     updated_at = StringField()  # time of the event this replica reflects (ISO 8601)

@@ -92,7 +92,7 @@ def test_the_overview_shows_the_regencys_scores_ranking_and_trend(stack, demo, d
     open_view(page, dashboard, viewer_token(stack, regency))
     expect(page.locator("#agency-name")).to_have_text(demo["regency"]["name"])
     expect(page.locator("#own-score")).to_have_text(js(card["own"]["score"]))
-    expect(page.locator("#own-grade")).to_have_text(card["own"]["grade"])
+    expect(page.locator("#own-grade")).to_have_text(card["own"]["category"]["label"])
     expect(page.locator("#rollup-score")).to_have_text(js(card["rollup"]["score"]))
     expect(page.locator("#coverage")).to_have_text(f"{round(card['own']['coverage'] * 100)}%")
     units = page.locator("#children li[data-agency]")

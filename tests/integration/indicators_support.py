@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from shared.contracts.agencies import AGENCY_DEACTIVATED, AGENCY_MOVED, AGENCY_REGISTERED
+from shared.contracts.agencies import AGENCY_DEACTIVATED, AGENCY_MOVED, AGENCY_REGISTERED, AGENCY_UPDATED
 from shared.events.envelope import Event
 from tests.conftest import auth_header
 from tests.support.kafka_tools import unique
@@ -37,6 +37,11 @@ class Tree:
         agency.update(parent_id=parent["id"], path=[*parent["path"], parent["id"]], sequence=agency["sequence"] + 1)
         self._send(AGENCY_MOVED, agency, {"old_parent_id": old_parent, "new_parent_id": parent["id"]})
 
+    def set_head(self, name: str, head: dict) -> None:
+        agency = self.agencies[name]
+        agency.update(head=head, sequence=agency["sequence"] + 1)
+        self._send(AGENCY_UPDATED, agency, {"changed": ["head"]})
+
     def deactivate(self, name: str) -> None:
         agency = self.agencies[name]
         agency.update(status="inactive", sequence=agency["sequence"] + 1)
@@ -44,6 +49,7 @@ class Tree:
 
     def _send(self, contract, agency, extra) -> None:
         snapshot = {k: agency[k] for k in ("id", "code", "name", "short_name", "type", "parent_id", "path", "status")}
+        snapshot["head"] = agency.get("head")
         event = contract.build(source="agencies", subject=agency["id"], sequence=agency["sequence"],
                                data={"agency": snapshot, **extra})
         deliver(self.registry, [Event.from_dict(event.to_dict())])
@@ -87,7 +93,8 @@ def api(indicators_app):
 def run_worker(registry, repo):
     """Relay this service's events to its own handlers (scorecards), until nothing is pending."""
     collections = [repo.indicators.collection, repo.realisations.collection, repo.locks.collection,
-                   repo.rulepacks.collection, repo.scorecards.collection, repo.weights_store.collection]
+                   repo.rulepacks.collection, repo.scorecards.collection, repo.weights_store.collection,
+                   repo.plans.collection, repo.agreements.collection]
     # (the order of the service's outbox documents)
     return lambda: pump(registry, collections)
 

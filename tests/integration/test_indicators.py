@@ -44,13 +44,16 @@ def test_codes_are_unique_per_agency_and_the_cascade_follows_the_tree(api, tree)
     assert len(cascade["children"][0]["children"]) == 1
 
 
-def test_a_period_that_does_not_match_the_frequency_is_422(api, tree):
+def test_a_target_period_shorter_than_the_frequency_is_422(api, tree):
     indicator = define(api, tree["pendidikan"], frequency="quarterly")
-    for period in ("2025", "202503", "2025Q5", "junk"):
+    for period in ("202503", "2025Q5", "junk"):
         response = api.put(f"/api/v1/indicators/{indicator['id']}/targets/{period}", json={"value": 80})
         assert response.status_code == 422, period
         assert "period" in response.get_json()["errors"]
-    assert api.put(f"/api/v1/indicators/{indicator['id']}/targets/2025Q1", json={"value": 80}).status_code == 200
+    for period in ("2025Q1", "2025"):  # its quarter, or the year it makes up
+        assert api.put(f"/api/v1/indicators/{indicator['id']}/targets/{period}", json={"value": 80}).status_code == 200
+    realisation = api.put(f"/api/v1/indicators/{indicator['id']}/realisations/2025", json={"value": 80})
+    assert realisation.status_code == 422  # realisations are reported at the frequency
 
 
 def test_a_target_revision_needs_a_reason_and_keeps_its_history(api, tree):
@@ -158,7 +161,7 @@ def test_a_realisation_in_a_locked_period_reads_as_locked(api, tree):
 def test_a_scorecard_by_hand(api, tree, run_worker):
     """Pendidikan: IKM higher-is-better target 80-90, realised 70 → 87.5 (weight 2); lama layanan
     lower-is-better target 7-8 days, realised 6.5 → 107.14 (weight 1); a third indicator with no target.
-    Score (87.5×2 + 107.14) / 3 = 94.05 → AA, green; coverage 2 of 3."""
+    Score (87.5×2 + 107.14) / 3 = 94.05 → Sangat Tinggi, green; coverage 2 of 3."""
     ikm = define(api, tree["pendidikan"], code="IKM", weight=2)
     days = define(api, tree["pendidikan"], code="LAMA", polarity="lower_is_better", unit="days")
     define(api, tree["pendidikan"], code="BARU")
@@ -166,12 +169,14 @@ def test_a_scorecard_by_hand(api, tree, run_worker):
     verified(api, days, "2025", 6.5, {"min": 7, "max": 8})
     run_worker()
     card = api.get(f"/api/v1/agencies/{tree['pendidikan']}/scorecard?period=2025").get_json()
-    assert card["own"] == {"score": 94.05, "grade": "AA", "light": "green", "coverage": 0.6667, "indicators": 3}
+    assert card["own"] == {"score": 94.05, "grade": "sangat_tinggi", "light": "green", "coverage": 0.6667,
+                           "indicators": 3, "category": {"code": "sangat_tinggi", "label": "Sangat Tinggi"}}
     rows = {row["code"]: row for row in card["indicators"]}
     assert (rows["IKM"]["achievement"], rows["IKM"]["target"], rows["IKM"]["realised"]) == (87.5, "80–90", 70)
     assert rows["LAMA"]["achievement"] == 107.14 and rows["LAMA"]["light"] == "green"
-    assert rows["BARU"]["achievement"] is None and rows["BARU"]["not_computable"] == "2025: no target"
-    assert card["rulepack_version"] == 1
+    assert rows["BARU"]["achievement"] is None and rows["BARU"]["not_computable"] == "no target"
+    assert rows["IKM"]["category"] == {"code": "tinggi", "label": "Tinggi"} and rows["IKM"]["indicator_category"] == "IKU"
+    assert card["rulepack_version"] == 2
 
 
 def test_a_three_level_roll_up_with_unequal_weights_by_hand(api, tree, run_worker):
@@ -186,7 +191,7 @@ def test_a_three_level_roll_up_with_unequal_weights_by_hand(api, tree, run_worke
     assert (pendidikan["own"]["score"], pendidikan["rollup"]["score"]) == (60.0, 90.0)
     regency = api.get(f"/api/v1/agencies/{tree['tanjabbar']}/scorecard?period=2025").get_json()
     assert regency["own"]["score"] is None
-    assert (regency["rollup"]["score"], regency["rollup"]["grade"]) == (76.67, "BB")
+    assert (regency["rollup"]["score"], regency["rollup"]["grade"]) == (76.67, "tinggi")
     assert {c["code"]: (c["score"], c["weight"]) for c in regency["children"]} == {
         tree.agencies["pendidikan"]["code"]: (90.0, 2.0), tree.agencies["kesehatan"]["code"]: (50.0, 1.0)}
     province = api.get(f"/api/v1/agencies/{tree['jambi']}/scorecard?period=2025").get_json()
@@ -196,7 +201,9 @@ def test_a_three_level_roll_up_with_unequal_weights_by_hand(api, tree, run_worke
 
 
 def test_monthly_realisations_roll_into_quarters_and_the_year(api, tree, run_worker):
-    indicator = define(api, tree["kesehatan"], frequency="monthly")
+    indicator = define(api, tree["kesehatan"], frequency="monthly")  # average: the mean of the months
+    for period in ("2025Q1", "2025Q2", "2025"):
+        assert api.put(f"/api/v1/indicators/{indicator['id']}/targets/{period}", json={"value": 100}).status_code == 200
     for month, value in (("202501", 90), ("202502", 70), ("202504", 100)):
         verified(api, indicator, month, value, 100)
     run_worker()
@@ -224,12 +231,13 @@ def test_a_new_rule_pack_rescores_and_is_named(api, tree, run_worker):
     verified(api, define(api, tree["kesehatan"]), "2025", 150, 100)
     run_worker()
     card = lambda: api.get(f"/api/v1/agencies/{tree['kesehatan']}/scorecard?period=2025").get_json()  # noqa: E731
-    assert (card()["own"]["score"], card()["rulepack_version"]) == (120.0, 1)
-    bands = [{"grade": "A", "above": 80}, {"grade": "B", "above": 50}, {"grade": "C", "above": None}]
+    assert (card()["own"]["score"], card()["rulepack_version"]) == (120.0, 2)
+    bands = [{"code": "A", "min": 80}, {"code": "B", "min": 50}, {"code": "C", "min": None}]
     added = api.post("/api/v1/rulepacks", json={"effective_from": "2025-01-01", "cap": 110, "bands": bands})
-    assert added.status_code == 201 and added.get_json()["version"] == 2
+    assert added.status_code == 201 and added.get_json()["version"] == 3
     run_worker()
-    assert (card()["own"]["score"], card()["own"]["grade"], card()["rulepack_version"]) == (110.0, "A", 2)
+    assert (card()["own"]["score"], card()["own"]["grade"], card()["rulepack_version"]) == (110.0, "A", 3)
+    assert card()["rescored_from_version"] == 2
     assert api.post("/api/v1/rulepacks", json={"effective_from": "2025-01-01", "bands": bands},
                     headers=auth_header("evaluator", tree["jambi"])).status_code == 403
 
@@ -297,9 +305,9 @@ def test_lists_stay_inside_the_scope(api, tree):
 
 
 def test_rule_pack_bands_must_be_ordered_with_only_the_last_open(api):
-    for bands in ([{"grade": "A", "above": None}, {"grade": "B", "above": None}],
-                  [{"grade": "A", "above": 50}, {"grade": "B", "above": 60}, {"grade": "C", "above": None}],
-                  [{"grade": "A", "above": 50}, {"grade": "B", "above": 40}]):
+    for bands in ([{"code": "A", "min": None}, {"code": "B", "min": None}],
+                  [{"code": "A", "min": 50}, {"code": "B", "min": 60}, {"code": "C", "min": None}],
+                  [{"code": "A", "min": 50}, {"code": "B", "min": 40}]):
         response = api.post("/api/v1/rulepacks", json={"effective_from": "2030-01-01", "bands": bands})
         assert response.status_code == 422 and "bands" in response.get_json()["errors"], bands
 

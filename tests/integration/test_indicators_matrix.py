@@ -49,6 +49,36 @@ def _lock(api, tree):
     return response.get_json()["id"]
 
 
+def _plan_body(t, indicator_id=None) -> dict:
+    rows = [{"indicator_id": indicator_id, "targets": {"2025": 80}}] if indicator_id else []
+    return {"agency_id": t["pendidikan"], "name": "Renstra", "start_year": 2025, "end_year": 2029,
+            "goals": [{"code": "T1", "name": "Tujuan", "objectives": [{"code": "S1", "name": "Sasaran",
+                                                                        "indicators": rows}]}]}
+
+
+def _plan(api, t) -> str:
+    response = api.post("/api/v1/plans", json=_plan_body(t, _indicator(api, t)["id"]))
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]
+
+
+def _agreement_body(t, indicator_id, target=80) -> dict:
+    return {"agency_id": t["pendidikan"], "year": 2025, "head": {"name": "Kepala", "title": "Kepala Dinas"},
+            "superior": {"name": "Bupati", "title": "Bupati"},
+            "objectives": [{"name": "Sasaran", "indicators": [{"indicator_id": indicator_id,
+                                                                "target": {"value": target}}]}]}
+
+
+def _agreement(api, t, signed=False) -> tuple[str, str]:
+    indicator = _indicator(api, t)["id"]
+    response = api.post("/api/v1/performance-agreements", json=_agreement_body(t, indicator))
+    assert response.status_code == 201, response.get_json()
+    agreement = response.get_json()["id"]
+    if signed:
+        assert api.post(f"/api/v1/performance-agreements/{agreement}/sign").status_code == 200
+    return agreement, indicator
+
+
 # route name: (prepare(api, tree) -> (method, path, json body, extra headers), success status, allowed callers)
 ROUTES = {
     "define an indicator": (lambda api, t: ("post", "/api/v1/indicators", {
@@ -77,8 +107,26 @@ ROUTES = {
     "set a roll-up weight": (lambda api, t: ("put", f"/api/v1/agencies/{t['pendidikan']}/rollup-weight",
                                              {"weight": 2}, {}), 200, {"admin", "operator of the regency"}),
     "add a rule pack": (lambda api, t: ("post", "/api/v1/rulepacks", {
-        "effective_from": "2099-01-01", "bands": [{"grade": "A", "above": 50}, {"grade": "B", "above": None}]}, {}),
+        "effective_from": "2099-01-01", "bands": [{"code": "A", "min": 50}, {"code": "B", "min": None}]}, {}),
                         201, {"admin"}),
+    "make a rule pack effective": (lambda api, t: ("put", "/api/v1/rulepacks/2/effective-from", {
+        "effective_from": "2000-01-01", "reason": "SAKIP"}, {}), 200, {"admin"}),
+    "draw up a plan": (lambda api, t: ("post", "/api/v1/plans", _plan_body(t), {}), 201, WRITERS),
+    "change a plan": (lambda api, t: ("patch", f"/api/v1/plans/{_plan(api, t)}", {"name": "Renstra baru"},
+                                      {"If-Match": "*"}), 200, WRITERS),
+    "archive a plan": (lambda api, t: ("post", f"/api/v1/plans/{_plan(api, t)}/archive", {"reason": "diganti"}, {}),
+                       200, WRITERS),
+    "draft an agreement": (lambda api, t: ("post", "/api/v1/performance-agreements",
+                                           _agreement_body(t, _indicator(api, t)["id"]), {}), 201, WRITERS),
+    "change a draft": (lambda api, t: (lambda ai: ("patch", f"/api/v1/performance-agreements/{ai[0]}",
+                                                   {"budget": [{"programme": "P", "amount": 5}]},
+                                                   {"If-Match": "*"}))(_agreement(api, t)), 200, WRITERS),
+    "sign an agreement": (lambda api, t: ("post", f"/api/v1/performance-agreements/{_agreement(api, t)[0]}/sign",
+                                          None, {}), 200, WRITERS),
+    "revise an agreement": (lambda api, t: (lambda ai: (
+        "post", f"/api/v1/performance-agreements/{ai[0]}/revisions",
+        {**{k: v for k, v in _agreement_body(t, ai[1], 70).items() if k not in ("agency_id", "year")},
+         "reason": "perubahan"}, {}))(_agreement(api, t, signed=True)), 201, WRITERS),
 }
 
 
@@ -104,3 +152,14 @@ def test_rankings_data_quality_and_rule_packs_by_role_and_scope(api, tree, calle
         response = api.get(f"/api/v1/agencies/{tree['pendidikan']}/{view}?period=2025", headers=headers)
         assert response.status_code == (200 if readable else 403)
     assert api.get("/api/v1/rulepacks", headers=headers).status_code == 200  # the rules are public to every caller
+    plan = _plan(api, tree)
+    agreement, _ = _agreement(api, tree, signed=True)
+    for path in (f"/api/v1/plans/{plan}", f"/api/v1/performance-agreements/{agreement}",
+                 f"/api/v1/performance-agreements/{agreement}/versions/1"):
+        response = api.get(path, headers=headers)
+        assert response.status_code == (200 if readable else 403), path
+    for path in ("/api/v1/plans", "/api/v1/performance-agreements"):
+        response = api.get(f"{path}?agency_id={tree['pendidikan']}&year=2025", headers=headers)
+        assert response.status_code == (200 if readable else 403), path
+        if readable:
+            assert response.get_json()["total"] >= 1

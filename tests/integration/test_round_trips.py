@@ -104,11 +104,14 @@ def test_round_trips_of_the_indicators_commands_and_of_scoring_one_verification(
     evaluator = auth_header("evaluator", tree["tanjabbar"], sub="evaluator@inspektorat")
     indicator = define(api, tree["bidang_sd"], frequency="monthly")
     base = f"/api/v1/indicators/{indicator['id']}"
-    # the token's agency (is it known and active?), the indicator, its agency, the locks, the write: as before
+    # the token's agency (is it known and active?), the indicator, its agency, a signed agreement freezing it,
+    # the locks, the write
     response, commands = counted(lambda: api.put(f"{base}/targets/202503", json={"value": 10}, headers=operator))
     assert response.status_code == 200 and Counter(commands) == Counter({
-        ("find", "agency_replica"): 2, ("find", "indicators"): 1, ("find", "period_locks"): 1,
-        ("findAndModify", "indicators"): 1}), commands
+        ("find", "agency_replica"): 2, ("find", "indicators"): 1, ("find", "performance_agreements"): 1,
+        ("find", "period_locks"): 1, ("findAndModify", "indicators"): 1}), commands
+    for period in ("2025Q1", "2025"):  # the monthly average's quarter and year have targets of their own
+        assert api.put(f"{base}/targets/{period}", json={"value": 10}, headers=operator).status_code == 200
     # the token's agency, the indicator and its agency, the realisation, the locks, the write: as before
     response, commands = counted(lambda: api.put(f"{base}/realisations/202503", json={"value": 9}, headers=operator))
     assert response.status_code == 200 and Counter(commands) == Counter({
@@ -128,13 +131,14 @@ def test_round_trips_of_the_indicators_commands_and_of_scoring_one_verification(
     _, commands = counted(lambda: deliver(registry, [verified]))
     # One flush, four levels (bidang_sd, pendidikan, tanjabbar, jambi) × three periods (202503, 2025Q1, 2025): the
     # rule packs once, the agencies and their ancestors (two queries), then per level its cards and children; for
-    # the unit its indicators and realisations (it has no children); for the three levels above, whose own part
-    # is kept, the children's cards and weights; and each level's three cards written in one bulk. (Before: 84
-    # round trips for three levels, one Kafka round trip per level.)
+    # the unit its indicators, realisations (this year's and last year's), the plan covering the year and the
+    # agreement in force (it has no children); for the three levels above, whose own part is kept, the
+    # children's cards and weights; and each level's three cards written in one bulk. (Before: 84 round trips
+    # for three levels, one Kafka round trip per level.)
     assert Counter(commands) == Counter({
         ("find", "rulepacks"): 1, ("find", "agency_replica"): 2 + 4, ("find", "scorecards"): 4 + 3,
-        ("find", "indicators"): 1, ("find", "realisations"): 1, ("find", "agency_weights"): 3,
-        ("update", "scorecards"): 4}), commands
+        ("find", "indicators"): 1, ("find", "realisations"): 1, ("find", "plans"): 1,
+        ("find", "performance_agreements"): 1, ("find", "agency_weights"): 3, ("update", "scorecards"): 4}), commands
     changed = taken(repo.scorecards.collection)
     assert len(changed) == 12
     _, commands = counted(lambda: deliver(registry, changed))  # they come back: nothing to compute

@@ -222,6 +222,16 @@ def test_every_query_of_the_indicators_service_uses_an_index(indicators_app, api
         api.get("/api/v1/rulepacks")
         api.get("/api/v1/rulepacks/1")
         api.get(f"/api/v1/audit?agency_id={tree['pendidikan']}")
+        from tests.integration import test_sakip as sakip
+        sakip.test_a_plan_and_a_signed_agreement_then_its_revision(api, tree, run_worker)
+        for path in ("plans", "performance-agreements"):
+            for query in ("", "?year=2025", f"?agency_id={tree['tanjabbar']}&subtree=true&year=2025",
+                          "?status=signed" if path != "plans" else "?status=active"):
+                assert api.get(f"/api/v1/{path}{query}").status_code == 200
+            assert api.get(f"/api/v1/{path}", headers=auth_header("viewer", tree["tanjabbar"])).status_code == 200
+        assert api.put("/api/v1/rulepacks/2/effective-from", json={"effective_from": "2024-01-01",
+                                                                    "reason": "x"}).status_code == 200
+        run_worker()
     finally:
         RECORDER.recording.clear()
     assert_every_command_uses_an_index(indicators_app.extensions["kinerja.repository"].indicators.collection.database)

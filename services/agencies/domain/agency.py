@@ -87,7 +87,11 @@ def snapshot_of(agency: dict) -> dict:
     """What other services' replicas hold about an agency (the event contract's shape)."""
     return {"id": agency["id"], "code": agency["code"], "name": agency["name"], "short_name": agency.get("short_name"),
             "type": agency["type"], "parent_id": agency.get("parent_id"), "path": list(agency.get("path") or ()),
-            "status": agency["status"]}
+            "status": agency["status"], "head": _head(agency.get("head"))}
+
+
+def _head(head: dict | None) -> dict | None:
+    return {"name": head["name"], "title": head["title"]} if head else None
 
 
 def audited_state_of(agency: dict) -> dict:

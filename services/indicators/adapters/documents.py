@@ -26,6 +26,7 @@ class Indicator(OutboxDocument):
     polarity = StringField(required=True)
     frequency = StringField(required=True)
     baseline = FloatField(null=True)
+    aggregation = StringField()  # sum, average or last (domain.aggregation)
     weight = FloatField(required=True)
     category = StringField(required=True)
     parent_indicator_id = StringField(null=True)
@@ -86,9 +87,13 @@ class RulePackDocument(OutboxDocument):
 
     id = StringField(primary_key=True)  # the version, as a string
     number = IntField(required=True)
-    effective_from = StringField(required=True)  # ISO date
+    effective_from = StringField(null=True)  # ISO date; null: proposed, in force for no period yet
+    method = StringField()  # mean_of_periods (version 1) or aggregate
+    formulas = DictField()  # polarity -> formula name (domain.achievement.FORMULAS)
+    range_rule = StringField()
     cap = FloatField(required=True)
-    bands = ListField(DictField())
+    floor = FloatField()
+    bands = ListField(DictField())  # {code, label, min, inclusive}, best first
     green_from = FloatField(required=True)
     yellow_from = FloatField(required=True)
     description = StringField()
@@ -113,8 +118,11 @@ class Scorecard(OutboxDocument):
     own = DictField()
     rollup = DictField()
     indicators = ListField(DictField())
+    objectives = ListField(DictField())
     children = ListField(DictField())
     rulepack_version = IntField()
+    rescored_from_version = IntField(null=True)  # the rule pack version of the card this one replaced
+    format = IntField()  # domain.scorecard.CARD_FORMAT
     computed_at = DateTimeField()
 
 
@@ -127,3 +135,46 @@ class AgencyWeight(OutboxDocument):
     weight = FloatField(required=True)
     by = StringField()
     at = DateTimeField()
+
+
+class StrategicPlan(OutboxDocument):
+    """An agency's Renstra: goals → objectives → indicators with baseline and yearly targets."""
+
+    meta = {"collection": "plans", "indexes": [("agency_id", "start_year"), ("start_year", "end_year"),
+                                               ("status", "agency_id"), "objective_ids"]}
+
+    id = StringField(primary_key=True)
+    agency_id = StringField(required=True)
+    name = StringField(required=True)
+    start_year = IntField(required=True)
+    end_year = IntField(required=True)
+    status = StringField(required=True)  # active or archived
+    goals = ListField(DictField())
+    objective_ids = ListField(StringField())  # "<plan id>:<objective code>", for the cascade check
+    indicator_ids = ListField(StringField())
+    history = ListField(DictField())
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+
+
+class PerformanceAgreement(OutboxDocument):
+    """A Perjanjian Kinerja: the draft, every signed version, and which version is in force."""
+
+    meta = {"collection": "performance_agreements", "indexes": [
+        {"fields": ["agency_id", "year"], "unique": True},
+        ("year", "agency_id"),
+        ("status", "year"),
+        ("indicator_ids", "year"),  # is a target write frozen by a signed agreement?
+    ]}
+
+    id = StringField(primary_key=True)
+    agency_id = StringField(required=True)
+    year = IntField(required=True)
+    status = StringField(required=True)  # draft or signed
+    draft = DictField()  # the content being drafted (objectives, budget, head, superior)
+    versions = ListField(DictField())
+    version_in_force = IntField(null=True)
+    indicator_ids = ListField(StringField())  # of the version in force, else of the draft
+    history = ListField(DictField())
+    created_at = DateTimeField()
+    updated_at = DateTimeField()

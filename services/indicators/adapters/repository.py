@@ -15,8 +15,10 @@ from shared.settings import Settings
 from shared.store.aggregates import AggregateStore
 from shared.store.ledger import Ledger, ProcessedEvent
 from shared.store.outbox import BOOKKEEPING_FIELDS
-from services.indicators.adapters.documents import (AgencyWeight, Indicator, PeriodLock, Realisation,
-                                                    RulePackDocument, Scorecard)
+from services.indicators.adapters.documents import (AgencyWeight, Indicator, PerformanceAgreement, PeriodLock,
+                                                    Realisation, RulePackDocument, Scorecard, StrategicPlan)
+from services.indicators.domain.agreements import AGREEMENT, SIGNED
+from services.indicators.domain.plans import PLAN
 from services.indicators.domain.achievement import RulePack
 from services.indicators.domain.indicator import INDICATOR
 from services.indicators.domain.locks import LOCK
@@ -32,13 +34,15 @@ CARD_READ = {"_id": 0, "agency_id": 0, "parent_id": 0, "period_start": 0, "versi
 class IndicatorsRepository(DirectoryReads):
     def __init__(self, *, indicators: AggregateStore, realisations: AggregateStore, locks: AggregateStore,
                  rulepacks: AggregateStore, scorecards: AggregateStore, weights: AggregateStore,
-                 directory: AgencyDirectory, ledger: Ledger):
+                 plans: AggregateStore, agreements: AggregateStore, directory: AgencyDirectory, ledger: Ledger):
         self.indicators = indicators
         self.realisations = realisations
         self.locks = locks
         self.rulepacks = rulepacks
         self.scorecards = scorecards
         self.weights_store = weights
+        self.plans = plans
+        self.agreements = agreements
         self.directory = directory
         self.ledger = ledger
 
@@ -50,6 +54,7 @@ class IndicatorsRepository(DirectoryReads):
         return cls(indicators=store(Indicator, INDICATOR), realisations=store(Realisation, REALISATION),
                    locks=store(PeriodLock, LOCK), rulepacks=store(RulePackDocument, RULEPACK),
                    scorecards=store(Scorecard, SCORECARD), weights=store(AgencyWeight, WEIGHT),
+                   plans=store(StrategicPlan, PLAN), agreements=store(PerformanceAgreement, AGREEMENT),
                    directory=AgencyDirectory(collection(db, AgencyReplica)),
                    ledger=Ledger(collection(db, ProcessedEvent)))
 
@@ -80,7 +85,7 @@ class IndicatorsRepository(DirectoryReads):
         return self.locks.find({"period": {"$in": list(periods)}, "agency_id": {"$in": list(agency_ids)}, "locked": True})
 
     def rule_packs(self) -> list[RulePack]:
-        return [rule_pack_of(doc) for doc in self.rulepacks.find({}, sort=[("effective_from", 1)])]
+        return [rule_pack_of(doc) for doc in self.rulepacks.find({}, sort=[("number", 1)])]
 
     def weights(self, agency_ids: Iterable[str]) -> dict[str, float]:
         return {doc["id"]: doc["weight"] for doc in self.weights_store.find({"_id": {"$in": list(agency_ids)}})}
@@ -112,3 +117,42 @@ class IndicatorsRepository(DirectoryReads):
     def scorecard_for_reading(self, card_id: str) -> dict | None:
         """A scorecard as GET serves it, in one round trip: the stored card with its scope (`agency_path`)."""
         return self.scorecards.collection.find_one({"_id": card_id}, CARD_READ)
+
+    # -- strategic plans and performance agreements ---------------------------------------------
+
+    def plans_covering(self, agency_ids: Iterable[str], year: int) -> dict[str, dict]:
+        """The active plan of each agency whose years include `year` (agencies without one left out)."""
+        found = {}
+        for plan in self.plans.find({"agency_id": {"$in": list(agency_ids)}, "start_year": {"$lte": year}},
+                                    sort=[("agency_id", 1), ("start_year", 1)]):
+            if plan["end_year"] >= year and plan["status"] == "active":
+                found[plan["agency_id"]] = plan
+        return found
+
+    def overlapping_plans(self, agency_id: str, start_year: int, end_year: int) -> list[dict]:
+        return [plan for plan in self.plans.find({"agency_id": agency_id, "start_year": {"$lte": end_year}},
+                                                 fields={"goals": 0, "history": 0})
+                if plan["end_year"] >= start_year and plan["status"] == "active"]
+
+    def objective_owners(self, objective_ids: Iterable[str]) -> dict[str, str]:
+        """The agency whose plan holds each objective (unknown ones left out)."""
+        wanted = set(objective_ids)
+        owners = {}
+        for plan in self.plans.collection.find({"objective_ids": {"$in": list(wanted)}},
+                                               {"agency_id": 1, "objective_ids": 1}):
+            owners.update({o: plan["agency_id"] for o in plan["objective_ids"] if o in wanted})
+        return owners
+
+    def agreements_in_force(self, agency_ids: Iterable[str], years: Iterable[int]) -> dict[tuple[str, int], dict]:
+        """The signed agreement of each (agency, year): its id, version in force and indicators."""
+        return {(doc["agency_id"], doc["year"]): {"id": doc["_id"], "version": doc["version_in_force"],
+                                                  "indicator_ids": doc.get("indicator_ids", [])}
+                for doc in self.agreements.collection.find(
+                    {"year": {"$in": list(years)}, "agency_id": {"$in": list(agency_ids)}, "status": SIGNED},
+                    {"agency_id": 1, "year": 1, "version_in_force": 1, "indicator_ids": 1})}
+
+    def agreement_freezing(self, indicator_id: str, year: int) -> dict | None:
+        """The signed agreement holding the indicator for the year, if any."""
+        doc = self.agreements.collection.find_one({"indicator_ids": indicator_id, "year": year, "status": SIGNED},
+                                                  {"version_in_force": 1})
+        return None if doc is None else {"id": doc["_id"], "version_in_force": doc["version_in_force"]}

@@ -9,10 +9,12 @@ from shared.commands import Change
 from shared.contracts.indicators import INDICATOR_DEFINED, INDICATOR_RETIRED, INDICATOR_UPDATED, TARGET_SET
 from shared.errors import Conflict, Invalid, NotFound
 from services.indicators.commands.common import IndicatorsContext, period_of, refuse_if_locked
+from services.indicators.domain.aggregation import AVERAGE
 from services.indicators.domain.indicator import DESCRIPTIVE, INDICATOR, describe_target
+from services.indicators.domain.periods import FREQUENCIES, Period
 
 DEFINED_FIELDS = ("agency_id", "code", "name", "definition", "unit", "polarity", "frequency", "baseline", "weight",
-                  "category", "parent_indicator_id", "fed_by_reforms")
+                  "category", "parent_indicator_id", "fed_by_reforms", "aggregation")
 
 
 def existing(ctx: IndicatorsContext, indicator_id: str, action: Action) -> tuple[dict, dict]:
@@ -51,7 +53,8 @@ def define_indicator(ctx: IndicatorsContext, fields: dict) -> dict:
     agency = ctx.active_agency(fields["agency_id"])
     authorize(ctx.principal, Action.WRITE, ref_of(agency))
     _check_parent(ctx, agency, fields.get("parent_indicator_id"))
-    state = {"id": str(uuid.uuid4()), **{k: fields.get(k) for k in DEFINED_FIELDS}, "status": "active",
+    state = {"id": str(uuid.uuid4()), **{k: fields.get(k) for k in DEFINED_FIELDS},
+             "aggregation": fields.get("aggregation") or AVERAGE, "status": "active",
              "targets": {}, "target_history": []}
     try:
         return ctx.repo.indicators.create(ctx.created(INDICATOR, state, INDICATOR_DEFINED, action="define",
@@ -85,25 +88,56 @@ def retire_indicator(ctx: IndicatorsContext, indicator_id: str, reason: str, if_
     return ctx.repo.indicators.update(indicator_id, decide, if_match=if_match, access=ctx.owner(Action.WRITE))
 
 
+def target_period(text: str, frequency: str) -> Period:
+    """A period a target may be set for: at the indicator's frequency or longer (an annual target for a
+    quarterly indicator)."""
+    period = period_of(text)
+    if FREQUENCIES.index(period.frequency) > FREQUENCIES.index(frequency):
+        raise Invalid.field("period", f"{text} is shorter than the indicator's reporting period ({frequency})")
+    return period
+
+
+def refuse_if_agreed(ctx: IndicatorsContext, indicator: dict, period: Period) -> None:
+    """A signed performance agreement holding the indicator freezes its targets of the agreement's year."""
+    agreement = ctx.repo.agreement_freezing(indicator["id"], period.year)
+    if agreement is not None:
+        raise Conflict(f"The targets of {indicator['code']} for {period.year} are those of the signed performance "
+                       f"agreement {agreement['id']} (version {agreement['version_in_force']}); revise the agreement "
+                       "to change them.", kind="agreement-signed", agreement_id=agreement["id"],
+                       agreement_version=agreement["version_in_force"])
+
+
 def set_target(ctx: IndicatorsContext, indicator_id: str, period_text: str, target: dict, reason: str | None) -> dict:
     """Set a period's target (a value, or a range [min, max]); setting it again is a revision that needs
     a reason. The full revision history stays with the indicator."""
     def decide(indicator: dict, agency: dict) -> Change:
         _active(indicator, "takes no targets")
-        period = period_of(period_text, indicator["frequency"])
+        period = target_period(period_text, indicator["frequency"])
+        refuse_if_agreed(ctx, indicator, period)
         refuse_if_locked(ctx, agency, period)
         key = str(period)
         current = indicator["targets"].get(key)
         if current is not None and not reason:
             raise Invalid.field("reason", f"the target of {key} is already set ({describe_target(current)}); a "
                                           "revision needs a reason")
-        value = {"value": target.get("value"), "min": target.get("min"), "max": target.get("max")}
-        revision = (current or {}).get("revision", 0) + 1
-        at = ctx.clock()
-        record = {**value, "revision": revision, "reason": reason, "by": ctx.principal.sub, "at": at}
-        return ctx.changed(INDICATOR, indicator, {"targets": {**indicator["targets"], key: record},
-                                                  "target_history": [*indicator["target_history"],
-                                                                     {**record, "period": key}]},
-                           TARGET_SET, action="set_target", agency=agency, reason=reason, at=at,
-                           extra={"period": key, "target": value, "revision": revision, "reason": reason})
+        return target_change(ctx, indicator, agency, {key: target}, reason)
     return ctx.repo.indicators.update(indicator_id, decide, access=ctx.owner(Action.WRITE))
+
+
+def target_change(ctx: IndicatorsContext, indicator: dict, agency: dict, targets: dict[str, dict], reason: str | None,
+                  agreement: dict | None = None) -> Change:
+    """The Change setting `targets` (by period) of the indicator, each a new revision in its history; the
+    event tells the first period's (one period a change, except an agreement's: its year and quarters)."""
+    at = ctx.clock()
+    current, history, told = dict(indicator["targets"]), list(indicator["target_history"]), None
+    for key, target in targets.items():
+        value = {"value": target.get("value"), "min": target.get("min"), "max": target.get("max")}
+        revision = (current.get(key) or {}).get("revision", 0) + 1
+        record = {**value, "revision": revision, "reason": reason, "by": ctx.principal.sub, "at": at,
+                  **({"agreement": agreement} if agreement else {})}
+        current[key] = record
+        history.append({**record, "period": key})
+        told = told or {"period": key, "target": value, "revision": revision, "reason": reason,
+                        "periods": sorted(targets)}
+    return ctx.changed(INDICATOR, indicator, {"targets": current, "target_history": history}, TARGET_SET,
+                       action="set_target", agency=agency, reason=reason, at=at, extra=told)

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from shared.commands import CommandContext
 from shared.contracts.agencies import (AGENCY_DEACTIVATED, AGENCY_MOVED, AGENCY_PATH_CHANGED, AGENCY_REACTIVATED,
                                        AGENCY_REGISTERED, AGENCY_UPDATED)
-from shared.contracts.indicators import (INDICATOR_DEFINED, INDICATOR_RETIRED, INDICATOR_UPDATED,
-                                         REALISATION_REJECTED, REALISATION_REOPENED, REALISATION_SUBMITTED,
-                                         REALISATION_VERIFIED, RULEPACK_ADDED, SCORE_CHANGED, TARGET_SET,
-                                         WEIGHT_SET)
+from shared.contracts.indicators import (AGREEMENT_REVISED, AGREEMENT_SIGNED, INDICATOR_DEFINED,
+                                         INDICATOR_RETIRED, INDICATOR_UPDATED, PLAN_ARCHIVED, PLAN_CREATED,
+                                         PLAN_UPDATED, REALISATION_REJECTED, REALISATION_REOPENED,
+                                         REALISATION_SUBMITTED, REALISATION_VERIFIED, RULEPACK_ADDED,
+                                         RULEPACK_EFFECTIVE, SCORE_CHANGED, TARGET_SET, WEIGHT_SET)
 from shared.errors import Conflict
 from shared.events.envelope import Event
 from shared.events.handlers import HandlerRegistry
@@ -33,7 +34,9 @@ from services.indicators.adapters.repository import IndicatorsRepository
 from services.indicators.commands.common import SYSTEM
 from services.indicators.domain.achievement import RulePack, rule_pack_for
 from services.indicators.domain.periods import Period, parse_period
-from services.indicators.domain.scorecard import SCORECARD, differs, own_part, scorecard_id, summary, with_rollup
+from services.indicators.domain.plans import plan_entries
+from services.indicators.domain.scorecard import (SCORECARD, Comparisons, differs, own_part, scorecard_id, summary,
+                                                  with_rollup)
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +77,11 @@ class Scorer:
             registry.on(contract, self._on_indicator)
         registry.on(SCORE_CHANGED, self._on_score_changed)
         registry.on(RULEPACK_ADDED, self._on_rule_pack)
+        registry.on(RULEPACK_EFFECTIVE, self._on_rule_pack)
+        for contract in (PLAN_CREATED, PLAN_UPDATED, PLAN_ARCHIVED):
+            registry.on(contract, self._on_plan)
+        for contract in (AGREEMENT_SIGNED, AGREEMENT_REVISED):
+            registry.on(contract, self._on_agreement)
         registry.on(WEIGHT_SET, self._on_weight)
         for contract in (AGENCY_MOVED, AGENCY_DEACTIVATED, AGENCY_REACTIVATED, AGENCY_UPDATED, AGENCY_REGISTERED,
                          AGENCY_PATH_CHANGED):
@@ -95,7 +103,8 @@ class Scorer:
         self.mark(realisation["agency_id"], parse_period(realisation["period"]))
 
     def _on_target(self, event: Event, data: dict) -> None:
-        self.mark(data["indicator"]["agency_id"], parse_period(data["period"]))
+        for period in data.get("periods") or [data["period"]]:
+            self.mark(data["indicator"]["agency_id"], parse_period(period))
 
     def _on_indicator(self, event: Event, data: dict) -> None:
         self._touch(data["indicator"]["agency_id"], own=True)
@@ -111,7 +120,16 @@ class Scorer:
             self._touch(agency["id"], own=False, parents={agency["parent_id"]})
 
     def _on_rule_pack(self, event: Event, data: dict) -> None:
-        self.marks.full.update(self.repo.scorecards_from(data["rulepack"]["effective_from"]))
+        """A version put in force (or moved) rescores every card from the earlier of its old and new dates."""
+        days = [d for d in (data["rulepack"]["effective_from"], data.get("previous_effective_from")) if d]
+        if days:
+            self.marks.full.update(self.repo.scorecards_from(min(days)))
+
+    def _on_plan(self, event: Event, data: dict) -> None:
+        self._touch(data["plan"]["agency_id"], own=True)  # objectives, baselines, end-of-plan targets
+
+    def _on_agreement(self, event: Event, data: dict) -> None:
+        self._touch(data["performance_agreement"]["agency_id"], own=True)  # the version in force
 
     def _on_agency(self, event: Event, data: dict) -> None:
         """A move, (de)activation or rename changes the agency's own cards (what they show of it, its scope)
@@ -226,30 +244,51 @@ class Scorer:
                                                   for period in {p for _, p in cards}), rollup_only=True) \
             if child_ids else {}
         weights = self.repo.weights(child_ids) if child_ids else {}
+        comparisons = self._comparisons(in_full, packs)
         computed = {}
         for card, full in cards.items():
             agency_id, period_text = card
             agency, period = agencies[agency_id], parse_period(period_text)
             rules = rule_pack_for(packs, period.start)
             if full:
-                own, items = own_part(period, rules, indicators.get(agency_id, ()), verified.get(card, {}))
+                own, items, objectives = own_part(period, rules, indicators.get(agency_id, ()),
+                                                  verified.get(card, {}), comparisons[card])
             else:
                 stored = current[scorecard_id(*card)]
-                own, items = stored["own"], stored["indicators"]
+                own, items, objectives = stored["own"], stored["indicators"], stored.get("objectives", [])
             kids = children.get(agency_id, [])
-            computed[card] = with_rollup(agency, period, rules, own, items, kids,
+            computed[card] = with_rollup(agency, period, rules, own, items, objectives, kids,
                                          {kid["id"]: child_cards.get(scorecard_id(kid["id"], period_text))
                                           for kid in kids if scorecard_id(kid["id"], period_text) in child_cards},
                                          weights)
         return computed
 
+    def _comparisons(self, cards: list[Card], packs: list[RulePack]) -> dict[Card, Comparisons]:
+        """What each card compares its rows with: the plan covering its year, the agreement in force, the
+        rule pack of a year earlier; two queries for the level."""
+        years = {parse_period(period).year for _, period in cards}
+        agencies = {agency_id for agency_id, _ in cards}
+        plans = {year: self.repo.plans_covering(agencies, year) for year in years} if cards else {}
+        agreements = self.repo.agreements_in_force(agencies, years) if cards else {}
+        out = {}
+        for agency_id, period_text in cards:
+            period = parse_period(period_text)
+            before = Period(period.year - 1, period.quarter, period.month)
+            out[(agency_id, period_text)] = Comparisons(
+                plan=plan_entries(plans[period.year].get(agency_id), period.year),
+                agreement=agreements.get((agency_id, period.year)), previous_rules=rule_pack_for(packs, before.start))
+        return out
+
     def _verified(self, cards: list[Card], indicators: dict[str, list[dict]]) -> dict[Card, dict[str, dict[str, float]]]:
-        """Verified values of every card's indicators, by card, indicator and period: one query."""
+        """Verified values of every card's indicators (a year earlier too), by card, indicator and period:
+        one query."""
         needed: dict[str, set[str]] = {}
         for agency_id, period_text in cards:
             period = parse_period(period_text)
+            before = Period(period.year - 1, period.quarter, period.month)
             for indicator in indicators.get(agency_id, ()):
-                needed.setdefault(indicator["id"], set()).update(str(p) for p in period.inside(indicator["frequency"]))
+                needed.setdefault(indicator["id"], set()).update(
+                    str(p) for p in (*period.inside(indicator["frequency"]), *before.inside(indicator["frequency"])))
         if not needed:
             return {}
         values: dict[str, dict[str, float]] = {}
@@ -271,6 +310,8 @@ class Scorer:
         for card, (stored, state) in cards.items():
             contract = SCORE_CHANGED if stored is None or summary(stored) != summary(state) else None
             state = {**state, "computed_at": at}
+            if stored is not None and stored.get("rulepack_version") not in (None, state["rulepack_version"]):
+                state["rescored_from_version"] = stored["rulepack_version"]  # a new rule pack put in force
             if stored is None:
                 try:
                     self.repo.scorecards.create(self.ctx.created(SCORECARD, state, contract, action="compute",

@@ -4,9 +4,9 @@ from __future__ import annotations
 from shared.commands import Kind
 
 SNAPSHOT_FIELDS = ("id", "agency_id", "code", "name", "unit", "polarity", "frequency", "category", "weight", "status",
-                   "parent_indicator_id", "fed_by_reforms")
+                   "parent_indicator_id", "fed_by_reforms", "aggregation")
 # What PATCH may change; code, agency, polarity and frequency are fixed once defined.
-DESCRIPTIVE = ("name", "definition", "unit", "baseline", "weight", "category", "fed_by_reforms")
+DESCRIPTIVE = ("name", "definition", "unit", "baseline", "weight", "category", "fed_by_reforms", "aggregation")
 
 
 def snapshot_of(indicator: dict) -> dict:

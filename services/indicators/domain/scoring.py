@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from services.indicators.domain.achievement import NotComputable, RulePack, Target, achievement
+from services.indicators.domain.achievement import MEAN_OF_PERIODS, NotComputable, RulePack, Target, achievement
+from services.indicators.domain.aggregation import AVERAGE, measure, year_to_date
 from services.indicators.domain.periods import Period
 
 
@@ -17,8 +18,8 @@ def weighted_mean(items: Iterable[tuple[float, float]]) -> float | None:
 
 @dataclass(frozen=True)
 class IndicatorResult:
-    """One indicator in a scorecard: its achievement over the period's sub-periods (the mean of those
-    that can be computed), or why there is none."""
+    """One indicator in a scorecard: its achievement over the period, or why there is none; how many of the
+    period's sub-periods were verified (fewer than expected: partial); a `sum` indicator's year to date."""
 
     achievement: float | None
     reason: str | None
@@ -26,11 +27,30 @@ class IndicatorResult:
     periods_expected: int
     target: str | None
     realised: float | None
+    ytd: dict | None = None
+
+    @property
+    def partial(self) -> bool:
+        return self.periods_verified < self.periods_expected
 
 
 def indicator_result(polarity: str, frequency: str, period: Period, targets: dict[str, Target],
+                     verified: dict[str, float], rules: RulePack, aggregation: str = AVERAGE) -> IndicatorResult:
+    """`targets` and `verified` realisations by period string, at the indicator's frequency (targets also
+    for longer periods); scored the way the rule pack's method says."""
+    if rules.method == MEAN_OF_PERIODS:
+        return _mean_of_periods(polarity, frequency, period, targets, verified, rules)
+    measured = measure(aggregation, polarity, frequency, period, targets, verified, rules).as_dict()
+    ytd = year_to_date(aggregation, polarity, frequency, period, targets, verified, rules)
+    return IndicatorResult(achievement=measured["achievement"], reason=measured["not_computable"],
+                           periods_verified=measured["periods_verified"],
+                           periods_expected=measured["periods_expected"], target=measured["target"],
+                           realised=measured["realised"], ytd=ytd.as_dict() if ytd else None)
+
+
+def _mean_of_periods(polarity: str, frequency: str, period: Period, targets: dict[str, Target],
                      verified: dict[str, float], rules: RulePack) -> IndicatorResult:
-    """`targets` and `verified` realisations by period string, at the indicator's frequency."""
+    """Version 1: the mean of the computable sub-periods' achievements (kept for the periods it scores)."""
     parts = period.inside(frequency)
     values, reasons = [], []
     for part in parts:
@@ -55,11 +75,14 @@ class Score:
     score: float | None
     grade: str | None
     light: str | None
+    category: dict | None = None
 
     @classmethod
     def of(cls, score: float | None, rules: RulePack) -> "Score":
-        return cls(score, rules.grade(score) if score is not None else None,
-                   rules.light(score) if score is not None else None)
+        if score is None:
+            return cls(None, None, None, None)
+        band = rules.category(score)
+        return cls(score, band.code, rules.light(score), {"code": band.code, "label": band.label})
 
 
 def coverage(results: list[IndicatorResult]) -> float | None:

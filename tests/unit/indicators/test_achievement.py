@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from services.indicators.domain.achievement import (DEFAULT_RULE_PACK, NotComputable, RulePack, Target,
+from services.indicators.domain.achievement import (DEFAULT_RULE_PACK, VERSION_1, NotComputable, RulePack, Target,
                                                     achievement, rule_pack_for)
 from services.indicators.domain.periods import InvalidPeriod, Period, parse_period
 from services.indicators.domain.scoring import coverage, indicator_result, rollup, weighted_mean
@@ -38,11 +38,16 @@ def test_what_cannot_be_computed_says_why(target, realised, reason):
 
 @pytest.mark.parametrize("score, grade", [(90, "A"), (90.01, "AA"), (80, "BB"), (80.5, "A"), (50, "C"), (30, "D"),
                                           (30.01, "C"), (0, "D"), (120, "AA")])
-def test_band_edges(score, grade):
-    assert DEFAULT_RULE_PACK.grade(score) == grade
+def test_version_1_band_edges(score, grade):
+    assert VERSION_1.grade(score) == grade
 
 
 @pytest.mark.parametrize("score, light", [(90, "green"), (89.99, "yellow"), (70, "yellow"), (69.99, "red")])
+def test_version_1_traffic_lights(score, light):
+    assert VERSION_1.light(score) == light
+
+
+@pytest.mark.parametrize("score, light", [(76, "green"), (75.99, "yellow"), (51, "yellow"), (50.99, "red")])
 def test_traffic_lights(score, light):
     assert DEFAULT_RULE_PACK.light(score) == light
 
@@ -50,8 +55,9 @@ def test_traffic_lights(score, light):
 def test_the_rule_pack_in_force_is_the_newest_effective_one():
     v2 = RulePack(version=2, effective_from=date(2026, 1, 1), cap=110)
     v3 = RulePack(version=3, effective_from=date(2027, 1, 1))
-    packs = [DEFAULT_RULE_PACK, v2, v3]
+    packs = [VERSION_1, v2, v3, RulePack(version=4, effective_from=None)]  # 4: proposed, in force nowhere
     assert rule_pack_for(packs, date(2025, 6, 1)).version == 1
+    assert rule_pack_for(packs, date(2099, 1, 1)).version == 3
     assert rule_pack_for(packs, date(2026, 1, 1)).version == 2
     assert achievement(HIGHER, Target(value=50), 100, v2) == 110.0
 
@@ -72,10 +78,10 @@ def test_periods():
 def test_an_indicator_over_a_year_is_the_mean_of_its_computable_months():
     targets = {f"2025{m:02d}": Target(value=100) for m in range(1, 13)}
     verified = {"202501": 90.0, "202502": 110.0, "202503": 50.0}
-    result = indicator_result(HIGHER, "monthly", parse_period("2025"), targets, verified, DEFAULT_RULE_PACK)
+    result = indicator_result(HIGHER, "monthly", parse_period("2025"), targets, verified, VERSION_1)
     assert result.achievement == round((90 + 110 + 50) / 3, 2) and result.periods_verified == 3
     assert result.periods_expected == 12 and result.target is None
-    quarter = indicator_result(HIGHER, "monthly", parse_period("2025Q2"), targets, verified, DEFAULT_RULE_PACK)
+    quarter = indicator_result(HIGHER, "monthly", parse_period("2025Q2"), targets, verified, VERSION_1)
     assert quarter.achievement is None and "202504: no verified realisation" in quarter.reason
 
 

@@ -13,9 +13,11 @@ from services.indicators.commands.indicators import retire_indicator, set_target
 from services.indicators.commands.locks import lock_period, unlock_period
 from services.indicators.commands.realisations import (record_realisation, reject_realisation, reopen_realisation,
                                                        submit_realisation, verify_realisation)
-from services.indicators.commands.rulepacks import add_rule_pack
+from services.indicators.commands.agreements import draft_agreement, revise_agreement, sign_agreement, update_draft
+from services.indicators.commands.plans import archive_plan, create_plan, update_plan
+from services.indicators.commands.rulepacks import add_rule_pack, make_effective
 from services.indicators.commands.weights import set_rollup_weight
-from tests.support.fakes import pending_events
+from tests.support.fakes import pending_audit, pending_events
 from tests.unit.indicators.conftest import indicator_of
 
 CALLERS = {  # name: (role, home agency)
@@ -51,6 +53,32 @@ def _lock(as_, tree):
     return lock_period(as_(), tree["pendidikan"], "2024", "closing")["id"]
 
 
+def _plan_body(tree, indicator_id: str | None = None) -> dict:
+    rows = [{"indicator_id": indicator_id, "targets": {"2025": 80}, "end_target": 90}] if indicator_id else []
+    return {"agency_id": tree["pendidikan"], "name": "Renstra 2025–2029", "start_year": 2025, "end_year": 2029,
+            "goals": [{"code": "T1", "name": "Tujuan", "objectives": [{"code": "S1", "name": "Sasaran",
+                                                                        "indicators": rows}]}]}
+
+
+def _plan(as_, tree):
+    return create_plan(as_(), _plan_body(tree, _indicator(as_, tree)["id"]))["id"]
+
+
+def _agreement_body(tree, indicator_id: str, target: float = 80) -> dict:
+    return {"agency_id": tree["pendidikan"], "year": 2025, "head": {"name": "Kepala", "title": "Kepala Dinas"},
+            "superior": {"name": "Bupati", "title": "Bupati"},
+            "objectives": [{"name": "Sasaran", "indicators": [{"indicator_id": indicator_id,
+                                                                "target": {"value": target}}]}]}
+
+
+def _agreement(as_, tree, signed=False):
+    indicator = _indicator(as_, tree)["id"]
+    agreement = draft_agreement(as_(), _agreement_body(tree, indicator))
+    if signed:
+        sign_agreement(as_(), agreement["id"], None)
+    return agreement["id"], indicator
+
+
 # command: (prepare(as_, tree) -> call(ctx), allowed callers)
 COMMANDS = {
     "define an indicator": (lambda a, t: lambda ctx: indicator_of(ctx, t["pendidikan"]), WRITERS),
@@ -78,13 +106,31 @@ COMMANDS = {
                              {"admin", "operator of the regency"}),
     "add a rule pack": (lambda a, t: lambda ctx: add_rule_pack(ctx, {
         "effective_from": __import__("datetime").date(2099, 1, 1), "cap": 120, "green_from": 90, "yellow_from": 70,
-        "bands": [{"grade": "A", "above": 50}, {"grade": "B", "above": None}]}), {"admin"}),
+        "bands": [{"code": "A", "min": 50}, {"code": "B", "min": None}]}), {"admin"}),
+    "make a rule pack effective": (lambda a, t: lambda ctx: make_effective(
+        ctx, "2", __import__("datetime").date(2024, 1, 1), "SAKIP 2024"), {"admin"}),
+    "draw up a plan": (lambda a, t: (lambda i: lambda ctx: create_plan(ctx, _plan_body(t, i)))(
+        _indicator(a, t)["id"]), WRITERS),
+    "change a plan": (lambda a, t: (lambda p: lambda ctx: update_plan(ctx, p, {"name": "Renstra baru"}, None))(
+        _plan(a, t)), WRITERS),
+    "archive a plan": (lambda a, t: (lambda p: lambda ctx: archive_plan(ctx, p, "diganti", None))(_plan(a, t)),
+                       WRITERS),
+    "draft an agreement": (lambda a, t: (lambda i: lambda ctx: draft_agreement(ctx, _agreement_body(t, i)))(
+        _indicator(a, t)["id"]), WRITERS),
+    "change a draft": (lambda a, t: (lambda ai: lambda ctx: update_draft(ctx, ai[0], _agreement_body(t, ai[1], 85),
+                                                                         None))(_agreement(a, t)), WRITERS),
+    "sign an agreement": (lambda a, t: (lambda ai: lambda ctx: sign_agreement(ctx, ai[0], None))(_agreement(a, t)),
+                          WRITERS),
+    "revise an agreement": (lambda a, t: (lambda ai: lambda ctx: revise_agreement(ctx, ai[0], {
+        **_agreement_body(t, ai[1], 70), "reason": "perubahan"}, None))(_agreement(a, t, signed=True)), WRITERS),
 }
 
 
 def _written(repo) -> set[str]:
-    return {e.id for e in pending_events(repo.indicators, repo.realisations, repo.locks, repo.rulepacks,
-                                         repo.weights_store)}
+    """The events and audit records written (a draft agreement has no event, only its audit record)."""
+    stores = (repo.indicators, repo.realisations, repo.locks, repo.rulepacks, repo.weights_store, repo.plans,
+              repo.agreements)
+    return {e.id for e in pending_events(*stores)} | {r["_id"] for r in pending_audit(*stores)}
 
 
 @pytest.mark.parametrize("caller", CALLERS)
@@ -114,7 +160,31 @@ READS = {
     "the unit's data quality": lambda r, t, i: queries.data_quality(r[0], r[1], t["pendidikan"], "2025"),
     "the unit's indicators": lambda r, t, i: queries.list_indicators(r[0], r[1], {
         "agency_id": t["pendidikan"], "page": 1, "page_size": 10}),
+    "the unit's plans": lambda r, t, i: queries.list_plans(r[0], r[1], {
+        "agency_id": t["pendidikan"], "year": 2025, "page": 1, "page_size": 10}),
+    "the unit's agreements": lambda r, t, i: queries.list_agreements(r[0], r[1], {
+        "agency_id": t["pendidikan"], "year": 2025, "page": 1, "page_size": 10}),
 }
+# Reads of one document, prepared by an admin: (prepare(as_, tree) -> read(principal, repo)).
+DOCUMENT_READS = {
+    "a plan": lambda a, t: (lambda p: lambda who, repo: queries.readable_plan(who, repo, p))(_plan(a, t)),
+    "an agreement": lambda a, t: (lambda ai: lambda who, repo: queries.readable_agreement(who, repo, ai[0]))(
+        _agreement(a, t)),
+    "a signed version": lambda a, t: (lambda ai: lambda who, repo: queries.agreement_version(who, repo, ai[0], 1))(
+        _agreement(a, t, signed=True)),
+}
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize("read", DOCUMENT_READS)
+def test_every_document_read_by_role_and_scope(repo, tree, as_, read, caller):
+    call = DOCUMENT_READS[read](as_, tree)
+    principal = as_.principal(*CALLERS[caller])
+    if caller in READERS:
+        assert call(principal, repo)["id" if read != "a signed version" else "number"] is not None
+    else:
+        with pytest.raises(Forbidden):
+            call(principal, repo)
 
 
 @pytest.mark.parametrize("caller", CALLERS)

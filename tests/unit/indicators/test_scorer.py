@@ -7,6 +7,7 @@ import pytest
 
 from shared.events.envelope import Event
 from shared.events.handlers import HandlerRegistry
+from services.indicators.commands.indicators import set_target
 from services.indicators.consumers.scorecards import Scorer
 from services.indicators.domain.scorecard import scorecard_id
 from tests.support.fakes import pending_events
@@ -43,6 +44,8 @@ def test_a_verified_month_reaches_the_province_in_one_flush(repo, tree, as_, sco
     seen: set[str] = set()
     verified_value(as_, indicator_of(as_(), tree["pendidikan"]), "2025", 60, 100)
     monthly = indicator_of(as_(), tree["bidang_sd"], frequency="monthly")
+    for period in ("2025Q1", "2025"):  # an average's quarter and year have targets of their own
+        set_target(as_(), monthly["id"], period, {"value": 10}, None)
     verified_value(as_, monthly, "202503", 9, 10)
     verifications = events_since(repo, seen, "kinerja.realisation.verified.v1")
     deliver(scoring, verifications)  # one batch, one flush

@@ -4,6 +4,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from shared.http.pagination import PageQuerySchema, page_schema
 from shared.reform_areas import AREA_CODES
 from shared.text import Text
+from services.indicators.domain.aggregation import AGGREGATIONS
 
 CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$"
 CATEGORY = r"^[A-Z][A-Z0-9_-]{1,19}$"
@@ -22,6 +23,9 @@ class IndicatorCreateSchema(Schema):
     polarity = fields.String(required=True, validate=validate.OneOf(("higher_is_better", "lower_is_better")))
     frequency = fields.String(required=True, validate=validate.OneOf(("annual", "quarterly", "monthly")))
     baseline = Number(load_default=None, allow_none=True)
+    aggregation = fields.String(load_default="average", validate=validate.OneOf(AGGREGATIONS), metadata={
+        "description": "How its sub-periods make up a longer period: sum (cumulative), average, or last (the "
+                       "latest verified value)"})
     weight = fields.Float(load_default=1.0, validate=validate.Range(min=0, max=1000, min_inclusive=False),
                           metadata={"description": "Weight inside the agency's scorecard"})
     category = Text(load_default="IKU", validate=validate.Regexp(CATEGORY, error="upper-case, e.g. IKU or IKK"))
@@ -39,6 +43,7 @@ class IndicatorUpdateSchema(Schema):
     definition = Text(allow_none=True, validate=validate.Length(max=2000))
     unit = Text(validate=validate.Length(min=1, max=40))
     baseline = Number(allow_none=True)
+    aggregation = fields.String(validate=validate.OneOf(AGGREGATIONS))
     weight = fields.Float(validate=validate.Range(min=0, max=1000, min_inclusive=False))
     category = Text(validate=validate.Regexp(CATEGORY))
     fed_by_reforms = fields.List(fields.String(validate=validate.OneOf(AREA_CODES)), allow_none=True,
@@ -97,6 +102,7 @@ class TargetInputSchema(Schema):
 
 class TargetRecordSchema(Schema):
     period = fields.String()
+    agreement = fields.Dict(allow_none=True, metadata={"description": "{id, version}: set by a performance agreement"})
     value = fields.Float(allow_none=True)
     min = fields.Float(allow_none=True)
     max = fields.Float(allow_none=True)
