@@ -72,8 +72,10 @@ status() {
 logs() { exec tail -n 20 -F "$LOG_DIR"/*-api.log "$LOG_DIR"/*-worker.log "$LOG_DIR"/kafka.log "$LOG_DIR"/mongo.log 2>/dev/null; }
 
 # Demo data (LAN, Provinsi Jambi, Kabupaten Tanjung Jabung Barat and its 22 work units, their indicators,
-# targets and verified realisations, and the regency's 2025 reform activities with the LAN FGD), loaded
-# through the APIs: idempotent, so every `make run` may do it.
+# targets and verified realisations of 2024 and 2025, their strategic plans 2025–2029 and signed 2025
+# performance agreements, and the regency's 2025 reform activities with the LAN FGD), loaded through the
+# APIs: idempotent, so every `make run` may do it. demo/sakip.py runs after demo/indicators.py (it takes
+# the IKU that one defines into the plans and agreements).
 load_demo() {
   local report
   report=$(curl -fsS -XPOST "http://127.0.0.1:$(api_port agencies)/api/v1/agencies/import" \
@@ -81,6 +83,8 @@ load_demo() {
     --data-binary @"$LOCAL_DIR/demo/tanjabbar.csv") || { say "demo data could not be loaded"; return 0; }
   say "demo agencies: $(echo "$report" | "$PY" -c 'import json, sys; r = json.load(sys.stdin); print(r["created"], "created,", r["updated"], "updated,", r["unchanged"], "unchanged")')"
   say "demo indicators: $(cd "$REPO_ROOT" && PYTHONPATH="$REPO_ROOT" "$PY" "$LOCAL_DIR/demo/indicators.py" \
+    "http://127.0.0.1:$(api_port agencies)" "http://127.0.0.1:$(api_port indicators)" 2>&1 | tail -n 1)"
+  say "demo plans and agreements: $(cd "$REPO_ROOT" && PYTHONPATH="$REPO_ROOT" "$PY" "$LOCAL_DIR/demo/sakip.py" \
     "http://127.0.0.1:$(api_port agencies)" "http://127.0.0.1:$(api_port indicators)" 2>&1 | tail -n 1)"
   say "demo reform activities: $(cd "$REPO_ROOT" && PYTHONPATH="$REPO_ROOT" "$PY" "$LOCAL_DIR/demo/reforms.py" \
     "http://127.0.0.1:$(api_port agencies)" "http://127.0.0.1:$(api_port indicators)" \
