@@ -22,7 +22,8 @@ def admin_header(stack: Stack) -> dict[str, str]:
 
 
 def load_demo(stack: Stack, units: int = 22) -> dict:
-    """The demo agencies, indicators and reform activities, through the stack's APIs by `make run`'s own loaders;
+    """The demo agencies, indicators, plans and agreements and reform activities, through the stack's APIs by
+    `make run`'s own loaders (in its order);
     the regency grown to `units` work units (the demo has 22). Returns the regency as the registry has it."""
     admin = admin_header(stack)
     rows = (DEMO / "tanjabbar.csv").read_text().strip().splitlines()
@@ -32,7 +33,7 @@ def load_demo(stack: Stack, units: int = 22) -> dict:
     assert imported.status_code == 200, imported.text
     env = {**os.environ, "KINERJA_JWT_SECRET": stack.jwt_secret, "PYTHONPATH": str(REPO)}
     urls = [stack.url(s, "") for s in SERVICES]
-    for script, args in (("indicators.py", urls[:2]), ("reforms.py", urls)):
+    for script, args in (("indicators.py", urls[:2]), ("sakip.py", urls[:2]), ("reforms.py", urls)):
         done = subprocess.run([sys.executable, str(DEMO / script), *args], env=env, capture_output=True, text=True,
                               timeout=600)
         assert done.returncode == 0, done.stdout + done.stderr

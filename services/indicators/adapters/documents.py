@@ -164,7 +164,7 @@ class PerformanceAgreement(OutboxDocument):
         {"fields": ["agency_id", "year"], "unique": True},
         ("year", "agency_id"),
         ("status", "year"),
-        ("indicator_ids", "year"),  # is a target write frozen by a signed agreement?
+        ("frozen_targets", "status"),  # is a target write frozen by a signed agreement?
     ]}
 
     id = StringField(primary_key=True)
@@ -175,6 +175,7 @@ class PerformanceAgreement(OutboxDocument):
     versions = ListField(DictField())
     version_in_force = IntField(null=True)
     indicator_ids = ListField(StringField())  # of the version in force, else of the draft
+    frozen_targets = ListField(StringField())  # "<indicator id>:<period>" the version in force sets
     history = ListField(DictField())
     created_at = DateTimeField()
     updated_at = DateTimeField()

@@ -14,8 +14,8 @@ from shared.contracts.indicators import AGREEMENT_REVISED, AGREEMENT_SIGNED
 from shared.errors import Conflict, Invalid, NotFound
 from services.indicators.commands.common import IndicatorsContext, refuse_if_locked
 from services.indicators.commands.indicators import target_change
-from services.indicators.domain.agreements import (AGREEMENT, DRAFT, SIGNED, content_of, in_force, indicator_ids,
-                                                   target_revisions, targets_of)
+from services.indicators.domain.agreements import (AGREEMENT, DRAFT, SIGNED, content_of, frozen_targets, in_force,
+                                                   indicator_ids, target_revisions, targets_of)
 from services.indicators.domain.periods import Period
 from services.indicators.domain.plans import objectives
 
@@ -100,7 +100,8 @@ def sign_agreement(ctx: IndicatorsContext, agreement_id: str, if_match: int | No
         head, superior = _signatories(ctx, agency, content)
         version = _version(ctx, 1, content, head, superior, None, [])
         return ctx.changed(AGREEMENT, agreement, {"status": SIGNED, "draft": content, "versions": [version],
-                                                  "version_in_force": 1, "indicator_ids": indicator_ids(content)},
+                                                  "version_in_force": 1, "indicator_ids": indicator_ids(content),
+                                                  "frozen_targets": frozen_targets(content, agreement["year"])},
                            AGREEMENT_SIGNED, action="sign", agency=agency, history={"action": "sign", "version": 1})
     return ctx.repo.agreements.update(agreement_id, decide, if_match=if_match, access=ctx.owner(Action.WRITE))
 
@@ -114,7 +115,9 @@ def revise_agreement(ctx: IndicatorsContext, agreement_id: str, fields: dict, if
         agency = ctx.active_agency(agency["id"])
         current = in_force(agreement)
         given = {k: v for k, v in fields.items() if k in CONTENT_FIELDS}
-        content = _content(ctx, agency, agreement["year"], {**current, "head": None, "superior": None, **given})
+        # Signatories the agreement named stay named; else the registry's, as it is now.
+        named = {k: agreement["draft"].get(k) for k in ("head", "superior")}
+        content = _content(ctx, agency, agreement["year"], {**current, **named, **given})
         unchanged = {k: current[k] for k in ("objectives", "budget")} == {k: content[k] for k in ("objectives", "budget")}
         if unchanged:
             raise Invalid.field("objectives", "the revision changes neither a target, an indicator nor the budget")
@@ -125,7 +128,8 @@ def revise_agreement(ctx: IndicatorsContext, agreement_id: str, fields: dict, if
                            target_revisions(current, content, agreement["year"]))
         return ctx.changed(AGREEMENT, agreement, {"versions": [*agreement["versions"], version],
                                                   "version_in_force": number, "draft": content,
-                                                  "indicator_ids": indicator_ids(content)},
+                                                  "indicator_ids": indicator_ids(content),
+                                                  "frozen_targets": frozen_targets(content, agreement["year"])},
                            AGREEMENT_REVISED, action="revise", agency=agency, reason=fields["reason"],
                            history={"action": "revise", "version": number, "reason": fields["reason"]})
     return ctx.repo.agreements.update(agreement_id, decide, if_match=if_match, access=ctx.owner(Action.WRITE))

@@ -98,12 +98,12 @@ def target_period(text: str, frequency: str) -> Period:
 
 
 def refuse_if_agreed(ctx: IndicatorsContext, indicator: dict, period: Period) -> None:
-    """A signed performance agreement holding the indicator freezes its targets of the agreement's year."""
-    agreement = ctx.repo.agreement_freezing(indicator["id"], period.year)
+    """A signed performance agreement freezes the targets it sets (its year's and quarters')."""
+    agreement = ctx.repo.agreement_freezing(indicator["id"], str(period))
     if agreement is not None:
-        raise Conflict(f"The targets of {indicator['code']} for {period.year} are those of the signed performance "
-                       f"agreement {agreement['id']} (version {agreement['version_in_force']}); revise the agreement "
-                       "to change them.", kind="agreement-signed", agreement_id=agreement["id"],
+        raise Conflict(f"The target of {indicator['code']} for {period} is that of the signed performance agreement "
+                       f"{agreement['id']} (version {agreement['version_in_force']}); revise the agreement to change "
+                       "it.", kind="agreement-signed", agreement_id=agreement["id"],
                        agreement_version=agreement["version_in_force"])
 
 

@@ -39,11 +39,23 @@ def _finer(frequency: str) -> str:
 
 def target_of(kind: str, period: Period, frequency: str, targets: Mapping[str, Target]) -> Target | None:
     """The target set for `period`, else the aggregation of its next finer periods' targets (None unless
-    every one of them has one, all values or all ranges)."""
-    own = targets.get(str(period))
-    if own is not None or period.frequency == frequency:
-        return own
-    parts = [target_of(kind, part, frequency, targets) for part in period.inside(_finer(period.frequency))]
+    every one of them has one, all values or all ranges); for an average or a last value, whose targets are
+    on one scale at every level, else the target of the nearest period containing it (a month under its
+    quarter's or year's)."""
+    own = _own_or_parts(kind, period, frequency, targets)
+    if own is None and kind in (AVERAGE, LAST):
+        own = next((targets[str(p)] for p in period.containing()[1:] if str(p) in targets), None)
+    return own
+
+
+def _own_or_parts(kind: str, period: Period, frequency: str, targets: Mapping[str, Target]) -> Target | None:
+    """The period's own target, else its parts' aggregated (never a containing period's: a part's target
+    is not taken from the period being built of it)."""
+    if str(period) in targets:
+        return targets[str(period)]
+    if period.frequency == frequency:
+        return None
+    parts = [_own_or_parts(kind, part, frequency, targets) for part in period.inside(_finer(period.frequency))]
     if kind == LAST:
         return parts[-1]
     if any(part is None for part in parts):

@@ -81,6 +81,12 @@ def targets_of(content: Mapping, year: int) -> dict[str, dict[str, dict]]:
     return out
 
 
+def frozen_targets(content: Mapping, year: int) -> list[str]:
+    """"<indicator id>:<period>" of every target the agreement sets: what no other write may change."""
+    return [f"{indicator_id}:{period}" for indicator_id, periods in targets_of(content, year).items()
+            for period in periods]
+
+
 def target_revisions(before: Mapping, after: Mapping, year: int) -> list[dict]:
     """What a revision changes of the targets: each (indicator, period) whose target differs."""
     old, new = targets_of(before, year), targets_of(after, year)

@@ -78,6 +78,17 @@ def test_a_target_of_a_longer_period_is_the_one_set_else_its_parts_aggregated():
     assert target_of("sum", parse_period("2025"), "quarterly", {**ranges, "2025Q1": Target(value=6)}) is None
 
 
+def test_an_average_or_last_month_without_a_target_takes_its_quarters_or_years():
+    quarterly = {"2025": Target(value=95), "2025Q3": Target(value=90)}
+    assert target_of("average", parse_period("202509"), "monthly", quarterly) == Target(value=90)
+    assert target_of("last", parse_period("202502"), "monthly", quarterly) == Target(value=95)
+    assert target_of("sum", parse_period("202509"), "monthly", quarterly) is None  # a sum's month is no quarter
+    # A quarter built of its months' own targets keeps them, before any containing period's.
+    months = {"202501": Target(value=10), "202502": Target(value=20), "202503": Target(value=30)}
+    assert target_of("average", parse_period("2025Q1"), "monthly", {**months, "2025": Target(value=99)}) == \
+        Target(value=20)
+
+
 def test_nothing_verified_is_not_computable_with_the_reason():
     result = measure("sum", HIGHER, "quarterly", parse_period("2025"), targets(_2025=120), {}, DEFAULT_RULE_PACK)
     assert result.achievement == NotComputable("no verified realisation") and result.periods_verified == 0

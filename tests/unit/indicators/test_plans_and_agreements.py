@@ -158,6 +158,28 @@ def test_a_signed_agreement_freezes_its_targets_until_a_revision(as_, tree, head
                          {"objectives": body["objectives"], "reason": "lagi"}, None)
 
 
+def test_an_agreement_freezes_the_targets_it_sets_only(as_, tree, heads, repo):
+    attendance = indicator_of(as_(), tree["pendidikan"], frequency="monthly", aggregation="average")
+    signed(as_, "pendidikan", attendance, target=95, quarterly=(95, 95, 90, 95))
+    operator = as_("operator", "pendidikan")
+    with pytest.raises(Conflict):
+        set_target(operator, attendance["id"], "2025Q3", {"value": 80}, "x")
+    set_target(operator, attendance["id"], "202509", {"value": 88}, None)  # a month the agreement leaves open
+    assert repo.indicators.get(attendance["id"])["targets"]["202509"]["value"] == 88
+
+
+def test_a_revision_keeps_the_signatories_the_agreement_named(as_, tree, repo):
+    ikm = indicator_of(as_(), tree["kesehatan"])
+    operator = as_("operator", "kesehatan")
+    named = {"name": "dr. Sari", "title": "Kepala Dinas Kesehatan"}
+    draft = draft_agreement(operator, agreement_body(as_, "kesehatan", ikm, head=named, superior=REGENT))
+    sign_agreement(operator, draft["id"], None)
+    revised = revise_agreement(operator, draft["id"], {
+        "objectives": agreement_body(as_, "kesehatan", ikm, target=90)["objectives"], "reason": "koreksi"}, None)
+    assert revised["versions"][1]["head"]["name"] == "dr. Sari"
+    assert revised["versions"][1]["superior"]["name"] == REGENT["name"]
+
+
 def test_an_older_event_applied_late_keeps_the_targets_of_the_version_in_force(as_, tree, heads, repo):
     ikm = indicator_of(as_(), tree["pendidikan"])
     agreement = signed(as_, "pendidikan", ikm, target=80)
