@@ -4,7 +4,8 @@ only if it is still at the version read).
 
 - rule packs of version 1 stored bands as {grade, above} and had no method or formulas;
 - indicators had no aggregation: `average` (nearest to how version 1 scored a longer period);
-- scorecards of format 1 had the indicator's IKU/IKK `category` on their rows and no achievement category.
+- scorecards of format 1 had the indicator's IKU/IKK `category` on their rows and no achievement category;
+- signed performance agreements stored before `frozen_targets` was kept freeze nothing without it.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import logging
 from pymongo import UpdateOne
 
 from services.indicators.domain.achievement import MEAN_OF_PERIODS, NEAREST_BOUND, RulePack
+from services.indicators.domain.agreements import SIGNED, frozen_targets, in_force
 from services.indicators.domain.aggregation import AVERAGE
 from services.indicators.domain.rulepacks import rule_pack_of, version_1_bands
 from services.indicators.domain.scorecard import CARD_FORMAT
@@ -23,7 +25,8 @@ BATCH = 500
 
 def migrate(repo) -> dict[str, int]:
     """Run every step; returns how many documents each changed."""
-    done = {"rulepacks": _rule_packs(repo), "indicators": _indicators(repo), "scorecards": _scorecards(repo)}
+    done = {"rulepacks": _rule_packs(repo), "indicators": _indicators(repo), "scorecards": _scorecards(repo),
+            "agreements": _agreements(repo)}
     if any(done.values()):
         log.info("migrated documents of an earlier version: %s", done)
     return done
@@ -43,6 +46,16 @@ def _rule_packs(repo) -> int:
 def _indicators(repo) -> int:
     return repo.indicators.collection.update_many({"aggregation": {"$exists": False}},
                                                   {"$set": {"aggregation": AVERAGE}}).modified_count
+
+
+def _agreements(repo) -> int:
+    changed = 0
+    for doc in repo.agreements.collection.find({"status": SIGNED, "frozen_targets": {"$exists": False}},
+                                               {"versions": 1, "version_in_force": 1, "year": 1}):
+        frozen = frozen_targets(in_force(doc), doc["year"])
+        changed += repo.agreements.collection.update_one({"_id": doc["_id"], "frozen_targets": {"$exists": False}},
+                                                         {"$set": {"frozen_targets": frozen}}).modified_count
+    return changed
 
 
 def _category(rules: RulePack, score):

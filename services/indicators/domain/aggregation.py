@@ -29,7 +29,7 @@ def aggregate(kind: str, values: list[float]) -> float:
     if kind == SUM:
         return round(sum(values), 6)
     if kind == AVERAGE:
-        return round(sum(values) / len(values), 6)
+        return round(sum(values) / len(values), 4)
     return values[-1]
 
 

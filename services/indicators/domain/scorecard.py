@@ -72,7 +72,8 @@ def _comparison(indicator: dict, period: Period, result, targets: dict, values: 
         progress = None if isinstance(reached, NotComputable) else reached
     agreement = comparisons.agreement
     in_agreement = agreement is not None and indicator["id"] in agreement.get("indicator_ids", ())
-    return {"previous": previous, "baseline": baseline, "end_target": end_target, "progress": progress,
+    return {"previous": previous, "baseline": baseline, "plan_target": entry.get("plan_target"),
+            "end_target": end_target, "progress": progress,
             "objective": entry.get("objective"),
             "agreement": {"id": agreement["id"], "version": agreement["version"]} if in_agreement else None}
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from shared.errors import Conflict, Invalid, NotFound, StaleVersion
+from services.indicators.adapters.migrations import migrate
 from services.indicators.commands.agreements import (apply_agreement_targets, draft_agreement, revise_agreement,
                                                      sign_agreement, update_draft)
 from services.indicators.commands.indicators import retire_indicator, set_target
@@ -168,6 +169,16 @@ def test_an_agreement_freezes_the_targets_it_sets_only(as_, tree, heads, repo):
     assert repo.indicators.get(attendance["id"])["targets"]["202509"]["value"] == 88
 
 
+def test_an_agreement_signed_before_frozen_targets_were_kept_freezes_after_the_migration(as_, tree, heads, repo):
+    ikm = indicator_of(as_(), tree["pendidikan"])
+    agreement = signed(as_, "pendidikan", ikm, target=80)
+    repo.agreements.collection.update_one({"_id": agreement["id"]}, {"$unset": {"frozen_targets": ""}})
+    set_target(as_(), ikm["id"], "2025", {"value": 81}, "sebelum migrasi")  # nothing froze it
+    assert migrate(repo)["agreements"] == 1 and migrate(repo)["agreements"] == 0
+    with pytest.raises(Conflict):
+        set_target(as_(), ikm["id"], "2025", {"value": 82}, "sesudah migrasi")
+
+
 def test_a_revision_keeps_the_signatories_the_agreement_named(as_, tree, repo):
     ikm = indicator_of(as_(), tree["kesehatan"])
     operator = as_("operator", "kesehatan")
@@ -265,7 +276,7 @@ def test_scorecard_rows_show_the_plan_the_agreement_and_last_year(as_, tree, hea
     assert (row["realised"], row["achievement"], row["category"]) == (72, 90.0, {"code": "tinggi",
                                                                                  "label": "Tinggi"})
     assert row["previous"] == {"period": "2024", "realised": 60, "achievement": 75.0}
-    assert row["baseline"] == {"value": 60, "year": 2024} and row["end_target"] == 90
+    assert row["baseline"] == {"value": 60, "year": 2024} and (row["plan_target"], row["end_target"]) == (70, 90)
     assert row["progress"] == 80.0  # 72 of the plan's 90
     assert row["agreement"] == {"id": agreement["id"], "version": 1}
     assert row["objective"]["id"] == f"{plan['id']}:S1" and row["objective"]["goal"]["code"] == "T1"

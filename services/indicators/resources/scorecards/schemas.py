@@ -100,6 +100,7 @@ class ScorecardIndicatorSchema(Schema):
         "description": "A sum indicator's quarter or month: the year through it"})
     previous = fields.Nested(PreviousSchema, allow_none=True, metadata={"description": "The same period a year earlier"})
     baseline = fields.Nested(PlanBaselineSchema, allow_none=True)
+    plan_target = fields.Float(allow_none=True, metadata={"description": "The strategic plan's target of the year"})
     end_target = fields.Float(allow_none=True, metadata={"description": "The strategic plan's end-of-plan target"})
     progress = fields.Float(allow_none=True, metadata={"description": "The realisation against the end-of-plan target"})
     agreement = fields.Nested(VersionRefSchema, allow_none=True, metadata={
