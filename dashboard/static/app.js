@@ -145,8 +145,9 @@ async function overview(view) {
 
 async function scorecard(view) {
   const card = await api("indicators", `/agencies/${state.agencyId}/scorecard?period=${state.period}`);
-  const realisations = await Promise.all(card.indicators.map((i) =>
-    maybe("indicators", `/indicators/${i.indicator_id}/realisations/${state.period}`)));
+  // One realisation per row where the period is one of the indicator's own; a longer one shows its count.
+  const realisations = await Promise.all(card.indicators.map((i) => (i.periods_expected === 1
+    ? maybe("indicators", `/indicators/${i.indicator_id}/realisations/${state.period}`) : null)));
   const categories = [...new Set(card.indicators.map((i) => i.indicator_category))];
   view.innerHTML = `
     <p>Computed with rule pack version <strong id="rulepack">${fmt(card.rulepack_version)}</strong>
@@ -165,7 +166,8 @@ async function scorecard(view) {
           <td class="num">${fmt(i.realised)}</td><td class="num achievement">${fmt(i.achievement)}</td>
           <td class="category">${esc(label(i))}${i.partial ? ` <span class="muted">(${i.periods_verified}/${i.periods_expected})</span>` : ""}</td>
           <td>${light(i.light)}</td>
-          <td class="status">${esc(r ? r.status : "none")}</td>
+          <td class="status">${esc(i.periods_expected === 1 ? (r ? r.status : "none")
+            : `${i.periods_verified}/${i.periods_expected} verified`)}</td>
           <td>${(r?.evidence || []).map((e) => `<a href="${esc(e.link)}" rel="noopener" target="_blank">${esc(e.title)}</a>`).join("<br>")}</td></tr>`;
       }).join("")}</table></div>`;
   const filter = () => document.querySelectorAll("#indicators tr[data-indicator]").forEach((row) => {

@@ -8,12 +8,15 @@ from services.indicators.resources.plans.schemas import Year
 
 
 class TargetValueSchema(Schema):
-    value = Number(metadata={"description": "A single target value"})
-    min = Number(metadata={"description": "With max: a target range"})
-    max = Number()
+    """A value, or a range [min, max]; as stored, the other form's fields are null."""
+
+    value = Number(allow_none=True, metadata={"description": "A single target value"})
+    min = Number(allow_none=True, metadata={"description": "With max: a target range"})
+    max = Number(allow_none=True)
 
     @validates_schema
     def one_form(self, data, **_):
+        data = {k: v for k, v in data.items() if v is not None}
         if ("value" in data) == ("min" in data or "max" in data):
             raise ValidationError("give either value, or min and max", "value")
         if ("min" in data) != ("max" in data):
