@@ -26,12 +26,14 @@ _CLIENTS: dict[str, MongoClient] = {}
 _LOCK = threading.Lock()
 
 
-def client_for(uri: str) -> MongoClient:
+def client_for(uri: str, server_selection_ms: int = 3000) -> MongoClient:
     """The process's client of the server at `uri`, created on first use: after gunicorn forks (the app
-    factory runs in each worker), so that no MongoClient crosses a fork."""
+    factory runs in each worker), so that no MongoClient crosses a fork. `server_selection_ms`: how long an
+    operation waits for a server to take it (a replica set's election: raise it above ~12 s)."""
     with _LOCK:
         if uri not in _CLIENTS:
-            _CLIENTS[uri] = MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=3000, connectTimeoutMS=3000,
+            _CLIENTS[uri] = MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=server_selection_ms,
+                                        connectTimeoutMS=3000,
                                         # A stuck server must fail the request (503), never hang a worker.
                                         socketTimeoutMS=15000, uuidRepresentation="standard")
         return _CLIENTS[uri]
@@ -39,7 +41,7 @@ def client_for(uri: str) -> MongoClient:
 
 def database(settings: Settings) -> Database:
     """The service's own database."""
-    return client_for(settings.mongo_uri)[settings.mongo_db]
+    return client_for(settings.mongo_uri, settings.mongo_server_selection_ms)[settings.mongo_db]
 
 
 def collection(db: Database, document: type[Document]) -> Collection:

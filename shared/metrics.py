@@ -26,6 +26,8 @@ EVENTS_FAILED = Counter("kinerja_outbox_events_failed_total",
                         "Outbox events marked failed after their last attempt (they wait for a retry)")
 OUTBOX_FAILED = Gauge("kinerja_outbox_failed_events", "Outbox events currently marked failed",
                       multiprocess_mode="max")
+RELAY_ACTIVE = Gauge("kinerja_outbox_relay_active", "1 while this worker holds the relay's lease and publishes",
+                     multiprocess_mode="max")
 
 
 def render_metrics() -> tuple[bytes, str]:

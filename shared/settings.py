@@ -16,6 +16,10 @@ from shared.service import ServiceSpec
 
 
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+_KAFKA_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
+_SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
+# Topics kept forever as the newest event of each aggregate: the replicas of other services are rebuilt from them.
+COMPACTED_TOPICS = ("agencies.events",)
 
 
 class SettingsError(SystemExit):
@@ -45,15 +49,46 @@ class _EnvSchema(Schema):
         load_default="127.0.0.1:9092",
         validate=validate.Regexp(r"^[^,\s:]+:\d+(,[^,\s:]+:\d+)*$", error="must be host:port[,host:port...]"),
     )
-    topic_partitions = fields.Integer(data_key="KINERJA_TOPIC_PARTITIONS", load_default=3,
+    kafka_security_protocol = fields.String(data_key="KINERJA_KAFKA_SECURITY_PROTOCOL", load_default="PLAINTEXT",
+                                            validate=validate.OneOf(_KAFKA_PROTOCOLS))
+    kafka_ssl_cafile = fields.String(data_key="KINERJA_KAFKA_SSL_CAFILE", load_default=None)
+    kafka_ssl_certfile = fields.String(data_key="KINERJA_KAFKA_SSL_CERTFILE", load_default=None)
+    kafka_ssl_keyfile = fields.String(data_key="KINERJA_KAFKA_SSL_KEYFILE", load_default=None)
+    kafka_sasl_mechanism = fields.String(data_key="KINERJA_KAFKA_SASL_MECHANISM", load_default=None,
+                                         validate=validate.OneOf(_SASL_MECHANISMS))
+    kafka_sasl_username = fields.String(data_key="KINERJA_KAFKA_SASL_USERNAME", load_default=None)
+    kafka_sasl_password = fields.String(data_key="KINERJA_KAFKA_SASL_PASSWORD", load_default=None)
+    kafka_sasl_password_file = fields.String(data_key="KINERJA_KAFKA_SASL_PASSWORD_FILE", load_default=None)
+    instance_id = fields.String(data_key="KINERJA_INSTANCE_ID", load_default=None, validate=validate.Regexp(
+        r"^[A-Za-z0-9._-]{1,200}$", error="letters, digits, '.', '_' or '-' (a pod or process name)"), metadata={
+        "description": "This process's stable name (the pod's): static membership of its consumer group"})
+    topic_partitions = fields.Integer(data_key="KINERJA_TOPIC_PARTITIONS", load_default=12,
                                       validate=validate.Range(min=1, max=1000))
+    topic_partitions_by_topic = fields.String(data_key="KINERJA_TOPIC_PARTITIONS_BY_TOPIC", load_default="",
+                                              validate=validate.Regexp(
+                                                  r"^([a-z0-9._-]+=\d{1,4}(,[a-z0-9._-]+=\d{1,4})*)?$",
+                                                  error="must be topic=partitions[,topic=partitions...]"),
+                                              metadata={"description": "e.g. agencies.events=6,indicators.events=24"})
     topic_replication = fields.Integer(data_key="KINERJA_TOPIC_REPLICATION", load_default=1,
                                        validate=validate.Range(min=1, max=10))
+    topic_min_insync = fields.Integer(data_key="KINERJA_TOPIC_MIN_INSYNC", load_default=1,
+                                      validate=validate.Range(min=1, max=10))
+    topic_retention_ms = fields.Integer(data_key="KINERJA_TOPIC_RETENTION_MS", load_default=30 * 86_400_000,
+                                        validate=validate.Range(min=-1), metadata={
+                                            "description": "Event topics but the agencies' (compacted); -1: forever"})
+    dlt_retention_ms = fields.Integer(data_key="KINERJA_DLT_RETENTION_MS", load_default=90 * 86_400_000,
+                                      validate=validate.Range(min=-1))
+    mongo_server_selection_ms = fields.Integer(data_key="KINERJA_MONGO_SERVER_SELECTION_MS", load_default=3000,
+                                               validate=validate.Range(min=100, max=600000), metadata={
+                                                   "description": "How long a request waits for a primary (a "
+                                                                  "replica set election takes ~10 s)"})
     max_body_bytes = fields.Integer(data_key="KINERJA_MAX_BODY_BYTES", load_default=1024 * 1024,
                                     validate=validate.Range(min=1024, max=64 * 1024 * 1024))
     log_level = fields.String(data_key="KINERJA_LOG_LEVEL", load_default="INFO", validate=validate.OneOf(_LOG_LEVELS))
     jwt_secret = fields.String(data_key="KINERJA_JWT_SECRET", load_default=None,
                                validate=validate.Length(min=32, error="must be at least 32 characters"))
+    jwt_secret_file = fields.String(data_key="KINERJA_JWT_SECRET_FILE", load_default=None, metadata={
+        "description": "A file holding the secret (a compose or Kubernetes secret)"})
     jwt_public_key = fields.String(data_key="KINERJA_JWT_PUBLIC_KEY", load_default=None)
     jwt_public_key_file = fields.String(data_key="KINERJA_JWT_PUBLIC_KEY_FILE", load_default=None)
     jwt_issuer = fields.String(data_key="KINERJA_JWT_ISSUER", load_default=None)
@@ -64,6 +99,9 @@ class _EnvSchema(Schema):
                                       validate=validate.Range(min=1, max=10000))
     relay_idle_ms = fields.Integer(data_key="KINERJA_RELAY_IDLE_MS", load_default=50,
                                    validate=validate.Range(min=1, max=60000))
+    relay_lease_s = fields.Float(data_key="KINERJA_RELAY_LEASE_S", load_default=20.0,
+                                 validate=validate.Range(min=2, max=600), metadata={
+                                     "description": "How soon a standby relay takes over from one that died"})
     consumer_max_retries = fields.Integer(data_key="KINERJA_CONSUMER_MAX_RETRIES", load_default=3,
                                           validate=validate.Range(min=0, max=100))
     consumer_backoff_ms = fields.Integer(data_key="KINERJA_CONSUMER_BACKOFF_MS", load_default=100,
@@ -96,11 +134,26 @@ class Settings:
     mongo_uri: str
     mongo_db: str
     kafka_bootstrap: str
+    kafka_security_protocol: str
+    kafka_ssl_cafile: str | None
+    kafka_ssl_certfile: str | None
+    kafka_ssl_keyfile: str | None
+    kafka_sasl_mechanism: str | None
+    kafka_sasl_username: str | None
+    kafka_sasl_password: str | None
+    kafka_sasl_password_file: str | None
+    instance_id: str | None
     topic_partitions: int
+    topic_partitions_by_topic: str
     topic_replication: int
+    topic_min_insync: int
+    topic_retention_ms: int
+    dlt_retention_ms: int
+    mongo_server_selection_ms: int
     max_body_bytes: int
     log_level: str
     jwt_secret: str | None
+    jwt_secret_file: str | None
     jwt_public_key: str | None
     jwt_public_key_file: str | None
     jwt_issuer: str | None
@@ -108,6 +161,7 @@ class Settings:
     agency_parent_rules: str | None
     relay_batch_size: int
     relay_idle_ms: int
+    relay_lease_s: float
     consumer_max_retries: int
     consumer_backoff_ms: int
     consumer_max_backoff_ms: int
@@ -140,6 +194,31 @@ class Settings:
         """A Kafka topic name inside this deployment's namespace (test runs use their own)."""
         return f"{self.namespace}kinerja.{name}"
 
+    def kafka_client_options(self) -> dict:
+        """What every Kafka client (producer, consumer, admin) is given to reach the cluster: the bootstrap
+        servers and, for a managed or secured cluster, TLS and SASL."""
+        options: dict = {"bootstrap_servers": self.kafka_servers, "security_protocol": self.kafka_security_protocol}
+        if self.kafka_security_protocol in ("SSL", "SASL_SSL"):
+            options.update(ssl_cafile=self.kafka_ssl_cafile, ssl_certfile=self.kafka_ssl_certfile,
+                           ssl_keyfile=self.kafka_ssl_keyfile)
+        if self.kafka_security_protocol.startswith("SASL"):
+            options.update(sasl_mechanism=self.kafka_sasl_mechanism, sasl_plain_username=self.kafka_sasl_username,
+                           sasl_plain_password=self.kafka_sasl_password)
+        return {k: v for k, v in options.items() if v is not None}
+
+    def topic_settings(self, topic: str) -> tuple[int, int, dict[str, str]]:
+        """Partitions, replication factor and configs of one of our topics (`topic`: its full name)."""
+        name = topic[len(self.namespace) + len("kinerja."):] if topic.startswith(self.topic("")) else topic
+        overrides = dict(pair.split("=") for pair in filter(None, self.topic_partitions_by_topic.split(",")))
+        configs = {"min.insync.replicas": str(min(self.topic_min_insync, self.topic_replication))}
+        if name in COMPACTED_TOPICS:
+            configs.update({"cleanup.policy": "compact", "retention.ms": "-1"})
+        elif name.endswith(".dlt"):
+            configs["retention.ms"] = str(self.dlt_retention_ms)
+        else:
+            configs["retention.ms"] = str(self.topic_retention_ms)
+        return int(overrides.get(name, self.topic_partitions)), self.topic_replication, configs
+
     @property
     def auth_configured(self) -> bool:
         return bool(self.jwt_secret or self.jwt_public_key)
@@ -160,6 +239,20 @@ def load_settings(spec: ServiceSpec, environ: Mapping[str, str] | None = None) -
     except ValidationError as err:
         problems = "; ".join(f"{var}: {' '.join(msgs)}" for var, msgs in sorted(err.messages.items()))
         raise SettingsError(f"invalid configuration for the {service} service: {problems}") from None
+    for field, variable in (("jwt_secret", "KINERJA_JWT_SECRET"), ("kafka_sasl_password", "KINERJA_KAFKA_SASL_PASSWORD")):
+        path = values[f"{field}_file"]
+        if path and not values[field]:
+            try:
+                with open(path, encoding="utf-8") as secret_file:
+                    values[field] = secret_file.read().strip()
+            except OSError as err:
+                raise SettingsError(f"{variable}_FILE: cannot read {path}: {err}") from None
+    if values["jwt_secret"] and len(values["jwt_secret"]) < 32:
+        raise SettingsError("KINERJA_JWT_SECRET(_FILE): the secret must be at least 32 characters")
+    if values["kafka_security_protocol"].startswith("SASL") and not (
+            values["kafka_sasl_mechanism"] and values["kafka_sasl_username"] and values["kafka_sasl_password"]):
+        raise SettingsError("KINERJA_KAFKA_SECURITY_PROTOCOL=SASL_*: set KINERJA_KAFKA_SASL_MECHANISM, "
+                            "KINERJA_KAFKA_SASL_USERNAME and KINERJA_KAFKA_SASL_PASSWORD (or _FILE)")
     if values["jwt_public_key_file"]:
         try:
             with open(values["jwt_public_key_file"], encoding="utf-8") as key_file:

@@ -21,12 +21,13 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 from shared.audit import AuditRecord, move_pending_audit
 from shared.db import collection, database, prepare
 from shared.events.consumer import ConsumerRunner, StallWatchdog, kafka_dead_letter
-from shared.events.kafka import dead_letter_topic, ensure_topics, make_producer
+from shared.events.kafka import dead_letter_topic, ensure_topics, kafka_reachable, make_producer
 from shared.events.processing import DeadLetterGuard, MessageProcessor
 from shared.logging import configure_logging
 from shared.metrics import render_metrics
 from shared.service import Service
 from shared.settings import Settings
+from shared.store.lease import Lease, LeaseDocument
 from shared.store.relay import OutboxRelay, RelayPolicy
 
 log = logging.getLogger(__name__)
@@ -52,11 +53,17 @@ class _Quiet(WSGIRequestHandler):
         pass
 
 
-class Health:
-    """The worker's own HTTP endpoints: /healthz (200 while every thread lives) and /metrics."""
+Check = Callable[[], tuple[bool, str]]
 
-    def __init__(self, threads: list[threading.Thread]):
+
+class Health:
+    """The worker's own HTTP endpoints: /healthz (200 while every thread lives: restart it otherwise),
+    /readyz (200 when MongoDB and Kafka answer and its consumer was given its partitions: doing its work)
+    and /metrics."""
+
+    def __init__(self, threads: list[threading.Thread], checks: dict[str, Check] | None = None):
         self.threads = threads
+        self.checks = checks if checks is not None else {}
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -69,8 +76,38 @@ class Health:
             ok = all(threads.values())
             start_response("200 OK" if ok else "503 Service Unavailable", [("Content-Type", "application/json")])
             return [json.dumps({"status": "ok" if ok else "failing", "threads": threads}).encode()]
+        if path == "/readyz":
+            results = {name: _checked(check) for name, check in self.checks.items()}
+            ready = bool(results) and all(ok for ok, _ in results.values())
+            start_response("200 OK" if ready else "503 Service Unavailable", [("Content-Type", "application/json")])
+            return [json.dumps({"status": "ready" if ready else "not ready",
+                                "checks": {name: detail for name, (_, detail) in results.items()}}).encode()]
         start_response("404 Not Found", [("Content-Type", "application/json")])
         return [b'{"detail": "not found"}']
+
+
+def _checked(check: Check) -> tuple[bool, str]:
+    try:
+        return check()
+    except Exception as err:  # noqa: BLE001 - any failure means "not ready"
+        return False, type(err).__name__
+
+
+def _mongo_check(db) -> Check:
+    return lambda: (db.command("ping").get("ok") == 1, "ok")
+
+
+def _kafka_check(settings: Settings) -> Check:
+    return lambda: kafka_reachable(settings.kafka_servers)
+
+
+def _partitions_check(watchdog: StallWatchdog) -> Check:
+    def check():
+        runner = watchdog.runner
+        if runner is None or not runner.rebalanced:
+            return False, "waiting for the group's assignment"
+        return True, f"{len(runner.consumer.assignment()) if runner.consumer else 0} partitions"
+    return check
 
 
 def _serve_health(bind: str, health: Health) -> threading.Thread:
@@ -127,19 +164,23 @@ def run_worker(service: Service, settings: Settings) -> None:
     dlt = dead_letter_topic(settings)
     threads: list[threading.Thread] = []
     failures: list[str] = []
-    _serve_health(settings.worker_bind, Health(threads))
+    checks: dict[str, Check] = {"mongo": _mongo_check(db)}
+    _serve_health(settings.worker_bind, Health(threads, checks))
     _retrying("creating topics", lambda: ensure_topics(settings, own_topics + consumed_topics +
                                                        ([dlt] if consumed_topics else [])), stop)
     producer = _retrying("creating the Kafka producer", lambda: make_producer(settings), stop)
     if producer is None:
         return
+    checks["kafka"] = _kafka_check(settings)
 
     if outbox_documents:
         policy = RelayPolicy(max_attempts=settings.relay_max_attempts, backoff_s=settings.relay_backoff_ms / 1000,
                              max_backoff_s=settings.relay_max_backoff_ms / 1000)
         audit = collection(db, AuditRecord)
+        # One relay of all the service's replicas publishes at a time (each event once): its lease.
+        lease = Lease(collection(db, LeaseDocument), "outbox-relay", ttl_s=settings.relay_lease_s)
         relay = OutboxRelay([collection(db, d) for d in outbox_documents], producer, events_topic(settings),
-                            batch_size=settings.relay_batch_size, policy=policy,
+                            batch_size=settings.relay_batch_size, policy=policy, lease=lease,
                             before_publish=lambda docs: move_pending_audit(audit, docs))
         threads.append(threading.Thread(target=_guarded(relay.run, failures), name="outbox-relay", daemon=True,
                                         kwargs={"should_stop": stop.is_set, "idle_s": settings.relay_idle_ms / 1000}))
@@ -151,10 +192,13 @@ def run_worker(service: Service, settings: Settings) -> None:
                                      backoff_s=settings.consumer_backoff_ms / 1000,
                                      max_backoff_s=settings.consumer_max_backoff_ms / 1000, guard=guard)
         watchdog = StallWatchdog(lambda: ConsumerRunner(bootstrap_servers=settings.kafka_servers,
+                                                        client_options=settings.kafka_client_options(),
+                                                        instance_id=settings.instance_id,
                                                         group_id=settings.consumer_group(), topics=consumed_topics,
                                                         processor=processor))
         threads.append(threading.Thread(target=_guarded(watchdog.run, failures), name="consumer", daemon=True,
                                         kwargs={"should_stop": stop.is_set}))
+        checks["partitions"] = _partitions_check(watchdog)
     maintenance = list(service.maintenance(repository))
     if maintenance:
         threads.append(threading.Thread(target=_guarded(_run_periodically, failures), name="maintenance",

@@ -19,6 +19,7 @@ import traceback
 from typing import Callable
 
 from kafka import ConsumerRebalanceListener, KafkaConsumer, TopicPartition
+from kafka.coordinator.assignors.cooperative_sticky import CooperativeStickyAssignor
 from kafka.structs import OffsetAndMetadata
 
 from shared.events.processing import DeadLetterStorm, MessageProcessor, RetryLater
@@ -59,8 +60,10 @@ class _ForgetRevoked(ConsumerRebalanceListener):
 
     def on_partitions_assigned(self, assigned):
         log.info("partitions assigned", extra={"partitions": sorted(str(tp) for tp in assigned)})
-        if assigned:
-            self.runner.unassigned_since = None
+        # A completed rebalance, even one that gives this member nothing more (cooperative rebalances tell only
+        # what was added; a group with more members than partitions leaves some with none): not stuck.
+        self.runner.unassigned_since = None
+        self.runner.rebalanced = True
         self.owned |= set(assigned)
         CONSUMER_ASSIGNED.set(len(self.owned))
 
@@ -71,11 +74,15 @@ class ConsumerRunner:
     def __init__(self, *, bootstrap_servers: list[str], group_id: str, topics: list[str],
                  processor: MessageProcessor, max_poll_records: int = 500, max_poll_interval_ms: int = 300000,
                  clock: Callable[[], float] = time.monotonic, on_revoke: Callable[[list], None] | None = None,
-                 assignment_timeout_s: float = 30.0):
+                 assignment_timeout_s: float = 30.0, client_options: dict | None = None,
+                 instance_id: str | None = None):
         """`on_revoke` is told about every partition taken away by a rebalance (tests, metrics). A member
-        still without partitions `assignment_timeout_s` after joining, or after a rebalance took its
-        partitions, reconnects. (With more members than partitions some members rightly get none: raise the
-        topics' partitions with the replicas.)"""
+        that was told of no completed assignment `assignment_timeout_s` after joining, or after a rebalance
+        took partitions from it, reconnects; one told it has none (the group has more members than
+        partitions) waits as a standby. `client_options`: TLS and SASL (Settings.kafka_client_options);
+        `instance_id`: this process's stable name, for static membership (None: dynamic)."""
+        self.client_options = {k: v for k, v in (client_options or {}).items() if k != "bootstrap_servers"}
+        self.instance_id = instance_id
         self.assignment_timeout_s = assignment_timeout_s
         self.last_progress = clock()
         self.abandoned = False  # set by the watchdog: a stalled runner that wakes up stops without committing
@@ -95,15 +102,21 @@ class ConsumerRunner:
         # alive to the stall watchdog), so a member unassigned for `assignment_timeout_s` reconnects.
         self.unassigned_since: float | None = None
         self.revoked_once = False
+        self.rebalanced = False  # told of an assignment since it connected (the worker's readiness)
         # While the handlers' flush writes (a rescoring can take minutes), the runner is working, not stalled.
         self.flushing_since: float | None = None
         self.flush_failures: dict[TopicPartition, int] = {}  # per partition: flushes of its runs failed in a row
 
     def _connect(self) -> KafkaConsumer:
         consumer = KafkaConsumer(
-            bootstrap_servers=self.bootstrap_servers,
+            **{"bootstrap_servers": self.bootstrap_servers, **self.client_options},
             group_id=self.group_id,
             client_id=f"{self.group_id}-consumer",
+            # Static membership: a restarted or replaced process with the same name takes its place in the group
+            # (the broker fences the old one) instead of making every member rebalance.
+            group_instance_id=self.instance_id,
+            # Incremental rebalances: only the partitions that move pause, not the whole group.
+            partition_assignment_strategy=(CooperativeStickyAssignor,),
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             max_poll_records=self.max_poll_records,
@@ -132,7 +145,7 @@ class ConsumerRunner:
             consumer = None
             try:
                 self.last_progress = self.clock()
-                self.unassigned_since, self.revoked_once = self.clock(), False
+                self.unassigned_since, self.revoked_once, self.rebalanced = self.clock(), False, False
                 CONSUMER_ASSIGNED.set(0)
                 consumer = self._connect()
                 while not should_stop() and not self.abandoned:
@@ -262,6 +275,7 @@ class StallWatchdog:
         self.flush_timeout_s = flush_timeout_s
         self.check_every_s = check_every_s
         self.replacements = 0
+        self.runner: ConsumerRunner | None = None  # the one running now (the worker's readiness asks it)
 
     def run(self, should_stop: Callable[[], bool]) -> None:
         runner, thread, failure = self._start(should_stop)
@@ -286,6 +300,7 @@ class StallWatchdog:
 
     def _start(self, should_stop):
         runner, failure = self.make_runner(), []
+        self.runner = runner
 
         def body():
             try:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import time
 from typing import Any, Iterable
 
@@ -42,6 +43,18 @@ def kafka_record(event: dict[str, Any]) -> tuple[bytes, bytes, list[tuple[str, b
             [("content-type", CLOUDEVENTS_CONTENT_TYPE)])
 
 
+def kafka_reachable(servers: list[str], timeout_s: float = 1.0) -> tuple[bool, str]:
+    """True when at least one bootstrap broker accepts a TCP connection (a worker's readiness)."""
+    for server in servers:
+        host, _, port = server.rpartition(":")
+        try:
+            with socket.create_connection((host, int(port)), timeout=timeout_s):
+                return True, "ok"
+        except OSError:
+            continue
+    return False, "no bootstrap broker reachable"
+
+
 def dead_letter_topic(settings: Settings) -> str:
     """Each consuming service has its own dead-letter topic."""
     return settings.topic(f"{settings.service}.dlt")
@@ -54,7 +67,7 @@ def make_producer(settings: Settings, **overrides) -> KafkaProducer:
     keeps the events in the outbox and tries again.
     """
     config = dict(
-        bootstrap_servers=settings.kafka_servers,
+        **settings.kafka_client_options(),
         client_id=f"{settings.consumer_group()}-producer",
         acks="all",
         enable_idempotence=True,
@@ -78,20 +91,30 @@ def _all_have_leaders(admin: KafkaAdminClient, topics: list[str]) -> bool:
         for t in described)
 
 
+def new_topic(settings: Settings, topic: str) -> NewTopic:
+    """A topic as the settings want it: partitions, replication factor, min.insync.replicas, retention (the
+    agencies' events compacted and kept: the other services' replicas are rebuilt from them)."""
+    partitions, replication, configs = settings.topic_settings(topic)
+    return NewTopic(topic, num_partitions=partitions, replication_factor=replication, topic_configs=configs)
+
+
 def ensure_topics(settings: Settings, topics: Iterable[str], timeout_s: float = 30.0) -> None:
     """Create the topics if they do not exist yet (concurrent creators are fine), then wait until
     every partition has a leader: a consumer that subscribes to a topic still without partition
-    metadata gets no assignment until its next metadata refresh."""
+    metadata gets no assignment until its next metadata refresh. An existing topic is left as it is (more
+    partitions would move aggregates' keys to other partitions and break their order: a deliberate step)."""
     topics = sorted(set(topics))
-    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_servers, request_timeout_ms=10000,
+    admin = KafkaAdminClient(**settings.kafka_client_options(), request_timeout_ms=10000,
                              client_id=f"{settings.consumer_group()}-admin")
     try:
         existing = set(admin.list_topics())
         missing = [t for t in topics if t not in existing]
         for topic in missing:
             try:
-                admin.create_topics([NewTopic(topic, num_partitions=settings.topic_partitions, replication_factor=settings.topic_replication)])
-                log.info("created topic", extra={"topic": topic, "partitions": settings.topic_partitions})
+                spec = new_topic(settings, topic)
+                admin.create_topics([spec])
+                log.info("created topic", extra={"topic": topic, "partitions": spec.num_partitions,
+                                                 "replication": spec.replication_factor, "configs": spec.topic_configs})
             except TopicAlreadyExistsError:
                 pass
         deadline = time.monotonic() + timeout_s

@@ -66,10 +66,10 @@ class Lease:
             time.sleep(delay)
             delay = min(delay * 2, 0.1)
 
-    def renew(self) -> None:
+    def renew(self, force: bool = False) -> None:
         """Extend the lease; LeaseLost if it is no longer ours. Cheap to call often: it writes at most
-        every third of the ttl."""
-        if time.monotonic() - self._renewed < self.ttl.total_seconds() / 3:
+        every third of the ttl (`force`: now)."""
+        if not force and time.monotonic() - self._renewed < self.ttl.total_seconds() / 3:
             return
         result = self._collection.update_one({"_id": self.name, "token": self.token},
                                                {"$set": {"expires_at": _now() + self.ttl}})

@@ -13,7 +13,8 @@ from pymongo import UpdateMany, UpdateOne
 from pymongo.collection import Collection
 
 from shared.events.kafka import kafka_record
-from shared.metrics import EVENTS_FAILED, EVENTS_RELAYED, OUTBOX_FAILED, RELAY_SEND_ERRORS
+from shared.metrics import EVENTS_FAILED, EVENTS_RELAYED, OUTBOX_FAILED, RELAY_ACTIVE, RELAY_SEND_ERRORS
+from shared.store.lease import Lease, LeaseLost
 from shared.store.outbox import failed_events, now
 
 log = logging.getLogger(__name__)
@@ -50,8 +51,16 @@ class OutboxRelay:
 
     def __init__(self, collections: Iterable[Collection], producer, topic: str, *, batch_size: int = 500,
                  send_timeout_s: float = 20.0, policy: RelayPolicy = RelayPolicy(),
-                 before_publish: Callable[[list[dict]], None] | None = None):
-        """`before_publish(docs)` runs on each batch first (the worker moves their audit records)."""
+                 before_publish: Callable[[list[dict]], None] | None = None, lease: Lease | None = None):
+        """`before_publish(docs)` runs on each batch first (the worker moves their audit records).
+
+        `lease`: with N replicas of the worker, the relay of one at a time publishes (each event once); the
+        others stand by and take the lease over when its holder stops or dies (within the lease's ttl).
+        The holder makes sure the lease is still its own before each batch it sends, and waits for the
+        broker no longer than half the ttl, so that a batch is never sent on a lease that ran out."""
+        self.lease = lease
+        if lease is not None:
+            send_timeout_s = min(send_timeout_s, lease.ttl.total_seconds() / 2)
         self.collections = list(collections)
         self.producer = producer
         self.topic = topic
@@ -70,6 +79,8 @@ class OutboxRelay:
                     .sort("outbox_due", 1).limit(self.batch_size))
         if not docs:
             return 0
+        if self.lease is not None:
+            self.lease.renew()  # LeaseLost: another replica took over; this one sends nothing more
         if self.before_publish:
             self.before_publish(docs)
         sends = [(doc, self._send_all(doc)) for doc in docs]
@@ -151,21 +162,52 @@ class OutboxRelay:
                       "outbox_due": now() + self.policy.backoff(attempts)}
         return UpdateOne({"_id": doc_id, "outbox.0.id": entry["id"]}, {"$set": change})
 
-    def run(self, should_stop: Callable[[], bool], idle_s: float = 0.05, error_backoff_s: float = 1.0) -> None:
-        """Relay until `should_stop()`; sleep when idle, back off when Kafka or MongoDB fails."""
+    def run(self, should_stop: Callable[[], bool], idle_s: float = 0.05, error_backoff_s: float = 1.0,
+            standby_s: float = 1.0) -> None:
+        """Relay until `should_stop()`; sleep when idle, back off when Kafka or MongoDB fails. With a lease,
+        relay only while holding it (try to take it every `standby_s` otherwise), and give it up on the way out."""
         last_gauge = 0.0
-        while not should_stop():
-            if time.monotonic() - last_gauge > 10:
-                last_gauge = time.monotonic()
-                OUTBOX_FAILED.set(sum(len(failed_events(c)) for c in self.collections))
-            try:
-                published = self.relay_once()
-            except Exception:  # noqa: BLE001 - the relay must outlive outages; the events stay pending
-                log.exception("outbox relay pass failed; retrying")
-                time.sleep(error_backoff_s)
-                continue
-            if published < self.batch_size:
-                time.sleep(idle_s)
+        holding = self.lease is None
+        try:
+            while not should_stop():
+                if not holding:
+                    holding = self._take_lease()
+                    if not holding:
+                        time.sleep(standby_s)
+                        continue
+                if time.monotonic() - last_gauge > 10:
+                    last_gauge = time.monotonic()
+                    OUTBOX_FAILED.set(sum(len(failed_events(c)) for c in self.collections))
+                try:
+                    published = self.relay_once()
+                    if published < self.batch_size and self.lease is not None:
+                        self.lease.renew()  # an idle holder keeps its lease too
+                except LeaseLost:
+                    log.warning("the relay's lease was taken over by another replica; standing by")
+                    holding = False
+                    RELAY_ACTIVE.set(0)
+                    continue
+                except Exception:  # noqa: BLE001 - the relay must outlive outages; the events stay pending
+                    log.exception("outbox relay pass failed; retrying")
+                    time.sleep(error_backoff_s)
+                    continue
+                if published < self.batch_size:
+                    time.sleep(idle_s)
+        finally:
+            if self.lease is not None and holding:
+                self.lease.release()
+                RELAY_ACTIVE.set(0)
+
+    def _take_lease(self) -> bool:
+        try:
+            taken = self.lease.acquire(wait_s=0)
+        except Exception:  # noqa: BLE001 - MongoDB down: stand by, try again
+            log.exception("could not ask for the relay's lease")
+            return False
+        if taken:
+            log.info("relay lease taken: this replica publishes", extra={"lease": self.lease.name})
+            RELAY_ACTIVE.set(1)
+        return taken
 
 
 class _Refused:

@@ -5,6 +5,8 @@ import signal
 import time
 
 import requests
+
+from services.registry import service_named
 from pymongo import MongoClient
 
 from tests.conftest import auth_header
@@ -54,7 +56,11 @@ def test_replica_of_an_unknown_agency_is_404_problem(stack):
 
 def test_every_service_is_ready_and_serves_its_openapi(stack):
     for service in ("agencies", *REPLICAS):
-        assert requests.get(stack.url(service, "/readyz"), timeout=5).json()["checks"] == {"mongo": "ok", "kafka": "ok"}
+        assert requests.get(stack.url(service, "/readyz"), timeout=5).json()["checks"] == {"mongo": "ok"}
+        worker = requests.get(stack.worker_url(service, "/readyz"), timeout=5).json()
+        assert worker["status"] == "ready" and (worker["checks"]["mongo"], worker["checks"]["kafka"]) == ("ok", "ok")
+        consumed = len(service_named(service).spec.consumes)
+        assert worker["checks"].get("partitions") == (f"{3 * consumed} partitions" if consumed else None)
         spec = requests.get(stack.url(service, "/api/v1/openapi.json"), timeout=5).json()
         assert "/api/v1/agencies/{agency_id}" in spec["paths"]
         metrics = requests.get(stack.url(service, "/metrics"), timeout=5)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from pymongo import MongoClient
 
-from shared.http.ops import kafka_reachable
+from shared.events.kafka import kafka_reachable
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -3,17 +3,16 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from contextlib import contextmanager
 from typing import Iterator
 
 import requests
 
+from kinerja import demo
 from kinerja.testing.stack import BIN, REPO, Stack, free_port
 from shared.auth.tokens import mint_token
 from tests.support.wait import answers, wait_for
 
-DEMO = REPO / "deploy" / "local" / "demo"
 SERVICES = ("agencies", "indicators", "reforms")
 
 
@@ -22,22 +21,11 @@ def admin_header(stack: Stack) -> dict[str, str]:
 
 
 def load_demo(stack: Stack, units: int = 22) -> dict:
-    """The demo agencies, indicators, plans and agreements and reform activities, through the stack's APIs by
-    `make run`'s own loaders (in its order);
-    the regency grown to `units` work units (the demo has 22). Returns the regency as the registry has it."""
-    admin = admin_header(stack)
-    rows = (DEMO / "tanjabbar.csv").read_text().strip().splitlines()
-    rows += [f"1506.{n:02d},Unit Kerja {n},work_unit,1506,UK {n},,," for n in range(23, units + 1)]
-    imported = requests.post(stack.url("agencies", "/api/v1/agencies/import"), data="\n".join(rows).encode(),
-                             headers={**admin, "Content-Type": "text/csv"}, timeout=120)
-    assert imported.status_code == 200, imported.text
-    env = {**os.environ, "KINERJA_JWT_SECRET": stack.jwt_secret, "PYTHONPATH": str(REPO)}
-    urls = [stack.url(s, "") for s in SERVICES]
-    for script, args in (("indicators.py", urls[:2]), ("sakip.py", urls[:2]), ("reforms.py", urls)):
-        done = subprocess.run([sys.executable, str(DEMO / script), *args], env=env, capture_output=True, text=True,
-                              timeout=600)
-        assert done.returncode == 0, done.stdout + done.stderr
-    return requests.get(stack.url("agencies", "/api/v1/agencies?q=1506&type=regency"), headers=admin,
+    """The demo data of `make run` (kinerja.demo), through the stack's APIs; the regency grown to `units` work units
+    (the demo has 22). Returns the regency as the registry has it."""
+    extra = [f"1506.{n:02d},Unit Kerja {n},work_unit,1506,UK {n},,," for n in range(23, units + 1)]
+    demo.load({s: stack.url(s, "") for s in SERVICES}, stack.jwt_secret, extra)
+    return requests.get(stack.url("agencies", "/api/v1/agencies?q=1506&type=regency"), headers=admin_header(stack),
                         timeout=10).json()["items"][0]
 
 
