@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 LOCAL := deploy/local
 
-.PHONY: help venv dashboard infra run start stop status logs token test test-unit bench catalogue compose-check lock clean
+.PHONY: help venv dashboard infra tools manifests run start stop status logs token test test-unit bench catalogue compose-check lock clean
 
 help:
 	@echo "make run     provision Kafka + MongoDB, run them and the three APIs and workers under supervisord (Ctrl-C stops all)"
@@ -60,7 +60,7 @@ status: venv
 
 # Every run uses its own namespace (database names, topics, consumer groups), so runs never see
 # each other's data, and a `make run` on the same machine is left alone.
-test: venv dashboard infra compose-check
+test: venv dashboard infra tools compose-check
 	KINERJA_TEST_NAMESPACE=t$$(date +%s)_$$$$_ $(BIN)/pytest tests
 
 # Every performance budget against the raw limit measured in the same run (needs wrk: apt-get install wrk).
@@ -75,6 +75,14 @@ test-unit: venv
 	$(BIN)/pytest tests/unit tests/contract
 
 # docker compose cannot run here (no engine); `docker-compose config` still validates the file offline.
+# kustomize, for the Kubernetes manifests' tests (built once per machine from the Go module proxy).
+tools:
+	@$(LOCAL)/tools.sh provision
+
+# deploy/kubernetes/base/services.yaml and the Strimzi topics, from the service declarations.
+manifests: venv
+	$(BIN)/python -m deploy.kubernetes.generate
+
 compose-check:
 	@if command -v docker-compose >/dev/null; then \
 	  docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml is valid"; \

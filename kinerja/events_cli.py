@@ -4,6 +4,10 @@
     kinerja events publish TYPE --subject S --data '{"agency": {…}}' [--sequence N] [--source NAME]
     kinerja events dlq list|show|redrive --service NAME [--offset N] [--dry-run]
     kinerja events catalogue [--asyncapi]
+    kinerja events republish --service agencies|indicators
+
+`republish` appends every aggregate's current snapshot to its outbox in the service's own database
+(KINERJA_MONGO_URI, KINERJA_MONGO_DB or the namespace's default); the service's worker publishes them.
 
 Bootstrap servers and namespace default to KINERJA_KAFKA_BOOTSTRAP and KINERJA_NAMESPACE (else 127.0.0.1:9092
 and none). Exit status: 0 done, 1 nothing found (dlq show), 2 refused (bad input, a contract violation).
@@ -61,6 +65,10 @@ def add_parser(commands) -> None:
             sub.add_argument("--partition", type=int, default=0)
         if name == "redrive":
             sub.add_argument("--dry-run", action="store_true", help="say what would be sent; send nothing")
+
+    republish = verbs.add_parser("republish", help="re-emit every replicated aggregate's current snapshot, so a new "
+                                                   "consumer or a lost replica can be rebuilt (idempotent)")
+    republish.add_argument("--service", required=True, choices=list(SERVICES))
 
     catalogue = verbs.add_parser("catalogue", help="print the event catalogue")
     catalogue.add_argument("--asyncapi", action="store_true", help="the AsyncAPI 3.0 document instead of a table")
@@ -181,9 +189,31 @@ def _catalogue(args) -> int:
     return 0
 
 
+def _republish(args) -> int:
+    from shared.db import database, prepare
+    from shared.settings import load_settings
+    from shared.store.republish import republish
+
+    service = SERVICES[args.service]
+    settings = load_settings(service.spec, {**os.environ, "KINERJA_NAMESPACE": args.namespace,
+                                            "KINERJA_JWT_SECRET": "-" * 32})  # no token is checked here
+    repository = service.repository(prepare(database(settings), service.documents), settings)
+    stores = service.republishable(repository)
+    if not stores:
+        print(f"{args.service}: no aggregate of it is replicated elsewhere; nothing to republish", file=sys.stderr)
+        return 2
+    for store, contract in stores:
+        count = republish(store, contract)
+        print(f"{contract.type}: {count} snapshots appended to the outbox of {store.collection.name}; "
+              f"the {args.service} worker publishes them")
+    return 0
+
+
 def run(args) -> int:
     if args.verb == "catalogue":
         return _catalogue(args)
+    if args.verb == "republish":
+        return _republish(args)
     bus = EventBus(args.bootstrap.split(","), namespace=args.namespace)
     try:
         return {"tail": _tail, "publish": _publish, "dlq": _dlq}[args.verb](bus, args)

@@ -53,7 +53,9 @@ class Service:
     - `blueprints()`: the HTTP resources under /api/v1;
     - `handlers(repository)`: the worker's handler registry (events it consumes);
     - `maintenance(repository)`: tasks the worker runs every few seconds;
-    - `startup(repository)`: run once by the API and the worker before they serve (e.g. default data)."""
+    - `startup(repository)`: run once by the API and the worker before they serve (e.g. default data);
+    - `republishable(repository)`: (store, snapshot contract) of each aggregate others keep replicas of, for
+      `kinerja events republish` (shared.store.republish)."""
 
     spec: ServiceSpec
     documents: tuple[type[Document], ...]
@@ -63,6 +65,7 @@ class Service:
     handlers: Callable[[Any], HandlerRegistry] = _no_handlers
     maintenance: Callable[[Any], list[Callable[[], object]]] = _no_tasks
     startup: Callable[[Any], None] = field(default=lambda _repository: None)
+    republishable: Callable[[Any], list] = field(default=lambda _repository: [])
 
     @property
     def name(self) -> str:

@@ -45,9 +45,11 @@ class Stack:
 
     def __init__(self, namespace: str, log_dir: Path | None = None, *, kafka: str = "127.0.0.1:9092",
                  mongo: str = "mongodb://127.0.0.1:27017", jwt_secret: str | None = None,
-                 services: tuple[str, ...] = SERVICES):
+                 services: tuple[str, ...] = SERVICES, env: dict[str, str] | None = None):
         """`jwt_secret` signs the tokens the stack accepts (default: $KINERJA_JWT_SECRET, else a fresh one);
-        `services` are names of the registry or `module:attribute` declarations (default: every service)."""
+        `services` are names of the registry or `module:attribute` declarations (default: every service);
+        `env`: more settings for every process (e.g. the topics' replication on a cluster)."""
+        self.extra_env = dict(env or {})
         self.services = tuple(services)
         self.namespace = namespace
         self.kafka, self.mongo = kafka, mongo
@@ -69,20 +71,28 @@ class Stack:
                 "KINERJA_TOPIC_PARTITIONS": os.environ.get("KINERJA_TOPIC_PARTITIONS", "3"),
                 # A dashboard on any local port may call the APIs from a browser (tests start one on a free port).
                 "KINERJA_CORS_ORIGINS": r"http://127\.0\.0\.1:\d+",
-                "KINERJA_CONSUMER_BACKOFF_MS": "20", "PYTHONUNBUFFERED": "1"}
+                "KINERJA_CONSUMER_BACKOFF_MS": "20", "PYTHONUNBUFFERED": "1", **self.extra_env}
 
     def _spawn(self, name: str, argv: list[str], env: dict[str, str]) -> None:
         log = open(self.log_dir / f"{name}.log", "ab")
         self.processes[name] = subprocess.Popen(argv, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
                                                 start_new_session=True, preexec_fn=_die_with_parent)
 
-    def start_api(self, service: str) -> None:
-        env = {**self.env(), "KINERJA_BIND": f"127.0.0.1:{self.ports[service]}", "KINERJA_WEB_WORKERS": self.WEB_WORKERS}
-        self._spawn(f"{service}-api", [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", api_app(service)], env)
+    def start_api(self, service: str, replica: int = 0) -> int:
+        """The service's API (`replica` > 0: one more, on a port of its own); returns its port."""
+        port = self.ports[service] if replica == 0 else free_port()
+        env = {**self.env(), "KINERJA_BIND": f"127.0.0.1:{port}", "KINERJA_WEB_WORKERS": self.WEB_WORKERS}
+        name = f"{service}-api" + (f"-{replica}" if replica else "")
+        self._spawn(name, [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", api_app(service)], env)
+        return port
 
-    def start_worker(self, service: str) -> None:
-        env = {**self.env(), "KINERJA_WORKER_BIND": f"127.0.0.1:{self.worker_ports[service]}"}
-        self._spawn(f"{service}-worker", [sys.executable, *worker_args(service)], env)
+    def start_worker(self, service: str, replica: int = 0) -> int:
+        """The service's worker (`replica` > 0: one more, named for static membership); returns its health port."""
+        port = self.worker_ports[service] if replica == 0 else free_port()
+        name = f"{service}-worker" + (f"-{replica}" if replica else "")
+        env = {**self.env(), "KINERJA_WORKER_BIND": f"127.0.0.1:{port}", "KINERJA_INSTANCE_ID": f"{self.namespace}{name}"}
+        self._spawn(name, [sys.executable, *worker_args(service)], env)
+        return port
 
     def worker_url(self, service: str, path: str) -> str:
         return f"http://127.0.0.1:{self.worker_ports[service]}{path}"

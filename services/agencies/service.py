@@ -1,4 +1,5 @@
 """The agencies service, declared: the registry of agencies, from ministries down to work units."""
+from shared.contracts.agencies import AGENCY_SNAPSHOT
 from shared.service import Service, ServiceSpec
 from services.agencies.adapters import DOCUMENTS, OUTBOX_DOCUMENTS
 from services.agencies.adapters.repository import AgencyRepository
@@ -17,4 +18,6 @@ SERVICE = Service(
     # Finishes subtree moves a crashed request left half done.
     maintenance=lambda agencies: [lambda: repair_for_worker(agencies)],
     startup=lambda agencies: agencies.store.add_missing_search_terms(),
+    # The indicators and reforms services keep replicas of the registry.
+    republishable=lambda agencies: [(agencies.store, AGENCY_SNAPSHOT)],
 )

@@ -1,5 +1,6 @@
 """The indicators service, declared: performance indicators, targets, realisations and server-computed
 achievement rolled up the agency tree."""
+from shared.contracts.indicators import INDICATOR_SNAPSHOT
 from shared.service import Service, ServiceSpec
 from services.indicators.adapters import DOCUMENTS, OUTBOX_DOCUMENTS
 from services.indicators.adapters.repository import IndicatorsRepository
@@ -23,4 +24,6 @@ SERVICE = Service(
     handlers=build_registry,
     # Version-1 documents first (rule packs among them), then the defaults that are missing.
     startup=lambda repo: (migrate(repo), ensure_default_rule_packs(repo), repo.indicators.add_missing_search_terms()),
+    # The reforms service keeps a replica of the indicators (what an activity may be linked to).
+    republishable=lambda repo: [(repo.indicators, INDICATOR_SNAPSHOT)],
 )

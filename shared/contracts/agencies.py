@@ -57,6 +57,10 @@ class AgencyStatusChangedV1(ContractSchema):
     reason = fields.String(load_default=None, allow_none=True)
 
 
+class AgencySnapshotV1(ContractSchema):
+    agency = fields.Nested(AgencySnapshot, required=True)
+
+
 def _contract(name: str, schema, description: str) -> EventContract:
     return register(EventContract(type=f"kinerja.agency.{name}.v1", schema=schema, topic=TOPIC, description=description))
 
@@ -68,3 +72,5 @@ AGENCY_PATH_CHANGED = _contract("path_changed", AgencyPathChangedV1,
                                 "An ancestor moved, so the agency's path changed (its parent did not).")
 AGENCY_DEACTIVATED = _contract("deactivated", AgencyStatusChangedV1, "The agency became inactive.")
 AGENCY_REACTIVATED = _contract("reactivated", AgencyStatusChangedV1, "The agency became active again.")
+AGENCY_SNAPSHOT = _contract("snapshot", AgencySnapshotV1, "The agency as it is now, republished (`kinerja events "
+                            "republish`): a new or lost replica is rebuilt from these; one holding it ignores it.")

@@ -41,6 +41,10 @@ class IndicatorEventV1(ContractSchema):
     reason = fields.String(allow_none=True, load_default=None)
 
 
+class IndicatorSnapshotV1(ContractSchema):
+    indicator = fields.Nested(IndicatorSnapshot, required=True)
+
+
 class TargetSetV1(ContractSchema):
     indicator = fields.Nested(IndicatorSnapshot, required=True)
     period = fields.String(required=True)
@@ -221,6 +225,9 @@ def _contract(name: str, schema, description: str) -> EventContract:
 INDICATOR_DEFINED = _contract("indicator.defined", IndicatorEventV1, "A new performance indicator of an agency.")
 INDICATOR_UPDATED = _contract("indicator.updated", IndicatorEventV1, "An indicator's definition changed (`changed`).")
 INDICATOR_RETIRED = _contract("indicator.retired", IndicatorEventV1, "An indicator is no longer reported.")
+INDICATOR_SNAPSHOT = _contract("indicator.snapshot", IndicatorSnapshotV1,
+                               "The indicator as it is now, republished (`kinerja events republish`): a new or lost "
+                               "replica is rebuilt from these; one holding it ignores it.")
 TARGET_SET = _contract("indicator.target_set", TargetSetV1,
                        "A target was set for a period, or revised (revision > 1, with its reason).")
 REALISATION_RECORDED = _contract("realisation.recorded", RealisationEventV1, "A draft realisation was saved.")
