@@ -21,7 +21,8 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 from shared.audit import AuditRecord, move_pending_audit
 from shared.db import collection, database, prepare
 from shared.events.consumer import ConsumerRunner, StallWatchdog, kafka_dead_letter
-from shared.events.kafka import dead_letter_topic, ensure_topics, kafka_reachable, make_producer
+from shared.events.kafka import (dead_letter_topic, ensure_topics, kafka_reachable, make_producer,
+                                 recent_event_ids)
 from shared.events.processing import DeadLetterGuard, MessageProcessor
 from shared.logging import configure_logging
 from shared.metrics import render_metrics
@@ -179,9 +180,11 @@ def run_worker(service: Service, settings: Settings) -> None:
         audit = collection(db, AuditRecord)
         # One relay of all the service's replicas publishes at a time (each event once): its lease.
         lease = Lease(collection(db, LeaseDocument), "outbox-relay", ttl_s=settings.relay_lease_s)
-        relay = OutboxRelay([collection(db, d) for d in outbox_documents], producer, events_topic(settings),
+        topic = events_topic(settings)
+        relay = OutboxRelay([collection(db, d) for d in outbox_documents], producer, topic,
                             batch_size=settings.relay_batch_size, policy=policy, lease=lease,
-                            before_publish=lambda docs: move_pending_audit(audit, docs))
+                            before_publish=lambda docs: move_pending_audit(audit, docs),
+                            published_recently=lambda n: recent_event_ids(settings, topic, n))
         threads.append(threading.Thread(target=_guarded(relay.run, failures), name="outbox-relay", daemon=True,
                                         kwargs={"should_stop": stop.is_set, "idle_s": settings.relay_idle_ms / 1000}))
     if consumed_topics:

@@ -178,7 +178,7 @@ def drop_namespace(namespace: str, *, kafka: str = "127.0.0.1:9092", mongo: str 
         if name.startswith(namespace):
             client.drop_database(name)
     client.close()
-    admin = KafkaAdminClient(bootstrap_servers=[kafka])
+    admin = KafkaAdminClient(bootstrap_servers=kafka.split(","))
     try:
         topics = [t for t in admin.list_topics() if t.startswith(namespace)]
         if topics:

@@ -55,6 +55,36 @@ def kafka_reachable(servers: list[str], timeout_s: float = 1.0) -> tuple[bool, s
     return False, "no bootstrap broker reachable"
 
 
+def recent_event_ids(settings: Settings, topic: str, per_partition: int, timeout_s: float = 30.0) -> set[str]:
+    """The ids of the last `per_partition` events of each partition of `topic` (the relay's recovery)."""
+    from kafka import KafkaConsumer, TopicPartition
+
+    consumer = KafkaConsumer(**settings.kafka_client_options(), group_id=None, enable_auto_commit=False,
+                             client_id=f"{settings.consumer_group()}-relay-recovery")
+    try:
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        if not partitions:
+            return set()
+        consumer.assign(partitions)
+        ends = consumer.end_offsets(partitions)
+        for tp in partitions:
+            consumer.seek(tp, max(ends[tp] - per_partition, 0))
+        ids: set[str] = set()
+        deadline = time.monotonic() + timeout_s
+        while any(consumer.position(tp) < ends[tp] for tp in partitions):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"reading the end of {topic} took more than {timeout_s:.0f} s")
+            for records in consumer.poll(timeout_ms=500).values():
+                for record in records:
+                    try:
+                        ids.add(json.loads(record.value)["id"])
+                    except (ValueError, KeyError, TypeError):
+                        continue  # not one of our envelopes
+        return ids
+    finally:
+        consumer.close()
+
+
 def dead_letter_topic(settings: Settings) -> str:
     """Each consuming service has its own dead-letter topic."""
     return settings.topic(f"{settings.service}.dlt")

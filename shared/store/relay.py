@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Callable, Iterable
 
+from kafka.errors import KafkaTimeoutError
 from pymongo import UpdateMany, UpdateOne
 from pymongo.collection import Collection
 
@@ -51,16 +52,22 @@ class OutboxRelay:
 
     def __init__(self, collections: Iterable[Collection], producer, topic: str, *, batch_size: int = 500,
                  send_timeout_s: float = 20.0, policy: RelayPolicy = RelayPolicy(),
-                 before_publish: Callable[[list[dict]], None] | None = None, lease: Lease | None = None):
+                 before_publish: Callable[[list[dict]], None] | None = None, lease: Lease | None = None,
+                 published_recently: Callable[[int], set[str]] | None = None):
         """`before_publish(docs)` runs on each batch first (the worker moves their audit records).
 
         `lease`: with N replicas of the worker, the relay of one at a time publishes (each event once); the
         others stand by and take the lease over when its holder stops or dies (within the lease's ttl).
-        The holder makes sure the lease is still its own before each batch it sends, and waits for the
-        broker no longer than half the ttl, so that a batch is never sent on a lease that ran out."""
+        The holder makes sure the lease is still its own before each batch it sends, and renews it while it
+        waits for the broker's acknowledgements.
+
+        `published_recently(n)`: the ids of the last `n` events of each partition of the topic. A relay that
+        takes the lease over first removes from the outboxes the events its predecessor published but had no
+        time to remove (it was killed between the broker's acknowledgement and that write): so even a holder's
+        crash publishes no event twice. (Its batch is among the last `2 × batch_size` messages of a partition:
+        it was the only one publishing.)"""
         self.lease = lease
-        if lease is not None:
-            send_timeout_s = min(send_timeout_s, lease.ttl.total_seconds() / 2)
+        self.published_recently = published_recently
         self.collections = list(collections)
         self.producer = producer
         self.topic = topic
@@ -84,7 +91,7 @@ class OutboxRelay:
         if self.before_publish:
             self.before_publish(docs)
         sends = [(doc, self._send_all(doc)) for doc in docs]
-        self.producer.flush(timeout=self.send_timeout_s)
+        self._await(sends)
         acked_ids: list[str] = []
         failures: list[UpdateOne] = []
         for doc, attempts in sends:
@@ -95,6 +102,22 @@ class OutboxRelay:
         collection.bulk_write([self._removal(docs, acked_ids), *failures], ordered=True)
         EVENTS_RELAYED.inc(len(acked_ids))
         return len(acked_ids)
+
+    def _await(self, sends: list[tuple[dict, list]]) -> None:
+        """Until every send has its outcome — the producer gives each one within its delivery timeout (15 s),
+        so `send_timeout_s` is longer — renewing the lease meanwhile. A send still without one when this gives up
+        counts as not acknowledged: retried, and perhaps published twice (a broker that acknowledged it after)."""
+        deadline = time.monotonic() + self.send_timeout_s
+        futures = [future for _, attempts in sends for _, future in attempts]
+        while True:
+            try:
+                self.producer.flush(timeout=max(0.1, min(1.0, deadline - time.monotonic())))
+            except KafkaTimeoutError:
+                pass
+            if all(future.is_done for future in futures) or time.monotonic() >= deadline:
+                return
+            if self.lease is not None:
+                self.lease.renew()
 
     @staticmethod
     def _removal(docs: list[dict], acked_ids: list[str]) -> UpdateMany:
@@ -207,7 +230,35 @@ class OutboxRelay:
         if taken:
             log.info("relay lease taken: this replica publishes", extra={"lease": self.lease.name})
             RELAY_ACTIVE.set(1)
+            try:
+                self.recover()
+            except Exception:  # noqa: BLE001 - without it a crashed predecessor's last batch may come twice
+                log.exception("could not check what the previous relay published; relaying anyway")
         return taken
+
+    def recover(self) -> int:
+        """Remove from the outboxes the events already on the topic (a predecessor's interrupted batch);
+        returns how many were removed."""
+        if self.published_recently is None:
+            return 0
+        ids = sorted(self.published_recently(2 * self.batch_size))
+        if not ids:
+            return 0
+        removed = 0
+        for collection in self.collections:
+            docs = list(collection.find({"outbox_due": {"$exists": True}, "outbox.id": {"$in": ids}},
+                                        {"outbox": 1, "audit_pending": 1}))
+            if not docs:
+                continue
+            if self.before_publish:
+                self.before_publish(docs)  # their audit records too (idempotent)
+            found = [e["id"] for doc in docs for e in doc.get("outbox") or () if e["id"] in set(ids)]
+            collection.bulk_write([self._removal(docs, found)], ordered=True)
+            removed += len(found)
+        if removed:
+            log.warning("events published by the previous relay but still in the outbox were removed, not sent "
+                        "again", extra={"events": removed})
+        return removed
 
 
 class _Refused:

@@ -102,3 +102,33 @@ def test_a_holder_whose_lease_was_taken_sends_nothing_more(aggregates, producer,
     with pytest.raises(LeaseLost):
         relay.relay_once()
     assert aggregates.count_documents({"outbox.0": {"$exists": True}}) == 1  # the new event still waits
+
+
+class _KilledAfterPublishing(OutboxRelay):
+    """A relay killed between the broker's acknowledgement and removing the events from the outboxes."""
+
+    def _removal(self, docs, acked_ids):
+        raise KeyboardInterrupt("SIGKILL")
+
+
+def test_a_holder_killed_after_publishing_leaves_nothing_for_its_successor_to_send_twice(
+        aggregates, producer, topic, leases, store, agencies_settings):
+    from shared.events.kafka import recent_event_ids
+
+    agencies = [register(store) for _ in range(30)]
+    killed = _KilledAfterPublishing([aggregates], producer, topic, batch_size=50,
+                                    lease=Lease(leases, "outbox-relay", ttl_s=2.0))
+    assert killed.lease.acquire(wait_s=0)
+    with pytest.raises(KeyboardInterrupt):
+        killed.relay_once()  # all 30 are on the topic, and all 30 still in their outboxes
+    assert aggregates.count_documents({"outbox.0": {"$exists": True}}) == 30
+    rename(store, agencies[0], "Dinas Baru")  # one more after the crash: it must still go out
+    successor = OutboxRelay([aggregates], producer, topic, batch_size=50, lease=Lease(leases, "outbox-relay", ttl_s=2.0),
+                            published_recently=lambda n: recent_event_ids(agencies_settings, topic, n))
+    stop = threading.Event()
+    thread = run_in_thread(successor, stop)
+    wait_for(lambda: drained(aggregates), timeout=20, message="the successor taking over")
+    stop.set()
+    thread.join(timeout=10)
+    counted = published(topic, 31, settle_s=3.0)
+    assert counted == Counter({**{(a["id"], 1): 1 for a in agencies}, (agencies[0]["id"], 2): 1})
