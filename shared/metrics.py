@@ -7,8 +7,14 @@ from __future__ import annotations
 
 import os
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from prometheus_client import multiprocess
+# The directory may be a fresh empty volume (a Kubernetes emptyDir or a tmpfs over /tmp): create it before the
+# client library looks for it, or every process would fail on start.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
+from prometheus_client import (CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram,  # noqa: E402
+                               generate_latest)
+from prometheus_client import multiprocess  # noqa: E402
 
 HTTP_REQUESTS = Counter("kinerja_http_requests_total", "HTTP requests handled",
                         ["service", "method", "endpoint", "status"])

@@ -66,7 +66,7 @@ class _EnvSchema(Schema):
                                       validate=validate.Range(min=1, max=1000))
     topic_partitions_by_topic = fields.String(data_key="KINERJA_TOPIC_PARTITIONS_BY_TOPIC", load_default="",
                                               validate=validate.Regexp(
-                                                  r"^([a-z0-9._-]+=\d{1,4}(,[a-z0-9._-]+=\d{1,4})*)?$",
+                                                  r"^([a-z0-9._-]+=[1-9]\d{0,3}(,[a-z0-9._-]+=[1-9]\d{0,3})*)?$",
                                                   error="must be topic=partitions[,topic=partitions...]"),
                                               metadata={"description": "e.g. agencies.events=6,indicators.events=24"})
     topic_replication = fields.Integer(data_key="KINERJA_TOPIC_REPLICATION", load_default=1,

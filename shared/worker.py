@@ -165,7 +165,10 @@ def run_worker(service: Service, settings: Settings) -> None:
     dlt = dead_letter_topic(settings)
     threads: list[threading.Thread] = []
     failures: list[str] = []
-    checks: dict[str, Check] = {"mongo": _mongo_check(db)}
+    not_yet: Check = lambda: (False, "starting")  # noqa: E731 - until the topics, producer and consumer exist
+    checks: dict[str, Check] = {"mongo": _mongo_check(db), "kafka": not_yet}
+    if registry.topics():
+        checks["partitions"] = not_yet
     _serve_health(settings.worker_bind, Health(threads, checks))
     _retrying("creating topics", lambda: ensure_topics(settings, own_topics + consumed_topics +
                                                        ([dlt] if consumed_topics else [])), stop)

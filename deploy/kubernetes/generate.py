@@ -63,11 +63,11 @@ def _probe(path: str, port: str, period: int, failures: int) -> dict:
             "failureThreshold": failures}
 
 
-def _deployment(name: str, service: str, component: str, replicas: int, container: dict, grace: int) -> dict:
+def _workload(kind: str, name: str, component: str, container: dict, grace: int, **spec) -> dict:
     volumes, mounts = _volumes()
     labels = _labels(name, component)
-    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "labels": labels},
-            "spec": {"replicas": replicas, "selector": {"matchLabels": labels},
+    return {"apiVersion": "apps/v1", "kind": kind, "metadata": {"name": name, "labels": labels},
+            "spec": {**spec, "selector": {"matchLabels": labels},
                      "template": {"metadata": {"labels": labels}, "spec": {
                          "terminationGracePeriodSeconds": grace, "securityContext": pod_security(),
                          "automountServiceAccountToken": False,
@@ -90,7 +90,8 @@ def api_objects(service: str, port: int) -> list[dict]:
         "resources": {"requests": {"cpu": "250m", "memory": "256Mi"}, "limits": {"cpu": "1", "memory": "512Mi"}}}
     labels = _labels(name, "api")
     return [
-        _deployment(name, service, "api", 2, container, grace=40),
+        # No replica count: the autoscaler owns it (one here would reset it on every apply).
+        _workload("Deployment", name, "api", container, grace=40),
         {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name, "labels": labels},
          "spec": {"selector": labels, "ports": [{"name": "http", "port": port, "targetPort": "http"}]}},
         {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": name},
@@ -110,14 +111,20 @@ def worker_objects(service: str, port: int) -> list[dict]:
         "ports": [{"name": "health", "containerPort": port}],
         "env": _env(service, [
             {"name": "KINERJA_WORKER_BIND", "value": f"0.0.0.0:{port}"},
-            # Static membership of the consumer group: a restarted pod takes its own place back.
+            # Static membership of the consumer group: a StatefulSet's pod keeps its name (<worker>-0, -1) across
+            # restarts and rollouts, so it takes its own place back instead of making the group rebalance.
             {"name": "KINERJA_INSTANCE_ID", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}}]),
         "startupProbe": _probe("/healthz", "health", 5, 60), "livenessProbe": _probe("/healthz", "health", 10, 3),
         "readinessProbe": _probe("/readyz", "health", 10, 3),
         "resources": {"requests": {"cpu": "250m", "memory": "256Mi"}, "limits": {"cpu": "1", "memory": "512Mi"}}}
     labels = _labels(name, "worker")
     return [
-        _deployment(name, service, "worker", WORKER_REPLICAS, container, grace=45),
+        _workload("StatefulSet", name, "worker", container, grace=45, serviceName=name, replicas=WORKER_REPLICAS,
+                  podManagementPolicy="Parallel"),
+        # The StatefulSet's governing Service (headless): stable names, and the health port for scrapers.
+        {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name, "labels": labels},
+         "spec": {"clusterIP": "None", "selector": labels, "ports": [{"name": "health", "port": port,
+                                                                     "targetPort": "health"}]}},
         {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": name, "labels": labels},
          "spec": {"maxUnavailable": 1, "selector": {"matchLabels": labels}}},
     ]

@@ -55,7 +55,7 @@ def kafka_reachable(servers: list[str], timeout_s: float = 1.0) -> tuple[bool, s
     return False, "no bootstrap broker reachable"
 
 
-def recent_event_ids(settings: Settings, topic: str, per_partition: int, timeout_s: float = 30.0) -> set[str]:
+def recent_event_ids(settings: Settings, topic: str, per_partition: int, timeout_s: float = 10.0) -> set[str]:
     """The ids of the last `per_partition` events of each partition of `topic` (the relay's recovery)."""
     from kafka import KafkaConsumer, TopicPartition
 
@@ -66,9 +66,10 @@ def recent_event_ids(settings: Settings, topic: str, per_partition: int, timeout
         if not partitions:
             return set()
         consumer.assign(partitions)
-        ends = consumer.end_offsets(partitions)
+        ends, beginnings = consumer.end_offsets(partitions), consumer.beginning_offsets(partitions)
         for tp in partitions:
-            consumer.seek(tp, max(ends[tp] - per_partition, 0))
+            # Never before the first offset retention kept: out of range, the client would jump to the end.
+            consumer.seek(tp, max(ends[tp] - per_partition, beginnings[tp]))
         ids: set[str] = set()
         deadline = time.monotonic() + timeout_s
         while any(consumer.position(tp) < ends[tp] for tp in partitions):

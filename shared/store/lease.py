@@ -47,6 +47,8 @@ class Lease:
         self.busy_message = busy_message
         self.token = uuid.uuid4().hex
         self._renewed = 0.0
+        self.took_over_expired = False  # the lease was taken after removing a holder's that had run out
+        self._removed_expired = False
 
     def acquire(self, wait_s: float | None = None) -> bool:
         """Take the lease, waiting up to `wait_s` (default: the constructor's) for its holder."""
@@ -57,10 +59,12 @@ class Lease:
             try:
                 leases.insert_one({"_id": self.name, "token": self.token, "expires_at": _now() + self.ttl})
                 self._renewed = time.monotonic()
+                self.took_over_expired, self._removed_expired = self._removed_expired, False
                 return True
             except DuplicateKeyError:
                 # The holder died without releasing: its lease has run out, remove exactly that one.
-                leases.delete_one({"_id": self.name, "expires_at": {"$lt": _now()}})
+                if leases.delete_one({"_id": self.name, "expires_at": {"$lt": _now()}}).deleted_count:
+                    self._removed_expired = True
             if time.monotonic() >= deadline:
                 return False
             time.sleep(delay)

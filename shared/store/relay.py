@@ -91,7 +91,11 @@ class OutboxRelay:
         if self.before_publish:
             self.before_publish(docs)
         sends = [(doc, self._send_all(doc)) for doc in docs]
-        self._await(sends)
+        lost = None
+        try:
+            self._await(sends)
+        except LeaseLost as err:  # what the broker acknowledged is still taken out below: never sent twice
+            lost = err
         acked_ids: list[str] = []
         failures: list[UpdateOne] = []
         for doc, attempts in sends:
@@ -101,6 +105,8 @@ class OutboxRelay:
                 failures.append(self._failed(doc["_id"], *failure))
         collection.bulk_write([self._removal(docs, acked_ids), *failures], ordered=True)
         EVENTS_RELAYED.inc(len(acked_ids))
+        if lost is not None:
+            raise lost
         return len(acked_ids)
 
     def _await(self, sends: list[tuple[dict, list]]) -> None:
@@ -191,13 +197,17 @@ class OutboxRelay:
         relay only while holding it (try to take it every `standby_s` otherwise), and give it up on the way out."""
         last_gauge = 0.0
         holding = self.lease is None
+        unsure = False  # a pass failed after sending: what it published may still be in the outboxes
         try:
             while not should_stop():
                 if not holding:
-                    holding = self._take_lease()
+                    holding = self._take_lease(should_stop)
                     if not holding:
                         time.sleep(standby_s)
                         continue
+                if unsure:
+                    self._recover_quietly()
+                    unsure = False
                 if time.monotonic() - last_gauge > 10:
                     last_gauge = time.monotonic()
                     OUTBOX_FAILED.set(sum(len(failed_events(c)) for c in self.collections))
@@ -212,6 +222,7 @@ class OutboxRelay:
                     continue
                 except Exception:  # noqa: BLE001 - the relay must outlive outages; the events stay pending
                     log.exception("outbox relay pass failed; retrying")
+                    unsure = True
                     time.sleep(error_backoff_s)
                     continue
                 if published < self.batch_size:
@@ -221,20 +232,35 @@ class OutboxRelay:
                 self.lease.release()
                 RELAY_ACTIVE.set(0)
 
-    def _take_lease(self) -> bool:
+    def _take_lease(self, should_stop: Callable[[], bool] = lambda: False) -> bool:
         try:
             taken = self.lease.acquire(wait_s=0)
         except Exception:  # noqa: BLE001 - MongoDB down: stand by, try again
             log.exception("could not ask for the relay's lease")
             return False
         if taken:
-            log.info("relay lease taken: this replica publishes", extra={"lease": self.lease.name})
+            log.info("relay lease taken: this replica publishes", extra={"lease": self.lease.name,
+                                                                        "after_expiry": self.lease.took_over_expired})
             RELAY_ACTIVE.set(1)
-            try:
-                self.recover()
-            except Exception:  # noqa: BLE001 - without it a crashed predecessor's last batch may come twice
-                log.exception("could not check what the previous relay published; relaying anyway")
+            if self.lease.took_over_expired:
+                # A predecessor that was paused rather than dead may still have sends in flight: let them land
+                # (or fail) before reading what it published, renewing the lease meanwhile.
+                deadline = time.monotonic() + self.send_timeout_s
+                try:
+                    while time.monotonic() < deadline and not should_stop():
+                        time.sleep(0.5)
+                        self.lease.renew()
+                except LeaseLost:
+                    RELAY_ACTIVE.set(0)
+                    return False
+            self._recover_quietly()
         return taken
+
+    def _recover_quietly(self) -> None:
+        try:
+            self.recover()
+        except Exception:  # noqa: BLE001 - without it a crashed predecessor's last batch may come twice
+            log.exception("could not check what was published already; relaying anyway")
 
     def recover(self) -> int:
         """Remove from the outboxes the events already on the topic (a predecessor's interrupted batch);

@@ -41,6 +41,11 @@ def by_kind(objects: list[dict], kind: str) -> dict[str, dict]:
     return {o["metadata"]["name"]: o for o in objects if o["kind"] == kind}
 
 
+def workloads(objects: list[dict]) -> dict[str, dict]:
+    """Deployments (APIs, dashboard) and StatefulSets (workers), by name."""
+    return {**by_kind(objects, "Deployment"), **by_kind(objects, "StatefulSet")}
+
+
 def container(deployment: dict) -> dict:
     [only] = deployment["spec"]["template"]["spec"]["containers"]
     return only
@@ -62,7 +67,7 @@ def test_every_object_is_valid_for_the_pinned_kubernetes_version(built):
         kubernetes_validate.validate(obj, KUBERNETES_VERSION, strict=True)
         checked += 1
     assert checked >= 20, overlay
-    broken = {**by_kind(objects, "Deployment")["agencies-api"]}
+    broken = {**workloads(objects)["agencies-api"]}
     broken["spec"] = {**broken["spec"], "replica": 2}  # a typo
     with pytest.raises(kubernetes_validate.ValidationError):
         kubernetes_validate.validate(broken, KUBERNETES_VERSION, strict=True)
@@ -70,10 +75,11 @@ def test_every_object_is_valid_for_the_pinned_kubernetes_version(built):
 
 def test_the_manifests_run_exactly_the_declared_processes_on_their_ports(built):
     overlay, objects = built
-    deployments = by_kind(objects, "Deployment")
+    deployments = workloads(objects)
     services = by_kind(objects, "Service")
-    expected = {f"{name}-{kind}" for name in SERVICES for kind in ("api", "worker")} | {"dashboard"}
-    assert set(deployments) == expected, overlay
+    assert set(by_kind(objects, "Deployment")) == {f"{name}-api" for name in SERVICES} | {"dashboard"}, overlay
+    # Workers are StatefulSets: stable pod names, so static membership means what it says across rollouts.
+    assert set(by_kind(objects, "StatefulSet")) == {f"{name}-worker" for name in SERVICES}, overlay
     for name, service in SERVICES.items():
         api, worker = container(deployments[f"{name}-api"]), container(deployments[f"{name}-worker"])
         assert api["command"] == ["gunicorn", "-c", "deploy/gunicorn.conf.py", api_app(name)]
@@ -87,6 +93,9 @@ def test_the_manifests_run_exactly_the_declared_processes_on_their_ports(built):
         assert worker_env["KINERJA_WORKER_BIND"]["value"] == f"0.0.0.0:{service.spec.worker_port}"
         assert worker_env["KINERJA_INSTANCE_ID"]["valueFrom"]["fieldRef"]["fieldPath"] == "metadata.name"
         assert services[f"{name}-api"]["spec"]["ports"][0]["port"] == service.spec.api_port
+        governing = services[deployments[f"{name}-worker"]["spec"]["serviceName"]]
+        assert governing["spec"]["clusterIP"] == "None" and governing["spec"]["ports"][0]["port"] == \
+            service.spec.worker_port
         assert (api["readinessProbe"]["httpGet"]["path"], api["livenessProbe"]["httpGet"]["path"]) == (
             "/readyz", "/healthz")
         assert (worker["readinessProbe"]["httpGet"]["path"], worker["livenessProbe"]["httpGet"]["path"]) == (
@@ -99,7 +108,7 @@ def test_every_variable_is_one_the_settings_read(built):
     config = by_kind(objects, "ConfigMap")
     [kinerja_config] = [c for name, c in config.items() if name.startswith("kinerja-config")]
     assert set(kinerja_config["data"]) <= KNOWN_VARIABLES, set(kinerja_config["data"]) - KNOWN_VARIABLES
-    for name, deployment in by_kind(objects, "Deployment").items():
+    for name, deployment in workloads(objects).items():
         if name == "dashboard":
             continue
         names = {e["name"] for e in container(deployment)["env"]}
@@ -120,19 +129,21 @@ def test_workers_scale_within_their_partitions_and_apis_autoscale_with_a_budget(
     partitions = int(config["data"]["KINERJA_TOPIC_PARTITIONS"])
     autoscalers, budgets = by_kind(objects, "HorizontalPodAutoscaler"), by_kind(objects, "PodDisruptionBudget")
     for name in SERVICES:
-        worker = by_kind(objects, "Deployment")[f"{name}-worker"]
+        worker = workloads(objects)[f"{name}-worker"]
         assert 1 <= worker["spec"]["replicas"] <= partitions
+        # The autoscaler owns an API's replica count (outside dev, where the overlay pins one).
+        assert overlay == "dev" or "replicas" not in workloads(objects)[f"{name}-api"]["spec"]
         assert autoscalers[f"{name}-api"]["spec"]["scaleTargetRef"]["name"] == f"{name}-api"
         assert budgets[f"{name}-api"]["spec"]["maxUnavailable"] == 1 and f"{name}-worker" in budgets
         # A pod gets more time to stop than gunicorn's graceful timeout (20 s) and the worker's joins (30 s).
         for kind in ("api", "worker"):
-            grace = by_kind(objects, "Deployment")[f"{name}-{kind}"]["spec"]["template"]["spec"]
+            grace = workloads(objects)[f"{name}-{kind}"]["spec"]["template"]["spec"]
             assert grace["terminationGracePeriodSeconds"] > (20 if kind == "api" else 30)
 
 
 def test_nothing_runs_as_root_writes_its_root_file_system_or_runs_without_limits(built):
     _, objects = built
-    for name, deployment in by_kind(objects, "Deployment").items():
+    for name, deployment in workloads(objects).items():
         pod = deployment["spec"]["template"]["spec"]
         only = container(deployment)
         assert pod["securityContext"]["runAsNonRoot"] and only["securityContext"]["runAsNonRoot"], name
@@ -149,7 +160,7 @@ def test_prod_verifies_tokens_with_a_public_key_and_reaches_a_secured_kafka(buil
         pytest.skip("prod only")
     config = next(c for name, c in by_kind(objects, "ConfigMap").items() if name.startswith("kinerja-config"))
     assert config["data"]["KINERJA_KAFKA_SECURITY_PROTOCOL"] == "SASL_SSL"
-    for name, deployment in by_kind(objects, "Deployment").items():
+    for name, deployment in workloads(objects).items():
         if name == "dashboard":
             continue
         env = {e["name"]: e.get("value") for e in container(deployment)["env"]}

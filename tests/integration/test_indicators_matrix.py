@@ -75,7 +75,7 @@ def _agreement(api, t, signed=False) -> tuple[str, str]:
     assert response.status_code == 201, response.get_json()
     agreement = response.get_json()["id"]
     if signed:
-        assert api.post(f"/api/v1/performance-agreements/{agreement}/sign").status_code == 200
+        assert api.post(f"/api/v1/performance-agreements/{agreement}/sign", headers={"If-Match": "*"}).status_code == 200
     return agreement, indicator
 
 
@@ -122,7 +122,7 @@ ROUTES = {
                                                    {"budget": [{"programme": "P", "amount": 5}]},
                                                    {"If-Match": "*"}))(_agreement(api, t)), 200, WRITERS),
     "sign an agreement": (lambda api, t: ("post", f"/api/v1/performance-agreements/{_agreement(api, t)[0]}/sign",
-                                          None, {}), 200, WRITERS),
+                                          None, {"If-Match": '"1"'}), 200, WRITERS),
     "revise an agreement": (lambda api, t: (lambda ai: (
         "post", f"/api/v1/performance-agreements/{ai[0]}/revisions",
         {**{k: v for k, v in _agreement_body(t, ai[1], 70).items() if k not in ("agency_id", "year")},

@@ -24,8 +24,8 @@ def leases(mongo_db):
     return mongo_db[LeaseDocument._meta["collection"] + unique("_")]
 
 
-def relay_of(aggregates, producer, topic, leases, ttl_s=2.0):
-    return OutboxRelay([aggregates], producer, topic, batch_size=50,
+def relay_of(aggregates, producer, topic, leases, ttl_s=2.0, send_timeout_s=2.0):
+    return OutboxRelay([aggregates], producer, topic, batch_size=50, send_timeout_s=send_timeout_s,
                        lease=Lease(leases, "outbox-relay", ttl_s=ttl_s))
 
 
@@ -84,7 +84,8 @@ def test_a_dead_holders_lease_is_taken_over_within_its_ttl(aggregates, producer,
     took = time.monotonic() - started
     stop.set()
     thread.join(timeout=10)
-    assert 1.5 < took < 6  # not before the dead holder's lease ran out, and soon after
+    # not before the dead holder's lease ran out (2 s), nor before its sends could have landed (2 s more)
+    assert 3.5 < took < 8
     assert published(topic, 1) == Counter({(agency["id"], 1): 1})
 
 
@@ -123,7 +124,8 @@ def test_a_holder_killed_after_publishing_leaves_nothing_for_its_successor_to_se
         killed.relay_once()  # all 30 are on the topic, and all 30 still in their outboxes
     assert aggregates.count_documents({"outbox.0": {"$exists": True}}) == 30
     rename(store, agencies[0], "Dinas Baru")  # one more after the crash: it must still go out
-    successor = OutboxRelay([aggregates], producer, topic, batch_size=50, lease=Lease(leases, "outbox-relay", ttl_s=2.0),
+    successor = OutboxRelay([aggregates], producer, topic, batch_size=50, send_timeout_s=2.0,
+                            lease=Lease(leases, "outbox-relay", ttl_s=2.0),
                             published_recently=lambda n: recent_event_ids(agencies_settings, topic, n))
     stop = threading.Event()
     thread = run_in_thread(successor, stop)

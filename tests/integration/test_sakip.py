@@ -93,7 +93,8 @@ def test_a_plan_and_a_signed_agreement_then_its_revision(api, tree, run_worker):
     operator = auth_header("operator", unit, sub="operator@disdik")
     base = f"/api/v1/performance-agreements/{agreement['id']}"
     assert api.post(f"{base}/sign", headers={**operator, "If-Match": '"9"'}).status_code == 412
-    signed = api.post(f"{base}/sign", headers=operator)
+    assert api.post(f"{base}/sign", headers=operator).status_code == 428  # sign what you read
+    signed = api.post(f"{base}/sign", headers={**operator, "If-Match": draft.headers["ETag"]})
     assert signed.status_code == 200, signed.get_json()
     version = signed.get_json()["in_force"]
     assert (version["number"], version["signed_by"]) == (1, "operator@disdik")

@@ -165,6 +165,7 @@ class PerformanceAgreement(OutboxDocument):
         ("year", "agency_id"),
         ("status", "year"),
         ("frozen_targets", "status"),  # is a target write frozen by a signed agreement?
+        ("indicator_ids", "status"),  # may an indicator's aggregation change?
     ]}
 
     id = StringField(primary_key=True)

@@ -151,6 +151,12 @@ class IndicatorsRepository(DirectoryReads):
                     {"year": {"$in": list(years)}, "agency_id": {"$in": list(agency_ids)}, "status": SIGNED},
                     {"agency_id": 1, "year": 1, "version_in_force": 1, "indicator_ids": 1})}
 
+    def agreement_holding(self, indicator_id: str) -> dict | None:
+        """A signed agreement (any year) holding the indicator, if any."""
+        doc = self.agreements.collection.find_one({"indicator_ids": indicator_id, "status": SIGNED},
+                                                  {"version_in_force": 1})
+        return None if doc is None else {"id": doc["_id"], "version_in_force": doc["version_in_force"]}
+
     def agreement_freezing(self, indicator_id: str, period: str) -> dict | None:
         """The signed agreement that sets the indicator's target of the period, if any."""
         doc = self.agreements.collection.find_one({"frozen_targets": f"{indicator_id}:{period}", "status": SIGNED},

@@ -136,21 +136,29 @@ def revise_agreement(ctx: IndicatorsContext, agreement_id: str, fields: dict, if
 
 
 def apply_agreement_targets(ctx: IndicatorsContext, agreement_id: str) -> int:
-    """Set the targets of the version in force on its indicators where they differ (the worker, on the signed
-    and revised events: a redelivered or older event finds them set and changes nothing). Returns how many
+    """Set the targets of the version in force on its indicators where they differ, and take away those an
+    earlier version set that this one no longer does (the worker, on the signed and revised events: a
+    redelivered or older event finds them as they should be and changes nothing). Returns how many
     indicators changed."""
     agreement = ctx.repo.agreements.get(agreement_id)
     version = in_force(agreement) if agreement else None
     if version is None:
         return 0
     reason = f"PK {agreement['year']} versi {version['number']}" + (f": {version['reason']}" if version["reason"] else "")
+    wanted = targets_of(version, agreement["year"])
+    # Every indicator any version of it held: one dropped by a revision gives its agreed targets back too.
+    held = {row["indicator_id"] for v in agreement["versions"] for o in v["objectives"] for row in o["indicators"]}
     changed = 0
-    for indicator_id, targets in targets_of(version, agreement["year"]).items():
+    for indicator_id in sorted(held):
+        targets = wanted.get(indicator_id, {})
+
         def decide(indicator: dict, agency: dict, targets=targets) -> Change | None:
             differing = {p: t for p, t in targets.items() if _value(indicator["targets"].get(p)) != _value(t)}
-            if not differing or indicator["status"] != "active":
+            dropped = tuple(sorted(p for p, record in indicator["targets"].items() if p not in targets
+                                   and (record.get("agreement") or {}).get("id") == agreement["id"]))
+            if not (differing or dropped) or indicator["status"] != "active":
                 return None
-            return target_change(ctx, indicator, agency, differing, reason,
+            return target_change(ctx, indicator, agency, differing, reason, removed=dropped,
                                  agreement={"id": agreement["id"], "version": version["number"]})
         try:
             before = ctx.repo.indicators.get(indicator_id)

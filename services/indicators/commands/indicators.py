@@ -73,6 +73,13 @@ def update_indicator(ctx: IndicatorsContext, indicator_id: str, fields: dict, if
         changes = {k: v for k, v in fields.items() if k in DESCRIPTIVE and indicator.get(k) != v}
         if not changes:
             return None
+        if "aggregation" in changes:
+            agreement = ctx.repo.agreement_holding(indicator["id"])
+            if agreement is not None:  # its agreed targets were set for the way it aggregates
+                raise Conflict(f"{indicator['code']} is in the signed performance agreement {agreement['id']}; its "
+                               "aggregation changes with a new indicator, not under a signed agreement.",
+                               kind="agreement-signed", agreement_id=agreement["id"],
+                               agreement_version=agreement["version_in_force"])
         return ctx.changed(INDICATOR, indicator, changes, INDICATOR_UPDATED, action="update", agency=agency,
                            extra={"changed": sorted(changes), "reason": fields.get("reason")},
                            reason=fields.get("reason"))
@@ -125,19 +132,24 @@ def set_target(ctx: IndicatorsContext, indicator_id: str, period_text: str, targ
 
 
 def target_change(ctx: IndicatorsContext, indicator: dict, agency: dict, targets: dict[str, dict], reason: str | None,
-                  agreement: dict | None = None) -> Change:
-    """The Change setting `targets` (by period) of the indicator, each a new revision in its history; the
-    event tells the first period's (one period a change, except an agreement's: its year and quarters)."""
+                  agreement: dict | None = None, removed: tuple[str, ...] = ()) -> Change:
+    """The Change setting `targets` (by period) of the indicator, each a new revision in its history, and
+    taking away the targets of `removed` periods (a revised agreement that no longer sets them); the event
+    tells the first period's (one period a change, except an agreement's: its year and quarters)."""
     at = ctx.clock()
     current, history, told = dict(indicator["targets"]), list(indicator["target_history"]), None
-    for key, target in targets.items():
-        value = {"value": target.get("value"), "min": target.get("min"), "max": target.get("max")}
+    for key, target in [*targets.items(), *((period, None) for period in removed)]:
+        value = {"value": (target or {}).get("value"), "min": (target or {}).get("min"), "max": (target or {}).get("max")}
         revision = (current.get(key) or {}).get("revision", 0) + 1
         record = {**value, "revision": revision, "reason": reason, "by": ctx.principal.sub, "at": at,
                   **({"agreement": agreement} if agreement else {})}
-        current[key] = record
+        if target is None:
+            current.pop(key, None)
+            record["removed"] = True
+        else:
+            current[key] = record
         history.append({**record, "period": key})
         told = told or {"period": key, "target": value, "revision": revision, "reason": reason,
-                        "periods": sorted(targets)}
+                        "periods": sorted([*targets, *removed])}
     return ctx.changed(INDICATOR, indicator, {"targets": current, "target_history": history}, TARGET_SET,
                        action="set_target", agency=agency, reason=reason, at=at, extra=told)

@@ -21,9 +21,11 @@ from services.indicators.domain.rulepacks import RULEPACK, new_rule_pack, rule_p
 
 def ensure_default_rule_packs(repo: IndicatorsRepository) -> None:
     """Versions 1 and 2 where missing (idempotent, safe to race): version 2 in force from the start on a
-    new database, proposed on one that scored with version 1 already."""
+    new database, proposed on one that scored with version 1 already. Which one it is, every process starting
+    at once sees alike: cards exist or not (they are written by the scorer, never at start-up), whatever
+    another process inserted of the rule packs meanwhile."""
     ctx = IndicatorsContext(SYSTEM, repo)
-    first_release = repo.rulepacks.get("1") is not None
+    first_release = repo.scorecards.count({}) > 0
     for pack in (VERSION_1, VERSION_2):
         if repo.rulepacks.get(str(pack.version)) is not None:
             continue

@@ -57,10 +57,12 @@ class _Marks:
     rollup: set[Card]
     touched: dict[str, tuple[bool, set[str]]]
     changed: dict[Card, int]
+    # Cards a year later, which compare with these periods: computed again only if they exist.
+    following: set[Card]
 
     @classmethod
     def empty(cls) -> "_Marks":
-        return cls(set(), set(), {}, {})
+        return cls(set(), set(), {}, {}, set())
 
 
 class Scorer:
@@ -93,6 +95,8 @@ class Scorer:
     def mark(self, agency_id: str | None, period: Period) -> None:
         if agency_id:
             self.marks.full.update((agency_id, str(p)) for p in period.containing())
+            self.marks.following.update((agency_id, str(Period(p.year + 1, p.quarter, p.month)))
+                                        for p in period.containing())
 
     def _touch(self, agency_id: str, own: bool, parents=()) -> None:
         was_own, others = self.marks.touched.get(agency_id, (False, set()))
@@ -152,6 +156,9 @@ class Scorer:
 
     def _flush(self, marks: _Marks) -> int:
         full, rollup = set(marks.full), set(marks.rollup)
+        if marks.following - full:
+            existing = self.repo.scorecards_by_id((scorecard_id(*c) for c in marks.following - full), rollup_only=True)
+            full.update(c for c in marks.following - full if scorecard_id(*c) in existing)
         self._resolve_touched(marks.touched, full, rollup)
         self._resolve_changed(marks.changed, rollup)
         if not full and not rollup:

@@ -159,6 +159,16 @@ def test_a_signed_agreement_freezes_its_targets_until_a_revision(as_, tree, head
                          {"objectives": body["objectives"], "reason": "lagi"}, None)
 
 
+def test_an_indicator_under_a_signed_agreement_keeps_its_aggregation(as_, tree, heads, repo):
+    from services.indicators.commands.indicators import update_indicator
+    services = indicator_of(as_(), tree["pendidikan"], frequency="quarterly", aggregation="sum")
+    agreement = signed(as_, "pendidikan", services, target=12)
+    with pytest.raises(Conflict) as refused:
+        update_indicator(as_(), services["id"], {"aggregation": "average"}, None)
+    assert refused.value.extensions["agreement_id"] == agreement["id"]
+    assert update_indicator(as_(), services["id"], {"name": "Layanan digital"}, None)["name"] == "Layanan digital"
+
+
 def test_an_agreement_freezes_the_targets_it_sets_only(as_, tree, heads, repo):
     attendance = indicator_of(as_(), tree["pendidikan"], frequency="monthly", aggregation="average")
     signed(as_, "pendidikan", attendance, target=95, quarterly=(95, 95, 90, 95))
@@ -189,6 +199,25 @@ def test_a_revision_keeps_the_signatories_the_agreement_named(as_, tree, repo):
         "objectives": agreement_body(as_, "kesehatan", ikm, target=90)["objectives"], "reason": "koreksi"}, None)
     assert revised["versions"][1]["head"]["name"] == "dr. Sari"
     assert revised["versions"][1]["superior"]["name"] == REGENT["name"]
+
+
+def test_a_revision_that_no_longer_sets_a_quarter_or_an_indicator_gives_their_targets_back(as_, tree, heads, repo):
+    services = indicator_of(as_(), tree["pendidikan"], frequency="quarterly", aggregation="sum")
+    ikm = indicator_of(as_(), tree["pendidikan"])
+    body = agreement_body(as_, "pendidikan", services, target=12, quarterly=(2, 3, 4, 3))
+    body["objectives"][0]["indicators"].append({"indicator_id": ikm["id"], "target": {"value": 80}})
+    draft = draft_agreement(as_("operator", "pendidikan"), body)
+    sign_agreement(as_("operator", "pendidikan"), draft["id"], None)
+    apply_agreement_targets(IndicatorsContext(AGREEMENTS, repo), draft["id"])
+    revised = agreement_body(as_, "pendidikan", services, target=10)  # no quarters, and without the IKM
+    revise_agreement(as_("operator", "pendidikan"), draft["id"], {**revised, "reason": "APBD-P"}, None)
+    apply_agreement_targets(IndicatorsContext(AGREEMENTS, repo), draft["id"])
+    assert {p: t["value"] for p, t in repo.indicators.get(services["id"])["targets"].items()} == {"2025": 10}
+    assert repo.indicators.get(ikm["id"])["targets"] == {}
+    assert [h["period"] for h in repo.indicators.get(ikm["id"])["target_history"] if h.get("removed")] == ["2025"]
+    set_target(as_("operator", "pendidikan"), ikm["id"], "2025", {"value": 70}, None)  # no longer frozen: its own
+    set_target(as_("operator", "pendidikan"), services["id"], "2025Q1", {"value": 1}, None)
+    assert apply_agreement_targets(IndicatorsContext(AGREEMENTS, repo), draft["id"]) == 0  # the unit's own stay
 
 
 def test_an_older_event_applied_late_keeps_the_targets_of_the_version_in_force(as_, tree, heads, repo):
@@ -286,3 +315,18 @@ def test_scorecard_rows_show_the_plan_the_agreement_and_last_year(as_, tree, hea
                                    "category": {"code": "sangat_tinggi", "label": "Sangat Tinggi"},
                                    "light": "green"}]
     assert card["own"]["category"] == {"code": "sangat_tinggi", "label": "Sangat Tinggi"}
+
+
+def test_a_late_verification_of_last_year_updates_this_years_comparison(as_, tree, repo):
+    ikm = indicator_of(as_(), tree["kesehatan"])
+    verified_value(as_, ikm, "2025", 72, 80)
+    registry = HandlerRegistry()
+    Scorer(repo).register(registry)
+    deliver(registry, pending_events(repo.indicators, repo.realisations))
+    row = repo.scorecards.get(scorecard_id(tree["kesehatan"], "2025"))["indicators"][0]
+    assert row["previous"] == {"period": "2024", "realised": None, "achievement": None}
+    verified_value(as_, ikm, "2024", 60, 80)  # last year's report, verified late
+    deliver(registry, pending_events(repo.indicators, repo.realisations))
+    row = repo.scorecards.get(scorecard_id(tree["kesehatan"], "2025"))["indicators"][0]
+    assert row["previous"] == {"period": "2024", "realised": 60, "achievement": 75.0}
+    assert repo.scorecards.get(scorecard_id(tree["kesehatan"], "2026")) is None  # a year without a card gets none

@@ -58,6 +58,7 @@ def test_secrets_come_from_files(tmp_path):
     ({"KINERJA_KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT"}, "KINERJA_KAFKA_SASL_MECHANISM"),
     ({"KINERJA_KAFKA_SECURITY_PROTOCOL": "KERBEROS"}, "KINERJA_KAFKA_SECURITY_PROTOCOL"),
     ({"KINERJA_TOPIC_PARTITIONS_BY_TOPIC": "agencies.events"}, "KINERJA_TOPIC_PARTITIONS_BY_TOPIC"),
+    ({"KINERJA_TOPIC_PARTITIONS_BY_TOPIC": "agencies.events=0"}, "KINERJA_TOPIC_PARTITIONS_BY_TOPIC"),
     ({"KINERJA_INSTANCE_ID": "pod name"}, "KINERJA_INSTANCE_ID"),
 ])
 def test_a_missing_file_or_an_incomplete_security_setting_is_named(environment, named):

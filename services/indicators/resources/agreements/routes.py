@@ -68,10 +68,10 @@ class AgreementById(MethodView):
 class AgreementSign(MethodView):
     @blp.response(200, AgreementSchema, headers=ETAG)
     @blp.alt_response(409, **CONFLICT)
-    @blp.doc(parameters=[IF_MATCH_OPTIONAL])
+    @blp.doc(parameters=[IF_MATCH])
     def post(self, agreement_id):
-        """Sign the draft: version 1 is in force and its targets are set on its indicators"""
-        return with_etag(shown(sign_agreement(context(), agreement_id, if_match_version(required=False))))
+        """Sign the draft as last read (If-Match): version 1 is in force and its targets are set on its indicators"""
+        return with_etag(shown(sign_agreement(context(), agreement_id, if_match_version(required=True))))
 
 
 @blp.route("/<agreement_id>/revisions")

@@ -103,6 +103,7 @@ class TargetInputSchema(Schema):
 class TargetRecordSchema(Schema):
     period = fields.String()
     agreement = fields.Dict(allow_none=True, metadata={"description": "{id, version}: set by a performance agreement"})
+    removed = fields.Boolean(metadata={"description": "The target was taken away (a revised agreement no longer sets it)"})
     value = fields.Float(allow_none=True)
     min = fields.Float(allow_none=True)
     max = fields.Float(allow_none=True)
