@@ -24,12 +24,17 @@ def readable_agency(principal: Principal, repo: IndicatorsRepository, agency_id:
     return permitted_agency(principal, Action.READ, repo.agency(agency_id), agency_id, KNOWN_HERE)
 
 
+def _readable(principal: Principal, repo: IndicatorsRepository, store, item_id: str) -> dict:
+    """An aggregate of an agency (`agency_id`), if the caller may read that agency's data."""
+    item = store.get(item_id)
+    if item is None:
+        raise NotFound(f"No {store.kind.noun} {item_id}.")
+    readable_agency(principal, repo, item["agency_id"])
+    return item
+
+
 def readable_indicator(principal: Principal, repo: IndicatorsRepository, indicator_id: str) -> dict:
-    indicator = repo.indicators.get(indicator_id)
-    if indicator is None:
-        raise NotFound(f"No indicator {indicator_id}.")
-    readable_agency(principal, repo, indicator["agency_id"])
-    return indicator
+    return _readable(principal, repo, repo.indicators, indicator_id)
 
 
 def list_indicators(principal: Principal, repo: IndicatorsRepository, query: dict) -> dict:
@@ -187,11 +192,7 @@ def _scoped(principal: Principal, repo: IndicatorsRepository, query: dict) -> li
 
 
 def readable_plan(principal: Principal, repo: IndicatorsRepository, plan_id: str) -> dict:
-    plan = repo.plans.get(plan_id)
-    if plan is None:
-        raise NotFound(f"No strategic plan {plan_id}.")
-    readable_agency(principal, repo, plan["agency_id"])
-    return plan
+    return _readable(principal, repo, repo.plans, plan_id)
 
 
 def list_plans(principal: Principal, repo: IndicatorsRepository, query: dict) -> dict:
@@ -213,11 +214,7 @@ def agreement_view(agreement: dict) -> dict:
 
 
 def readable_agreement(principal: Principal, repo: IndicatorsRepository, agreement_id: str) -> dict:
-    agreement = repo.agreements.get(agreement_id)
-    if agreement is None:
-        raise NotFound(f"No performance agreement {agreement_id}.")
-    readable_agency(principal, repo, agreement["agency_id"])
-    return agreement
+    return _readable(principal, repo, repo.agreements, agreement_id)
 
 
 def agreement_version(principal: Principal, repo: IndicatorsRepository, agreement_id: str, number: int) -> dict:

@@ -1,28 +1,10 @@
 """Request and response schemas of /api/v1/performance-agreements (Perjanjian Kinerja)."""
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate
 
 from shared.http.pagination import PageQuerySchema, page_schema
 from shared.text import Text
-from services.indicators.resources.indicators.schemas import Number
+from services.indicators.resources.indicators.schemas import Number, TargetValueSchema
 from services.indicators.resources.plans.schemas import Year
-
-
-class TargetValueSchema(Schema):
-    """A value, or a range [min, max]; as stored, the other form's fields are null."""
-
-    value = Number(allow_none=True, metadata={"description": "A single target value"})
-    min = Number(allow_none=True, metadata={"description": "With max: a target range"})
-    max = Number(allow_none=True)
-
-    @validates_schema
-    def one_form(self, data, **_):
-        data = {k: v for k, v in data.items() if v is not None}
-        if ("value" in data) == ("min" in data or "max" in data):
-            raise ValidationError("give either value, or min and max", "value")
-        if ("min" in data) != ("max" in data):
-            raise ValidationError("a range needs both min and max", "min")
-        if "min" in data and data["min"] > data["max"]:
-            raise ValidationError("min must not exceed max", "min")
 
 
 class AgreementIndicatorSchema(Schema):

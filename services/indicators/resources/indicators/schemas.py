@@ -83,21 +83,27 @@ class CascadeSchema(IndicatorSchema):
     children = fields.List(fields.Nested(lambda: CascadeSchema()))
 
 
-class TargetInputSchema(Schema):
-    value = Number(metadata={"description": "A single target value"})
-    min = Number(metadata={"description": "With max: a target range"})
-    max = Number()
-    reason = Text(load_default=None, allow_none=True, validate=validate.Length(max=500),
-                  metadata={"description": "Required when the period already has a target (a revision)"})
+class TargetValueSchema(Schema):
+    """A value, or a range [min, max]; as stored, the other form's fields are null."""
+
+    value = Number(allow_none=True, metadata={"description": "A single target value"})
+    min = Number(allow_none=True, metadata={"description": "With max: a target range"})
+    max = Number(allow_none=True)
 
     @validates_schema
     def one_form(self, data, **_):
+        data = {k: v for k, v in data.items() if v is not None and k in ("value", "min", "max")}
         if ("value" in data) == ("min" in data or "max" in data):
             raise ValidationError("give either value, or min and max", "value")
         if ("min" in data) != ("max" in data):
             raise ValidationError("a range needs both min and max", "min")
         if "min" in data and data["min"] > data["max"]:
             raise ValidationError("min must not exceed max", "min")
+
+
+class TargetInputSchema(TargetValueSchema):
+    reason = Text(load_default=None, allow_none=True, validate=validate.Length(max=500),
+                  metadata={"description": "Required when the period already has a target (a revision)"})
 
 
 class TargetRecordSchema(Schema):
