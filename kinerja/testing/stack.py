@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import re
 import secrets
 import signal
 import socket
@@ -90,7 +91,9 @@ class Stack:
         """The service's worker (`replica` > 0: one more, named for static membership); returns its health port."""
         port = self.worker_ports[service] if replica == 0 else free_port()
         name = f"{service}-worker" + (f"-{replica}" if replica else "")
-        env = {**self.env(), "KINERJA_WORKER_BIND": f"127.0.0.1:{port}", "KINERJA_INSTANCE_ID": f"{self.namespace}{name}"}
+        # Static membership, as a Kubernetes pod's name gives it (a declaration's `module:attribute` made a name).
+        instance = re.sub(r"[^A-Za-z0-9._-]", "-", f"{self.namespace}{name}")
+        env = {**self.env(), "KINERJA_WORKER_BIND": f"127.0.0.1:{port}", "KINERJA_INSTANCE_ID": instance}
         self._spawn(name, [sys.executable, *worker_args(service)], env)
         return port
 

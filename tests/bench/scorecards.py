@@ -124,8 +124,8 @@ def _agreement(stack: Stack, unit: str) -> str:
                           timeout=10)
     draft.raise_for_status()
     agreement = draft.json()["id"]
-    requests.post(stack.url("indicators", f"/api/v1/performance-agreements/{agreement}/sign"), headers=ADMIN,
-                  timeout=10).raise_for_status()
+    requests.post(stack.url("indicators", f"/api/v1/performance-agreements/{agreement}/sign"), timeout=10,
+                  headers={**ADMIN, "If-Match": draft.headers["ETag"]}).raise_for_status()
     return agreement
 
 

@@ -389,8 +389,9 @@ class Loader:
                 **self.signatories(agency)}, operator)
             count("agreements drafted")
         if agreement["status"] == "draft":
+            # The head signs the draft as read (If-Match: the version it was shown at).
             agreement = call("POST", f"{self.url}/api/v1/performance-agreements/{agreement['id']}/sign", None,
-                             operator)
+                             {**operator, "If-Match": f'"{agreement["version"]}"'})
             count("agreements signed")
         if agency["code"] == REVISED_UNIT and agreement["version_in_force"] == 1:
             agreement = call("POST", f"{self.url}/api/v1/performance-agreements/{agreement['id']}/revisions", {
