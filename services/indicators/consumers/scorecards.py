@@ -95,7 +95,7 @@ class Scorer:
     def mark(self, agency_id: str | None, period: Period) -> None:
         if agency_id:
             self.marks.full.update((agency_id, str(p)) for p in period.containing())
-            self.marks.following.update((agency_id, str(Period(p.year + 1, p.quarter, p.month)))
+            self.marks.following.update((agency_id, str(p.years_later(1)))
                                         for p in period.containing())
 
     def _touch(self, agency_id: str, own: bool, parents=()) -> None:
@@ -280,7 +280,7 @@ class Scorer:
         out = {}
         for agency_id, period_text in cards:
             period = parse_period(period_text)
-            before = Period(period.year - 1, period.quarter, period.month)
+            before = period.years_later(-1)
             out[(agency_id, period_text)] = Comparisons(
                 plan=plan_entries(plans[period.year].get(agency_id), period.year),
                 agreement=agreements.get((agency_id, period.year)), previous_rules=rule_pack_for(packs, before.start))
@@ -292,7 +292,7 @@ class Scorer:
         needed: dict[str, set[str]] = {}
         for agency_id, period_text in cards:
             period = parse_period(period_text)
-            before = Period(period.year - 1, period.quarter, period.month)
+            before = period.years_later(-1)
             for indicator in indicators.get(agency_id, ()):
                 needed.setdefault(indicator["id"], set()).update(
                     str(p) for p in (*period.inside(indicator["frequency"]), *before.inside(indicator["frequency"])))

@@ -66,6 +66,10 @@ class Period:
             return sorted({Period(self.year, (m - 1) // 3 + 1) for m in self.months()})
         return [Period(self.year)]
 
+    def years_later(self, years: int) -> "Period":
+        """The same quarter or month (or the year) `years` later (negative: earlier): what a card compares with."""
+        return Period(self.year + years, self.quarter, self.month)
+
     def containing(self) -> list["Period"]:
         """This period and the coarser ones it belongs to (202503 → 202503, 2025Q1, 2025)."""
         out = [self]

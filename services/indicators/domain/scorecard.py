@@ -59,7 +59,7 @@ def _comparison(indicator: dict, period: Period, result, targets: dict, values: 
     entry = comparisons.plan.get(indicator["id"]) or {}
     previous = None
     if comparisons.previous_rules is not None:
-        before = Period(period.year - 1, period.quarter, period.month)
+        before = period.years_later(-1)
         last = indicator_result(indicator["polarity"], indicator["frequency"], before, targets, values,
                                 comparisons.previous_rules, indicator.get("aggregation") or AVERAGE)
         previous = {"period": str(before), "realised": last.realised, "achievement": last.achievement}
