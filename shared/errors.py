@@ -68,4 +68,17 @@ class Unavailable(DomainError):
 
 
 class TooLarge(DomainError):
-    """The request asks for more than one request may (rows per import, nodes per tree)."""
+    """The request asks for more than one request may (rows per import, nodes per tree, a file that unpacks to
+    too much). `kind` names which, for clients (default: the status's problem type)."""
+
+    def __init__(self, detail: str, kind: str | None = None, **extensions: Any):
+        super().__init__(detail, **extensions)
+        self.kind = kind
+
+
+class Unsupported(DomainError):
+    """What was sent is not of a kind this accepts (a file that is no spreadsheet): 415."""
+
+    def __init__(self, detail: str, kind: str | None = None, **extensions: Any):
+        super().__init__(detail, **extensions)
+        self.kind = kind

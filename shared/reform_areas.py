@@ -37,3 +37,9 @@ AREAS: tuple[ReformArea, ...] = (
 
 AREA_CODES: tuple[str, ...] = tuple(area.code for area in AREAS)
 BY_CODE: dict[str, ReformArea] = {area.code: area for area in AREAS}
+
+
+def area_name(code: str | None) -> str:
+    """The Indonesian name of an area (a code unknown here reads as itself)."""
+    area = BY_CODE.get(code or "")
+    return area.name if area else (code or "")

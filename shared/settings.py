@@ -84,6 +84,10 @@ class _EnvSchema(Schema):
                                                                   "replica set election takes ~10 s)"})
     max_body_bytes = fields.Integer(data_key="KINERJA_MAX_BODY_BYTES", load_default=1024 * 1024,
                                     validate=validate.Range(min=1024, max=64 * 1024 * 1024))
+    max_upload_bytes = fields.Integer(data_key="KINERJA_MAX_UPLOAD_BYTES", load_default=8 * 1024 * 1024,
+                                      validate=validate.Range(min=1024, max=256 * 1024 * 1024), metadata={
+                                          "description": "The largest file an upload route takes (XLSX templates, "
+                                                         "imports); other bodies: KINERJA_MAX_BODY_BYTES"})
     log_level = fields.String(data_key="KINERJA_LOG_LEVEL", load_default="INFO", validate=validate.OneOf(_LOG_LEVELS))
     jwt_secret = fields.String(data_key="KINERJA_JWT_SECRET", load_default=None,
                                validate=validate.Length(min=32, error="must be at least 32 characters"))
@@ -151,6 +155,7 @@ class Settings:
     dlt_retention_ms: int
     mongo_server_selection_ms: int
     max_body_bytes: int
+    max_upload_bytes: int
     log_level: str
     jwt_secret: str | None
     jwt_secret_file: str | None

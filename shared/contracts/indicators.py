@@ -193,6 +193,7 @@ class AgreementVersion(ContractSchema):
     superior = fields.Nested(Official, required=True)
     objectives = fields.List(fields.Nested(AgreementObjective), required=True)
     budget = fields.List(fields.Nested(BudgetLine), load_default=list)
+    place = fields.String(allow_none=True, load_default=None, metadata={"description": "Where it was signed"})
     target_revisions = fields.List(fields.Nested(TargetRevision), load_default=list)
 
 

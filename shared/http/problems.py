@@ -15,7 +15,7 @@ from mongoengine.errors import NotUniqueError
 from pymongo.errors import ConnectionFailure, DuplicateKeyError
 from werkzeug.exceptions import HTTPException
 
-from shared.errors import (Conflict, DomainError, Forbidden, Invalid, NotFound, StaleVersion, TooLarge,
+from shared.errors import (Conflict, DomainError, Forbidden, Invalid, NotFound, StaleVersion, TooLarge, Unsupported,
                            Unavailable)
 
 
@@ -111,7 +111,7 @@ def _handle_problem(problem: Problem) -> Response:
 
 def _status_of(error: DomainError) -> int:
     for kind, status in ((NotFound, 404), (Invalid, 422), (Conflict, 409), (StaleVersion, 412), (Forbidden, 403),
-                         (Unavailable, 503), (TooLarge, 413)):
+                         (Unavailable, 503), (TooLarge, 413), (Unsupported, 415)):
         if isinstance(error, kind):
             return status
     return 400

@@ -2,7 +2,7 @@
 shared.store.AggregateStore, see adapters.repository)."""
 from __future__ import annotations
 
-from mongoengine import BooleanField, DateTimeField, DictField, FloatField, IntField, ListField, StringField
+from mongoengine import BooleanField, Document, DateTimeField, DictField, FloatField, IntField, ListField, StringField
 
 from shared.store.outbox import OutboxDocument
 
@@ -180,3 +180,37 @@ class PerformanceAgreement(OutboxDocument):
     history = ListField(DictField())
     created_at = DateTimeField()
     updated_at = DateTimeField()
+
+
+class ReportNarrative(OutboxDocument):
+    """The narratives of an agency's annual report for a year (domain.narratives)."""
+
+    meta = {"collection": "report_narratives", "indexes": [("agency_id", "year")]}
+
+    id = StringField(primary_key=True)
+    agency_id = StringField(required=True)
+    year = IntField(required=True)
+    chapters = DictField()    # chapter -> text
+    indicators = DictField()  # indicator id -> {analysis, supporting, hindering, follow_up}
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+
+
+class ReformActivityRecord(Document):
+    """What the annual report needs of the reform activities completed (from `kinerja.activity.completed`,
+    kept by consumers.reform_activities): the report lists those linked to the agency's indicators."""
+
+    meta = {"collection": "reform_activities", "indexes": [("linked_indicator_ids", "end")]}
+
+    id = StringField(primary_key=True)
+    title = StringField(required=True)
+    kind = StringField()
+    area = StringField()
+    organiser_agency_id = StringField()
+    start = StringField()
+    end = StringField(required=True)
+    linked_indicator_ids = ListField(StringField())
+    attended = IntField()
+    registered = IntField()
+    summary = StringField(null=True)
+    outcomes = ListField(StringField())

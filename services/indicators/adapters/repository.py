@@ -16,7 +16,9 @@ from shared.store.aggregates import AggregateStore
 from shared.store.ledger import Ledger, ProcessedEvent
 from shared.store.outbox import BOOKKEEPING_FIELDS
 from services.indicators.adapters.documents import (AgencyWeight, Indicator, PerformanceAgreement, PeriodLock,
-                                                    Realisation, RulePackDocument, Scorecard, StrategicPlan)
+                                                    Realisation, ReformActivityRecord, ReportNarrative,
+                                                    RulePackDocument, Scorecard, StrategicPlan)
+from services.indicators.domain.narratives import NARRATIVE
 from services.indicators.domain.agreements import AGREEMENT, SIGNED
 from services.indicators.domain.plans import PLAN
 from services.indicators.domain.achievement import RulePack
@@ -34,7 +36,8 @@ CARD_READ = {"_id": 0, "agency_id": 0, "parent_id": 0, "period_start": 0, "versi
 class IndicatorsRepository(DirectoryReads):
     def __init__(self, *, indicators: AggregateStore, realisations: AggregateStore, locks: AggregateStore,
                  rulepacks: AggregateStore, scorecards: AggregateStore, weights: AggregateStore,
-                 plans: AggregateStore, agreements: AggregateStore, directory: AgencyDirectory, ledger: Ledger):
+                 plans: AggregateStore, agreements: AggregateStore, narratives: AggregateStore,
+                 reform_activities, directory: AgencyDirectory, ledger: Ledger):
         self.indicators = indicators
         self.realisations = realisations
         self.locks = locks
@@ -43,6 +46,8 @@ class IndicatorsRepository(DirectoryReads):
         self.weights_store = weights
         self.plans = plans
         self.agreements = agreements
+        self.narratives = narratives
+        self.reform_activities = reform_activities  # a plain collection: a replica, not an aggregate
         self.directory = directory
         self.ledger = ledger
 
@@ -55,6 +60,8 @@ class IndicatorsRepository(DirectoryReads):
                    locks=store(PeriodLock, LOCK), rulepacks=store(RulePackDocument, RULEPACK),
                    scorecards=store(Scorecard, SCORECARD), weights=store(AgencyWeight, WEIGHT),
                    plans=store(StrategicPlan, PLAN), agreements=store(PerformanceAgreement, AGREEMENT),
+                   narratives=store(ReportNarrative, NARRATIVE),
+                   reform_activities=collection(db, ReformActivityRecord),
                    directory=AgencyDirectory(collection(db, AgencyReplica)),
                    ledger=Ledger(collection(db, ProcessedEvent)))
 
@@ -162,3 +169,19 @@ class IndicatorsRepository(DirectoryReads):
         doc = self.agreements.collection.find_one({"frozen_targets": f"{indicator_id}:{period}", "status": SIGNED},
                                                   {"version_in_force": 1})
         return None if doc is None else {"id": doc["_id"], "version_in_force": doc["version_in_force"]}
+
+    # -- what the annual report reads ------------------------------------------------------------
+
+    def record_reform_activity(self, activity: dict, summary: str | None, outcomes: list[str]) -> None:
+        """Keep a completed activity (a redelivery writes the same again)."""
+        fields = ("title", "kind", "area", "organiser_agency_id", "start", "end", "linked_indicator_ids",
+                  "attended", "registered")
+        self.reform_activities.replace_one({"_id": activity["id"]}, {
+            "_id": activity["id"], **{k: activity.get(k) for k in fields}, "summary": summary,
+            "outcomes": list(outcomes)}, upsert=True)
+
+    def reform_activities_linked(self, indicator_ids: Iterable[str], year: int) -> list[dict]:
+        """Completed activities linked to any of the indicators that ended in `year`, by end."""
+        found = self.reform_activities.find({"linked_indicator_ids": {"$in": list(indicator_ids)},
+                                             "end": {"$gte": f"{year}", "$lt": f"{year + 1}"}}).sort([("end", 1)])
+        return [{"id": doc.pop("_id"), **doc} for doc in found]

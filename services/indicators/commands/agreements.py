@@ -20,7 +20,7 @@ from services.indicators.domain.periods import Period
 from services.indicators.domain.plans import objectives
 
 log = logging.getLogger(__name__)
-CONTENT_FIELDS = ("objectives", "budget", "head", "superior")
+CONTENT_FIELDS = ("objectives", "budget", "place", "head", "superior")
 
 
 def _content(ctx: IndicatorsContext, agency: dict, year: int, fields: dict) -> dict:
@@ -85,7 +85,8 @@ def _version(ctx: IndicatorsContext, number: int, content: dict, head: dict, sup
              revisions: list[dict]) -> dict:
     return {"number": number, "reason": reason, "signed_by": ctx.principal.sub,
             "signed_at": ctx.clock().isoformat(), "head": head, "superior": superior,
-            "objectives": content["objectives"], "budget": content["budget"], "target_revisions": revisions}
+            "objectives": content["objectives"], "budget": content["budget"], "place": content.get("place"),
+            "target_revisions": revisions}
 
 
 def sign_agreement(ctx: IndicatorsContext, agreement_id: str, if_match: int | None) -> dict:

@@ -2,8 +2,8 @@
 
 An indicator defined as fed by reform activities (`fed_by_reforms`: the RB areas that count, or [] for
 any) takes as its realisation for a period the number of completed activities linked to it that ended in
-that period. Each activity counts once, however often its event is delivered: the fact is recorded in the
-processed-event ledger, and the count derived from the ledger's facts (shared.store.ledger). The count
+that period (the activity is kept, too, for the annual report's list). Each activity counts once, however
+often its event is delivered: the fact is recorded in the processed-event ledger, and the count derived from the ledger's facts (shared.store.ledger). The count
 goes through the workflow as a command of the system (commands.realisations.count_reform_activities):
 submitted, awaiting verification like any other, audited; kept as pending while its period is locked,
 and applied when the period is unlocked.
@@ -51,6 +51,8 @@ class ReformCounter:
 
     def on_completed(self, event: Event, data: dict) -> None:
         activity = data["activity"]
+        # What the annual report lists of it (services.indicators.reports.facts).
+        self.repo.record_reform_activity(activity, data.get("summary"), data.get("outcomes") or [])
         ended = date.fromisoformat(activity["end"][:10])
         linked = self.repo.indicators.find({"_id": {"$in": list(activity["linked_indicator_ids"])}})
         for indicator in sorted(linked, key=lambda i: i["id"]):

@@ -47,6 +47,7 @@ def content_of(fields: Mapping, indicators: Mapping[str, dict], plan_objectives:
     if not seen:
         raise Invalid.field("objectives", "an agreement holds at least one indicator")
     return {"objectives": objectives, "budget": [dict(b) for b in fields.get("budget") or ()],
+            "place": fields.get("place"),
             "head": dict(fields["head"]) if fields.get("head") else None,
             "superior": dict(fields["superior"]) if fields.get("superior") else None}
 
@@ -113,8 +114,8 @@ def snapshot_of(agreement: Mapping) -> dict:
     return {"id": agreement["id"], "agency_id": agreement["agency_id"], "year": agreement["year"],
             "status": agreement["status"], "version_in_force": agreement.get("version_in_force"),
             "in_force": None if version is None else {
-                k: version.get(k) for k in ("number", "reason", "signed_by", "signed_at", "head", "superior",
-                                            "objectives", "budget", "target_revisions")}}
+                k: version.get(k) for k in ("number", "reason", "signed_by", "signed_at", "place", "head",
+                                            "superior", "objectives", "budget", "target_revisions")}}
 
 
 AGREEMENT = Kind("performance_agreement", snapshot_of,

@@ -48,6 +48,8 @@ class OfficialSchema(Schema):
 class ContentSchema(Schema):
     objectives = fields.List(fields.Nested(AgreementObjectiveSchema), validate=validate.Length(min=1, max=50))
     budget = fields.List(fields.Nested(BudgetLineSchema), validate=validate.Length(max=100))
+    place = Text(allow_none=True, validate=validate.Length(max=100), metadata={
+        "description": "Where it is signed (the PK document's place and date line), e.g. Kuala Tungkal"})
     head = fields.Nested(OfficialSchema, allow_none=True, metadata={
         "description": "Who signs for the agency (default: its head in the registry)"})
     superior = fields.Nested(OfficialSchema, allow_none=True, metadata={
@@ -83,6 +85,7 @@ class VersionSchema(Schema):
     superior = fields.Nested(OfficialSchema)
     objectives = fields.List(fields.Nested(AgreementObjectiveSchema))
     budget = fields.List(fields.Nested(BudgetLineSchema))
+    place = fields.String(allow_none=True)
     target_revisions = fields.List(fields.Nested(TargetRevisionSchema))
 
 
