@@ -94,7 +94,7 @@ def run_worker(registry, repo):
     """Relay this service's events to its own handlers (scorecards), until nothing is pending."""
     collections = [repo.indicators.collection, repo.realisations.collection, repo.locks.collection,
                    repo.rulepacks.collection, repo.scorecards.collection, repo.weights_store.collection,
-                   repo.plans.collection, repo.agreements.collection]
+                   repo.plans.collection, repo.agreements.collection, repo.narratives.collection]
     # (the order of the service's outbox documents)
     return lambda: pump(registry, collections)
 

@@ -102,6 +102,21 @@ _STATS_LOCK = threading.Lock()
 _LOCAL = threading.local()
 
 
+# The regency's report narratives (LKjIP), as its planning office writes them.
+NARRATIVES = {
+    "summary": "Tahun 2025 Pemerintah Kabupaten Tanjung Jabung Barat memusatkan upayanya pada digitalisasi "
+               "layanan, disiplin aparatur dan tindak lanjut temuan pemeriksaan, sejalan dengan Renstra 2025–2029.",
+    "introduction": "Kabupaten Tanjung Jabung Barat beribu kota di Kuala Tungkal dan terdiri atas 13 kecamatan. "
+                    "Laporan ini disusun sebagai wujud pertanggungjawaban atas Perjanjian Kinerja tahun 2025.",
+    "closing": "Capaian tahun ini menjadi dasar perbaikan perencanaan tahun berikutnya. Perangkat daerah yang "
+               "capaiannya di bawah target menyusun rencana aksi pada triwulan pertama 2026.",
+}
+ANALYSIS = {"analysis": "Capaian dihitung dari realisasi terverifikasi sampai triwulan III.",
+            "supporting": "Dukungan pimpinan dan forum perubahan pola pikir perangkat daerah.",
+            "hindering": "Keterbatasan jaringan di kecamatan pesisir.",
+            "follow_up": "Pendampingan perangkat daerah yang capaiannya di bawah target."}
+
+
 def count(what: str, n: int = 1) -> None:
     with _STATS_LOCK:
         STATS[what] += n
@@ -386,7 +401,7 @@ class Loader:
                  "amount": 5_000_000 * round(150 + 1050 * fraction(agency["code"] + ":p"))}]
             agreement = call("POST", f"{self.url}/api/v1/performance-agreements", {
                 "agency_id": agency["id"], "year": YEAR, "objectives": self.content(agency), "budget": budget,
-                **self.signatories(agency)}, operator)
+                "place": "Kuala Tungkal", **self.signatories(agency)}, operator)
             count("agreements drafted")
         if agreement["status"] == "draft":
             # The head signs the draft as read (If-Match: the version it was shown at).
@@ -421,6 +436,17 @@ class Loader:
                                f"{WAIT_S} s (is the indicators worker running?)")
 
 
+    def narrate(self, agency: dict) -> None:
+        """The words of the regency's annual report (LKjIP) its operators write: chapters and each IKU's analysis
+        (writing the same words again changes nothing)."""
+        base = f"{self.url}/api/v1/agencies/{agency['id']}/reports/{YEAR}/narratives"
+        for chapter, text in NARRATIVES.items():
+            call("PUT", f"{base}/chapters/{chapter}", {"text": text}, self.operator(agency))
+        for code, indicator in self.indicators[agency["id"]].items():
+            call("PUT", f"{base}/indicators/{indicator['id']}", ANALYSIS, self.operator(agency))
+        count("report narratives written")
+
+
 def main(agencies_url: str, indicators_url: str) -> int:
     ADMIN.update(token("admin", "*", "demo-loader"))
     loader = Loader(agencies_url, indicators_url)
@@ -430,6 +456,7 @@ def main(agencies_url: str, indicators_url: str) -> int:
         loader.plan(loader.regency)
         list(pool.map(loader.plan, loader.units))
         list(pool.map(loader.agree, loader.agencies))
+    loader.narrate(loader.regency)
     done = ", ".join(f"{STATS[what]} {what}" for what in REPORTED if STATS[what]) or "nothing new"
     print(f"strategic plans and {YEAR} performance agreements of {len(loader.agencies)} agencies: {done}")
     return 0

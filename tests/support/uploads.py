@@ -1,0 +1,17 @@
+"""Hostile files for the upload routes: each must be refused before anything reads it whole."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def zip_bomb(megabytes: int = 80) -> bytes:
+    """A ZIP of well under a megabyte that inflates to `megabytes` MiB: above what a workbook may unpack to."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        with archive.open("xl/worksheets/sheet1.xml", "w") as entry:
+            for _ in range(megabytes):
+                entry.write(b"\0" * 1024 * 1024)
+    return buffer.getvalue()
