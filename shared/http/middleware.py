@@ -65,8 +65,9 @@ def install_middleware(app: Flask, service: str, authenticate: Callable[[], None
         g.correlation_token = set_correlation_id(g.correlation_id)
         check_url()
         authenticate()  # 401/403 before anything looks at the body
-        _check_media_type()
-        check_json_body()
+        if request.routing_exception is None:  # no such route or method: routing answers 404 or 405, not the body
+            _check_media_type()
+            check_json_body()
 
     # The metric series of each (method, route, status), looked up once: labels() takes a lock every call.
     counters: dict[tuple[str, str, int], Callable[[], None]] = {}
