@@ -201,6 +201,27 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "col.target_max": {"id": "Target Maks", "en": "Target max"},
     "col.reason": {"id": "Alasan perubahan", "en": "Reason for a change"},
     "col.current_target": {"id": "Target saat ini", "en": "Current target"},
+    # why an uploaded cell is refused (shown in the 422's `cells`, next to the sheet, row and column)
+    "cell.number": {"id": "isi dengan angka", "en": "write a number"},
+    "cell.formula": {"id": "rumus tidak diterima: ketik angkanya", "en": "formulas are not taken: type the number"},
+    "cell.not_a_number": {"id": "{value} bukan angka", "en": "{value} is not a number"},
+    "cell.out_of_range": {"id": "angka di luar rentang", "en": "number out of range"},
+    "cell.too_long": {"id": "paling banyak {limit} karakter", "en": "at most {limit} characters"},
+    "cell.not_a_link": {"id": "baris {line}: {link} bukan tautan http(s)", "en": "line {line}: {link} is not an http(s) link"},
+    "cell.too_many_links": {"id": "paling banyak {limit} tautan", "en": "at most {limit} links"},
+    "cell.yes_or_no": {"id": "tulis Ya atau Tidak", "en": "write Ya or Tidak"},
+    "cell.foreign_key": {"id": "baris ini bukan dari templat instansi dan periode ini (kolom Kunci diubah?)",
+                         "en": "this row is not from the template of this agency and period (was the Key changed?)"},
+    "cell.repeated_row": {"id": "baris yang sama dengan baris {row}", "en": "the same row as row {row}"},
+    "cell.value_first": {"id": "isi Realisasi untuk mencatat bukti atau catatan",
+                         "en": "fill in the Realisation to record evidence or a note"},
+    "cell.half_range": {"id": "rentang perlu Target Min dan Target Maks", "en": "a range needs Target Min and Target Max"},
+    "cell.target_or_range": {"id": "isi Target atau rentang Min–Maks, bukan keduanya",
+                             "en": "fill in the Target or a Min–Max range, not both"},
+    "cell.range_reversed": {"id": "Target Min lebih besar dari Target Maks", "en": "Target Min is above Target Max"},
+    "cell.evidence_title": {"id": "Bukti {number}", "en": "Evidence {number}"},  # a link given without a title
+    "cell.reason_needed": {"id": "target periode ini sudah ada; perubahan perlu alasan",
+                           "en": "this period has a target; a change needs a reason"},
 }
 
 

@@ -85,19 +85,19 @@ def _number(checked: Checked, column_key: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        checked.bad(column_key, "isi dengan angka")
+        checked.bad(column_key, text("cell.number"))
         return None
     if isinstance(value, str):
         if formula_like(value) and value.startswith("="):
-            checked.bad(column_key, "rumus tidak diterima: ketik angkanya")
+            checked.bad(column_key, text("cell.formula"))
             return None
         try:
             value = formats.parse_number(value)
         except ValueError:
-            checked.bad(column_key, f"{value!r} bukan angka")
+            checked.bad(column_key, text("cell.not_a_number", value=repr(value)))
             return None
     if not math.isfinite(value) or abs(value) > 1e15:
-        checked.bad(column_key, "angka di luar rentang")
+        checked.bad(column_key, text("cell.out_of_range"))
         return None
     return int(value) if float(value).is_integer() else float(value)
 
@@ -113,7 +113,7 @@ def _text(checked: Checked, column_key: str, limit: int) -> str | None:
         checked.bad(column_key, "; ".join(err.messages))
         return None
     if len(value) > limit:
-        checked.bad(column_key, f"paling banyak {limit} karakter")
+        checked.bad(column_key, text("cell.too_long", limit=limit))
         return None
     return value  # a leading = + - @ is kept as text: nothing here is evaluated
 
@@ -126,15 +126,15 @@ def _evidence(checked: Checked) -> list[dict]:
     for number, line in enumerate((line.strip() for line in value.splitlines() if line.strip()), start=1):
         title, _, link = line.rpartition(EVIDENCE_SEPARATOR.strip()) if EVIDENCE_SEPARATOR.strip() in line \
             else ("", "", line)
-        title, link = title.strip() or f"Bukti {number}", link.strip()
+        title, link = title.strip() or text("cell.evidence_title", number=number), link.strip()
         try:
             _URL(link)
         except ValidationError:
-            checked.bad("col.evidence", f"baris {number}: {link!r} bukan tautan http(s)")
+            checked.bad("col.evidence", text("cell.not_a_link", line=number, link=repr(link)))
             continue
         links.append({"title": title[:200], "link": link})
     if len(links) > MAX_EVIDENCE:
-        checked.bad("col.evidence", f"paling banyak {MAX_EVIDENCE} tautan")
+        checked.bad("col.evidence", text("cell.too_many_links", limit=MAX_EVIDENCE))
     return links
 
 
@@ -145,7 +145,7 @@ def _submit(checked: Checked) -> bool:
     if str(value).lower() in YES:
         return True
     if str(value).lower() not in NO:
-        checked.bad("col.submit", "tulis Ya atau Tidak")
+        checked.bad("col.submit", text("cell.yes_or_no"))
     return False
 
 
@@ -159,9 +159,9 @@ def _rows(uploaded: dict[str, list[UploadedRow]], sheet_key: str, entries: dict[
         checked = Checked(row)
         key = checked.cell("col.key")
         if key is None or str(key) not in entries:
-            checked.bad("col.key", "baris ini bukan dari templat instansi dan periode ini (kolom Kunci diubah?)")
+            checked.bad("col.key", text("cell.foreign_key"))
         elif str(key) in seen:
-            checked.bad("col.key", f"baris yang sama dengan baris {seen[str(key)]}")
+            checked.bad("col.key", text("cell.repeated_row", row=seen[str(key)]))
         else:
             seen[str(key)] = row.row
             checked.entry = entries[str(key)]
@@ -199,7 +199,7 @@ def _plan_realisation(ctx: IndicatorsContext, checked: Checked, locked: Callable
         return
     if value is None:
         if evidence or note:
-            checked.bad("col.realised", "isi Realisasi untuk mencatat bukti atau catatan")
+            checked.bad("col.realised", text("cell.value_first"))
         return
     current = checked.entry.realisation or {}
     status = current.get("status")
@@ -223,13 +223,13 @@ def _plan_target(ctx: IndicatorsContext, checked: Checked, locked: Callable[[Ent
     if value is None and low is None and high is None:
         return
     if (low is None) != (high is None):
-        checked.bad("col.target_min" if low is None else "col.target_max", "rentang perlu Target Min dan Target Maks")
+        checked.bad("col.target_min" if low is None else "col.target_max", text("cell.half_range"))
         return
     if low is not None and value is not None:
-        checked.bad("col.target", "isi Target atau rentang Min–Maks, bukan keduanya")
+        checked.bad("col.target", text("cell.target_or_range"))
         return
     if low is not None and low > high:
-        checked.bad("col.target_min", "Target Min lebih besar dari Target Maks")
+        checked.bad("col.target_min", text("cell.range_reversed"))
         return
     wanted = {"value": value, "min": low, "max": high}
     current = checked.entry.target
@@ -237,7 +237,7 @@ def _plan_target(ctx: IndicatorsContext, checked: Checked, locked: Callable[[Ent
         checked.outcome = "unchanged"
         return
     if current is not None and not reason:
-        checked.bad("col.reason", "target periode ini sudah ada; perubahan perlu alasan")
+        checked.bad("col.reason", text("cell.reason_needed"))
     _asking(checked, lambda: refuse_if_agreed(ctx, checked.entry.indicator, checked.entry.period), "col.target")
     _asking(checked, lambda: locked(checked.entry), "col.period")
     checked.wants, checked.steps, checked.outcome = {"target": wanted, "reason": reason}, ("set_target",), "set"
