@@ -161,10 +161,11 @@ class UploadedRow:
     cells: dict[str, Any]  # by header title
 
 
-def read_xlsx(data: bytes, sheet_titles: Iterable[str], max_rows: int, max_unpacked: int = MAX_UNPACKED
+def read_xlsx(data: bytes, sheet_titles: Iterable[str] | None, max_rows: int, max_unpacked: int = MAX_UNPACKED
               ) -> dict[str, list[UploadedRow]]:
-    """The rows of the named sheets (those present), each cell by its column's header title. A cell
-    holding a formula is given as its text (`=...`): nothing in an upload is ever evaluated."""
+    """The rows of the named sheets (those present; None: the first sheet, whatever its name), each cell by
+    its column's header title. A cell holding a formula is given as its text (`=...`): nothing in an upload
+    is ever evaluated."""
     _check_archive(data, max_unpacked)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -174,7 +175,7 @@ def read_xlsx(data: bytes, sheet_titles: Iterable[str], max_rows: int, max_unpac
     out: dict[str, list[UploadedRow]] = {}
     try:
         seen = 0
-        for title in sheet_titles:
+        for title in book.sheetnames[:1] if sheet_titles is None else sheet_titles:
             if title not in book.sheetnames:
                 continue
             rows = book[title].iter_rows(values_only=True)

@@ -9,14 +9,13 @@ import unicodedata
 from typing import Iterable
 from urllib.parse import quote
 
-from flask import Response, current_app, request, stream_with_context
+from flask import Response, current_app, request
 
 from shared.errors import Unsupported
+from shared.spreadsheets import CSV, XLSX  # noqa: F401 (the media types of files, with PDF and DOCX here)
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV = "text/csv"
 
 
 def disposition(filename: str) -> str:
@@ -26,8 +25,9 @@ def disposition(filename: str) -> str:
 
 
 def file_response(body: bytes | Iterable[bytes], media_type: str, filename: str) -> Response:
-    """`body` (bytes, or chunks streamed as they are made) as an attachment named `filename`."""
-    content = body if isinstance(body, bytes) else stream_with_context(iter(body))
+    """`body` (bytes, or chunks streamed as they are made) as an attachment named `filename`. Chunks are made
+    from data read before the response starts (no request context is needed while they stream)."""
+    content = body if isinstance(body, bytes) else iter(body)
     mimetype = f"{media_type}; charset=utf-8" if media_type == CSV else media_type
     response = Response(content, mimetype=mimetype)
     response.headers["Content-Disposition"] = disposition(filename)

@@ -1,11 +1,15 @@
-"""Bulk import over real MongoDB: JSON and CSV, parents anywhere in the file, dry runs, all-or-nothing
+"""Bulk import over real MongoDB: JSON, CSV and XLSX, parents anywhere in the file, dry runs, all-or-nothing
 validation and idempotent re-runs."""
 from __future__ import annotations
 
+import io
 import json
+import uuid
 from pathlib import Path
 
 import pytest
+
+from openpyxl import Workbook
 
 from services.agencies.adapters.documents import Agency
 from shared.audit import AuditRecord
@@ -13,6 +17,7 @@ from tests.conftest import auth_header
 from tests.support.kafka_tools import unique
 from tests.support.relay import relay_audit_records
 from tests.support.db import coll
+from tests.support.uploads import XLSX, zip_bomb
 
 DEMO = Path(__file__).resolve().parents[2] / "deploy" / "local" / "demo" / "tanjabbar.csv"
 
@@ -120,6 +125,64 @@ def test_json_rows_work_like_csv_and_bad_shapes_are_422(client):
     assert client.post("/api/v1/agencies/import", json=["not an object"]).status_code == 422
     assert post_csv(client, "name,type\nx,province\n").status_code == 422
     assert client.post("/api/v1/agencies/import", data=b"\xff\xfe", content_type="text/csv").status_code == 400
+
+
+def workbook(rows: list[list]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Perangkat Daerah"  # any name: the first sheet is read
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def post_xlsx(client, data, dry_run=False):
+    return client.post(f"/api/v1/agencies/import{'?dry_run=true' if dry_run else ''}", data=data, content_type=XLSX)
+
+
+def test_an_excel_workbook_imports_like_the_csv_and_again_changes_nothing(client):
+    prefix = unique("XLSX").replace("-", "")
+    header = ["code", "name", "type", "parent_code", "head_name", "head_title", "catatan"]
+    rows = [header,
+            [f"{prefix}.01", "Dinas Pendidikan", "work_unit", f"{prefix}.R", None, None, "kolom lain diabaikan"],
+            [None, None, None, None, None, None, None],  # an empty row in the middle is skipped
+            [f"{prefix}.R", "Pemkab", "regency", f"{prefix}.P", "H. Anwar Sadat", "Bupati", None],
+            [f"{prefix}.P", "Provinsi", "province", None, None, None, None]]
+    dry = post_xlsx(client, workbook(rows), dry_run=True)
+    assert dry.status_code == 200 and dry.get_json()["created"] == 3 and agency_count(prefix) == 0
+    report = post_xlsx(client, workbook(rows)).get_json()
+    assert [(row["line"], row["code"], row["outcome"]) for row in report["rows"]] == [
+        (2, f"{prefix}.01", "created"), (4, f"{prefix}.R", "created"), (5, f"{prefix}.P", "created")]
+    assert coll(Agency).find_one({"code": f"{prefix}.R"})["head"] == {"name": "H. Anwar Sadat", "title": "Bupati"}
+    events = pending_events(prefix)
+    again = post_xlsx(client, workbook(rows)).get_json()
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 3)
+    assert pending_events(prefix) == events
+
+
+def test_a_code_typed_as_a_number_reads_as_its_digits(client):
+    code = 10**9 + uuid.uuid4().int % 10**9  # ten digits, not yet in the registry
+    response = post_xlsx(client, workbook([["code", "name", "type"], [code, "Provinsi Angka", "province"]]))
+    assert response.status_code == 200, response.get_json()
+    assert coll(Agency).find_one({"code": str(code)})["name"] == "Provinsi Angka"
+
+
+def test_bad_workbooks_are_refused_and_import_nothing(client):
+    prefix = unique("XBAD").replace("-", "")
+    no_code = post_xlsx(client, workbook([["kode", "nama"], [f"{prefix}.P", "Provinsi"]]))
+    assert no_code.status_code == 422 and "code" in no_code.get_json()["detail"]
+    bad_row = post_xlsx(client, workbook([["code", "name", "type"], [f"{prefix}.P", "Provinsi", "province"],
+                                          [f"{prefix}.U", None, "work_unit"]]))
+    assert bad_row.status_code == 422 and [row["line"] for row in bad_row.get_json()["rows"]] == [3]
+    not_a_workbook = post_xlsx(client, b"%PDF-1.7\n")
+    assert not_a_workbook.status_code == 415 and not_a_workbook.get_json()["type"].endswith("not-a-workbook")
+    bomb = post_xlsx(client, zip_bomb())
+    assert bomb.status_code == 413 and bomb.get_json()["type"].endswith("unpacked-too-large")
+    other = client.post("/api/v1/agencies/import", data=b"%PDF-1.7", content_type="application/pdf")
+    assert other.status_code == 415
+    assert agency_count(prefix) == 0
 
 
 def test_an_operator_imports_only_under_their_own_subtree(client):

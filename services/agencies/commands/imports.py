@@ -1,4 +1,4 @@
-"""Bulk import of agencies from a JSON array or CSV.
+"""Bulk import of agencies from a JSON array, CSV or an Excel workbook (XLSX).
 
 Parents are referenced by code and may be rows anywhere in the same file or agencies already in
 the registry. Validation is all-or-nothing: one bad row and the whole file is refused with every
@@ -21,6 +21,7 @@ from shared.auth.directory import ref_of
 from shared.auth.policy import Action, authorize
 from shared.contracts.agencies import AGENCY_UPDATED
 from shared.errors import Conflict, Invalid, TooLarge
+from shared.spreadsheets import read_xlsx
 from services.agencies.commands.common import AgencyContext
 from services.agencies.commands.paths import rewrite_subtree_paths
 from services.agencies.commands.registry import DESCRIPTIVE_FIELDS, new_agency
@@ -71,6 +72,25 @@ def parse_csv(text: str) -> list[tuple[int, dict]]:
     # Empty cells mean "not given"; line numbers count the header as line 1.
     return [(reader.line_num, {k: (v.strip() or None) for k, v in row.items() if k and isinstance(v, str)})
             for row in reader]
+
+
+def parse_xlsx(data: bytes) -> list[tuple[int, dict]]:
+    """The first sheet's rows under the same header as the CSV's; line numbers are Excel's row numbers."""
+    rows = read_xlsx(data, None, max_rows=MAX_ROWS)
+    found = next(iter(rows.values()), [])
+    if not found or "code" not in found[0].cells:
+        raise Invalid({"body": [f"the first sheet needs a header row with at least: {', '.join(COLUMNS[:3])}"]},
+                      detail=f"The first sheet needs a header row with at least: {', '.join(COLUMNS[:3])}.")
+    return [(row.row, {title: _cell_text(value) for title, value in row.cells.items()}) for row in found]
+
+
+def _cell_text(value) -> str | None:
+    """A cell as the CSV would give it: codes typed as numbers (1506) read as their digits, not 1506.0."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value.strip() if isinstance(value, str) else str(value)
 
 
 def parse_json(payload) -> list[tuple[int, dict]]:

@@ -4,6 +4,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from shared.http.auth import current_principal
+from shared.http.files import XLSX, uploaded
 from shared.http.context import repository
 from shared.http.etag import IF_MATCH, IF_MATCH_OPTIONAL, if_match_version, with_etag
 from shared.http.middleware import accepts
@@ -11,7 +12,7 @@ from shared.http.stored import stored_response
 from shared.http.problems import Problem
 from services.agencies import queries
 from services.agencies.commands.common import AgencyContext
-from services.agencies.commands.imports import import_agencies, parse_csv, parse_json
+from services.agencies.commands.imports import import_agencies, parse_csv, parse_json, parse_xlsx
 from services.agencies.commands.moves import move_agency
 from services.agencies.commands.registry import deactivate_agency, reactivate_agency, register_agency, update_agency
 from services.agencies.resources.agencies.schemas import (AgencyCreateSchema, AgencyListQuerySchema, AgencyPageSchema,
@@ -59,20 +60,26 @@ class Agencies(MethodView):
 
 @blp.route("/import")
 class AgencyImport(MethodView):
-    @accepts("text/csv")
+    @accepts("text/csv", XLSX)
     @blp.arguments(ImportQuerySchema, location="query")
     @blp.response(200, ImportReportSchema)
-    @blp.alt_response(413, description="More rows than one import takes")
+    @blp.alt_response(413, description="More rows than one import takes, or a workbook over the upload limit")
+    @blp.alt_response(415, description="A body that is not JSON, CSV or an Excel workbook (.xlsx)")
     @blp.doc(requestBody={"required": True, "content": {
         "application/json": {"schema": {"type": "array", "items": {"type": "object"}},
                              "example": [{"code": "1506", "name": "Pemkab Tanjung Jabung Barat", "type": "regency",
                                           "parent_code": "15"}]},
         "text/csv": {"schema": {"type": "string"},
                      "example": "code,name,type,parent_code,head_name,head_title\n"
-                                "1506.01,Dinas Kesehatan,work_unit,1506,dr. Siti,Kepala Dinas\n"}}})
+                                "1506.01,Dinas Kesehatan,work_unit,1506,dr. Siti,Kepala Dinas\n"},
+        XLSX: {"schema": {"type": "string", "format": "binary"},
+               "description": "The first sheet, with the CSV's header row (codes as text cells)"}}})
     def post(self, query):
-        """Import agencies from a JSON array or CSV (all-or-nothing: 422 lists every bad row; dry_run=true only reports)"""
-        if request.mimetype == "text/csv":
+        """Import agencies from a JSON array, CSV or Excel workbook (all-or-nothing: 422 lists every bad row;
+        dry_run=true only reports)"""
+        if request.mimetype == XLSX:
+            raw_rows = parse_xlsx(uploaded(XLSX))
+        elif request.mimetype == "text/csv":
             try:
                 # utf-8-sig: spreadsheet exports often start with a byte-order mark.
                 raw_rows = parse_csv(request.get_data().decode("utf-8-sig"))
