@@ -44,6 +44,11 @@ def day(value: date | datetime | str | None) -> str:
     return format_date(value, "d MMMM y", locale=LOCALE)
 
 
+def month(year: int, number: int) -> str:
+    """Maret 2025."""
+    return format_date(date(year, number, 1), "LLLL y", locale=LOCALE)
+
+
 def parse_number(text: str) -> float:
     """A number typed the Indonesian way (1.234,5) or the international way (1234.5); ValueError if neither.
     A lone separator followed by exactly three digits is read as thousands (1.250 is one thousand two

@@ -9,14 +9,12 @@ from shared.messages import text
 
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
 ROMAN = ("I", "II", "III", "IV")
-MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-          "November", "Desember")
 
 
 def period_label(period) -> str:
     """2025; TW I 2025; Maret 2025 (a domain.periods.Period)."""
     if period.month:
-        return f"{MONTHS[period.month - 1]} {period.year}"
+        return formats.month(period.year, period.month)
     if period.quarter:
         return f"TW {ROMAN[period.quarter - 1]} {period.year}"
     return str(period.year)

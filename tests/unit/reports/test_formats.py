@@ -17,6 +17,8 @@ def test_numbers_amounts_and_dates_as_an_indonesian_reader_writes_them():
     assert formats.day("2025-08-17T09:00:00+07:00") == "17 Agustus 2025"
     assert formats.day(datetime(2026, 12, 2, tzinfo=timezone.utc)) == "2 Desember 2026"
     assert formats.number(None) == formats.fixed(None) == formats.day(None) == "–"
+    assert [formats.month(2025, m) for m in (1, 3, 8, 12)] == ["Januari 2025", "Maret 2025", "Agustus 2025",
+                                                              "Desember 2025"]
 
 
 @pytest.mark.parametrize("typed, value", [("78,5", 78.5), ("1.234,5", 1234.5), ("1234.5", 1234.5), ("1.250", 1250),
