@@ -20,6 +20,7 @@ from typing import Callable
 
 from tests.bench import pipeline, report
 from tests.bench.dashboard import dashboard_rows
+from tests.bench.files import file_rows
 from tests.bench.http import BaselineServer, agency_read_row, create_row, seed_agencies
 from tests.bench.reforms import summary_rows
 from tests.bench.report import Row
@@ -29,7 +30,7 @@ from tests.bench.search import search_rows
 from kinerja.testing.stack import Stack
 from tests.conftest import TEST_JWT_SECRET
 
-ROWS = ("reads", "writes", "pipeline", "steady", "rollup", "scorecards", "reforms", "dashboard", "search")
+ROWS = ("reads", "writes", "pipeline", "steady", "rollup", "scorecards", "reforms", "dashboard", "files", "search")
 
 
 def main() -> None:
@@ -79,6 +80,7 @@ def main() -> None:
         measure("scorecards", lambda: scorecard_rows(stack, baseline, args.seconds))
         measure("reforms", lambda: summary_rows(stack))
         measure("dashboard", lambda: dashboard_rows(stack))
+        measure("files", lambda: file_rows(stack))
         # Last: it writes a national registry straight into the agencies database, without events, so the
         # replicas never hold it (and the other rows wait for the replicas to hold everything).
         measure("search", lambda: search_rows(stack))

@@ -35,9 +35,9 @@ def _target(value: float) -> dict:
     return {"value": value, "min": None, "max": None, "revision": 1}
 
 
-def _indicator(unit: str, k: int) -> tuple[dict, list[tuple[str, float]]]:
+def _indicator(unit: str, k: int, kinds=KINDS) -> tuple[dict, list[tuple[str, float]]]:
     """One indicator of the unit and its verified values of 2024 and 2025."""
-    frequency, aggregation, polarity = KINDS[k % 3]
+    frequency, aggregation, polarity = kinds[k % len(kinds)]
     parts = MONTHS if frequency == "monthly" else QUARTERS
     values = [(p, 60.0 + (k * 7 + i * 3) % 45) for i, p in enumerate(parts)]
     values += [(p.replace("2025", "2024", 1), v - 5) for p, v in values]
@@ -64,7 +64,8 @@ def _plan(unit: str, indicators: list[dict]) -> dict:
             "history": [], "version": 1, "outbox": []}
 
 
-def _regency(repo: IndicatorsRepository, units: int) -> tuple[str, list[str], int]:
+def _regency(repo: IndicatorsRepository, units: int, kinds=KINDS, years=("2024", "2025")) -> tuple[str, list[str], int]:
+    """A regency of `units` work units, 25 indicators each of `kinds`, with verified values of `years`."""
     regency = str(uuid.uuid4())
     replica = repo.directory.collection
     replica.insert_one({"_id": regency, "code": f"R{regency[:6]}", "name": "Kabupaten", "type": "regency",
@@ -78,7 +79,8 @@ def _regency(repo: IndicatorsRepository, units: int) -> tuple[str, list[str], in
     for unit in [regency, *unit_ids]:
         own = []
         for k in range(INDICATORS_PER_UNIT):
-            indicator, values = _indicator(unit, k)
+            indicator, values = _indicator(unit, k, kinds)
+            values = [(p, v) for p, v in values if p[:4] in years]
             own.append(indicator)
             realisations += [{"_id": f"{indicator['_id']}:{p}", "indicator_id": indicator["_id"], "agency_id": unit,
                               "period": p, "value": v, "status": "verified", "version": 1, "history": [],
@@ -87,7 +89,7 @@ def _regency(repo: IndicatorsRepository, units: int) -> tuple[str, list[str], in
         plans.append(_plan(unit, own))
     repo.indicators.collection.insert_many(indicators)
     repo.plans.collection.insert_many(plans)
-    for start in range(0, len(realisations), 5000):
+    for start in range(0, len(realisations), 5000):  # (none when `years` is empty)
         repo.realisations.collection.insert_many(realisations[start:start + 5000])
     return regency, unit_ids, len(realisations)
 

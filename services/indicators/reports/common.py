@@ -9,6 +9,8 @@ from shared.messages import text
 
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
 ROMAN = ("I", "II", "III", "IV")
+# "No" of every numbered table: wide enough that its title does not break
+NUMBER_COLUMN = Column(text("col.no"), 0.6, "center")
 
 
 def period_label(period) -> str:
@@ -37,8 +39,8 @@ def target_text(target: Mapping | str | None) -> str:
 
 def agreement_table(content: Mapping, quarterly: bool, caption: str | None = None) -> Table:
     """The agreement's objectives, indicators and targets (with its quarters' when `quarterly`), numbered."""
-    columns = [Column(text("col.no"), 0.45, "center"), Column(text("col.objective"), 2.4),
-               Column(text("col.indicator"), 3), Column(text("col.unit"), 1.05), Column(text("col.target"), 1, "right")]
+    columns = [NUMBER_COLUMN, Column(text("col.objective"), 2.4),
+               Column(text("col.indicator"), 2.85), Column(text("col.unit"), 1.2), Column(text("col.target"), 1, "right")]
     if quarterly:
         columns += [Column(text("col.quarter", n=n), 0.8, "right") for n in range(1, 5)]
     rows, number = [], 0
@@ -55,7 +57,7 @@ def agreement_table(content: Mapping, quarterly: bool, caption: str | None = Non
 
 def budget_table(budget: list[Mapping]) -> Table:
     rows = tuple((str(i + 1), line["programme"], formats.rupiah(line["amount"])) for i, line in enumerate(budget))
-    return Table((Column(text("col.no"), 0.45, "center"), Column(text("col.programme"), 5),
+    return Table((NUMBER_COLUMN, Column(text("col.programme"), 5),
                   Column(text("col.amount"), 2, "right")), rows,
                  total=("", text("col.total"), formats.rupiah(sum(line["amount"] for line in budget))))
 

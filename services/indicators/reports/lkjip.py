@@ -7,7 +7,7 @@ from shared import formats
 from shared.documents.model import Column, Document, Heading, PageBreak, Paragraph, Signature, Signatures, Table
 from shared.messages import label, text
 from shared.reform_areas import area_name
-from services.indicators.reports.common import agreement_table, budget_table, official, target_text
+from services.indicators.reports.common import NUMBER_COLUMN, agreement_table, budget_table, official, target_text
 from services.indicators.reports.facts import ReportFacts
 
 MET = 100.0  # an achievement of 100% or more meets the target
@@ -76,7 +76,7 @@ def _introduction(facts: ReportFacts) -> list:
     if facts.units:
         rows = tuple((str(i + 1), unit["code"], unit["name"], label("type", unit["type"]),
                       ((unit.get("head") or {}).get("name") or formats.NONE)) for i, unit in enumerate(facts.units))
-        blocks.append(Table((Column(text("col.no"), 0.45, "center"), Column(text("col.code"), 1),
+        blocks.append(Table((NUMBER_COLUMN, Column(text("col.code"), 1),
                              Column(text("col.name"), 3.5), Column(text("col.agency_type"), 1.4),
                              Column(text("col.head"), 2.2)), rows, caption=text("lkjip.units")))
     return [*blocks, PageBreak()]
@@ -111,9 +111,9 @@ def _accountability(facts: ReportFacts) -> list:
     card, year = facts.card, facts.year
     rows = card["indicators"]
     blocks = [Heading(text("lkjip.chapter3"), 1), *_narrative(facts, "accountability"),
-              Table((Column(text("col.no"), 0.45, "center"), Column(text("col.objective"), 2),
-                     Column(text("col.indicator"), 2.4), Column(text("col.unit"), 0.9),
-                     Column(text("col.target"), 0.9, "right"), Column(text("col.realised"), 1.05, "right"),
+              Table((NUMBER_COLUMN, Column(text("col.objective"), 1.9),
+                     Column(text("col.indicator"), 2.3), Column(text("col.unit"), 1.1),
+                     Column(text("col.target"), 0.9, "right"), Column(text("col.realised"), 1.2, "right"),
                      Column(text("col.achievement"), 1.05, "right"), Column(text("col.category"), 1.1)),
                     _achievement_rows(card), caption=text("lkjip.achievement", year=year))]
     previous = tuple((r["code"], formats.number((r.get("previous") or {}).get("realised")),
@@ -156,7 +156,7 @@ def _reforms(facts: ReportFacts) -> list:
     rows = tuple((str(i + 1), a["title"], area_name(a.get("area")), formats.day(a["end"][:10]), str(a.get("attended") or 0),
                   ", ".join(codes[i] for i in a.get("linked_indicator_ids", ()) if i in codes))
                  for i, a in enumerate(facts.activities))
-    return [*blocks, Table((Column(text("col.no"), 0.45, "center"), Column(text("col.activity"), 3),
+    return [*blocks, Table((NUMBER_COLUMN, Column(text("col.activity"), 3),
                             Column(text("col.area"), 1.2), Column(text("col.date"), 1.3),
                             Column(text("col.attended"), 0.9, "right"), Column(text("col.indicators"), 1.4)), rows)]
 
