@@ -52,11 +52,14 @@ class StaleVersion(DomainError):
 
 
 class Forbidden(DomainError):
-    """A valid caller asked for something outside their role or scope."""
+    """A valid caller asked for something outside their role or scope. `kind` names a refusal that is not
+    about role or scope, for clients (e.g. `own-submission`: the four-eyes rule)."""
 
-    def __init__(self, detail: str, required_action: str | None = None, required_scope: str | None = None):
+    def __init__(self, detail: str, required_action: str | None = None, required_scope: str | None = None,
+                 kind: str | None = None):
         extensions = {k: v for k, v in (("required_action", required_action), ("required_scope", required_scope)) if v}
         super().__init__(detail, **extensions)
+        self.kind = kind
 
 
 class Unavailable(DomainError):

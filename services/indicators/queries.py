@@ -235,3 +235,26 @@ def list_agreements(principal: Principal, repo: IndicatorsRepository, query: dic
     items = repo.agreements.find(selector, sort=[("year", 1), ("agency_id", 1)], skip=(page - 1) * size, limit=size)
     return {"items": [agreement_view(a) for a in items], "page": page, "page_size": size,
             "total": repo.agreements.count(selector)}
+
+
+def list_realisations(principal: Principal, repo: IndicatorsRepository, query: dict) -> dict:
+    """Realisations of an agency (or its subtree), each with its indicator and agency named: what an operator
+    enters for a period, and the evaluator's queue (status=submitted: the oldest submission first)."""
+    conditions = _scoped(principal, repo, query)
+    if "period" in query:
+        wanted = period_of(query["period"])
+        conditions.append({"period": {"$in": sorted({str(p) for f in FREQUENCIES for p in wanted.inside(f)})}})
+    if "status" in query:
+        conditions.append({"status": query["status"]})
+    selector = {"$and": conditions} if conditions else {}
+    sort = ([("submitted_at", 1), ("_id", 1)] if query.get("status") == "submitted"
+            else [("period", 1), ("indicator_id", 1)])
+    page, size = query["page"], query["page_size"]
+    items = repo.realisations.find(selector, sort=sort, skip=(page - 1) * size, limit=size)
+    indicators = {i["id"]: i for i in repo.indicators.find({"_id": {"$in": [r["indicator_id"] for r in items]}})}
+    agencies = {a["id"]: a for a in (repo.agency(agency_id) for agency_id in {r["agency_id"] for r in items}) if a}
+    for item in items:
+        indicator, agency = indicators.get(item["indicator_id"], {}), agencies.get(item["agency_id"], {})
+        item["indicator"] = {k: indicator.get(k) for k in ("code", "name", "unit", "frequency", "category")}
+        item["agency"] = {k: agency.get(k) for k in ("code", "name")}
+    return {"items": items, "page": page, "page_size": size, "total": repo.realisations.count(selector)}

@@ -9,6 +9,7 @@ from flask_cors import CORS
 
 from shared.db import database, prepare
 from shared.http.audit_routes import audit_blueprint
+from shared.http.me_routes import me_blueprint
 from shared.http.auth import install_auth
 from shared.auth.tokens import TokenVerifier
 from shared.http.middleware import CORRELATION_HEADER, install_middleware
@@ -55,7 +56,7 @@ def build_app(service: Service, settings: Settings, *, catalogue: Iterable[Servi
     app.extensions["kinerja.db"] = db
     app.extensions["kinerja.repository"] = repository
     api = KinerjaApi(app, spec_kwargs={"extra_plugins": [ProblemResponsesPlugin()]})
-    own = [*service.blueprints(), audit_blueprint()]
+    own = [*service.blueprints(), audit_blueprint(), me_blueprint()]
     if service.outbox_documents:
         own.append(outbox_blueprint(service.outbox_documents))
     for blueprint in own:

@@ -69,7 +69,8 @@ def _step(ctx: IndicatorsContext, indicator_id: str, period_text: str, action: s
         status = next_status(realisation["status"] if realisation else "draft", action)
         if action in ("verify", "reject") and realisation.get("submitted_by") == ctx.principal.sub:
             raise Forbidden(f"Forbidden: nobody may {action} a realisation they submitted ({ctx.principal.sub} "
-                            "submitted this one); another evaluator must.", Action.VERIFY.value, agency["id"])
+                            "submitted this one); another evaluator must.", Action.VERIFY.value, agency["id"],
+                            kind="own-submission")
         at = ctx.clock()
         fields, contract, reason = make(realisation, indicator, at)
         return _write(ctx, agency, realisation, {**fields, "status": status}, contract, action,
