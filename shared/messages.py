@@ -33,6 +33,31 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "light.green": {"id": "Hijau", "en": "Green"},
     "light.yellow": {"id": "Kuning", "en": "Yellow"},
     "light.red": {"id": "Merah", "en": "Red"},
+    "type.institution": {"id": "Lembaga", "en": "Institution"},
+    "type.sub_unit": {"id": "Sub Unit Kerja", "en": "Sub-unit"},
+    "status.active": {"id": "Aktif", "en": "Active"},
+    "status.inactive": {"id": "Nonaktif", "en": "Inactive"},
+    "status.signed": {"id": "Ditandatangani", "en": "Signed"},
+    "activity.planned": {"id": "Direncanakan", "en": "Planned"},
+    "activity.in_progress": {"id": "Berlangsung", "en": "In progress"},
+    "activity.completed": {"id": "Selesai", "en": "Completed"},
+    "activity.cancelled": {"id": "Dibatalkan", "en": "Cancelled"},
+    "followup.open": {"id": "Belum dimulai", "en": "Open"},
+    "followup.in_progress": {"id": "Dikerjakan", "en": "In progress"},
+    "followup.done": {"id": "Selesai", "en": "Done"},
+    "kind.fgd": {"id": "Diskusi kelompok terarah (FGD)", "en": "Focus group discussion"},
+    "kind.workshop": {"id": "Lokakarya", "en": "Workshop"},
+    "kind.training": {"id": "Pelatihan", "en": "Training"},
+    "kind.socialisation": {"id": "Sosialisasi", "en": "Socialisation"},
+    "kind.coaching": {"id": "Pendampingan", "en": "Coaching"},
+    "kind.assessment": {"id": "Penilaian", "en": "Assessment"},
+    "kind.other": {"id": "Lainnya", "en": "Other"},
+    "role.admin": {"id": "Administrator", "en": "Administrator"},
+    "role.evaluator": {"id": "Evaluator", "en": "Evaluator"},
+    "role.operator": {"id": "Operator", "en": "Operator"},
+    "role.viewer": {"id": "Pembaca", "en": "Viewer"},
+    "category.IKU": {"id": "IKU", "en": "IKU (key indicator)"},
+    "category.IKK": {"id": "IKK", "en": "IKK (core indicator)"},
     "yes": {"id": "Ya", "en": "Yes"},
     "no": {"id": "Tidak", "en": "No"},
     "none": {"id": "–", "en": "–"},
@@ -229,6 +254,17 @@ def text(key: str, lang: str = DEFAULT, **params: Any) -> str:
     entry = CATALOGUE[key]
     template = entry.get(lang) or entry[DEFAULT]
     return template.format(**params) if params else template
+
+
+# The groups of codes a person reads by their label (the dashboard receives them with its own words).
+LABEL_GROUPS = ("type", "frequency", "aggregation", "polarity", "status", "light", "activity", "followup", "kind",
+                "role", "category")
+
+
+def labels(lang: str = DEFAULT) -> dict[str, str]:
+    """Every code's label in `lang` (Indonesian where it has none), by `group.code`."""
+    return {key: entry.get(lang) or entry[DEFAULT] for key, entry in CATALOGUE.items()
+            if key.split(".", 1)[0] in LABEL_GROUPS}
 
 
 def label(group: str, code: str | None, lang: str = DEFAULT) -> str:
