@@ -161,7 +161,6 @@ async function start() {
   window.addEventListener("hashchange", () => { if (location.hash.includes("token=")) { takeLink(); location.reload(); } });
   session.config = await (await fetch("/config.json")).json();
   session.token = sessionStorage.getItem(TOKEN);
-  session.reauthenticate = (reason) => askToSignIn(reason);
   $("#signin-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const token = $("#signin-token").value.trim();
@@ -173,6 +172,9 @@ async function start() {
     showBanner(err instanceof ServiceDown ? err : new ServiceDown("indicators", err.message));
     return;
   }
+  // From now on a 401 (the token expired while the user worked) asks to sign in over the view, which keeps
+  // what was typed, and the call that met it is made again once signed in.
+  session.reauthenticate = (reason) => askToSignIn(reason);
   const me = session.me;
   $("#whoami").textContent = `${me.sub} · ${label("role", me.role)}`;
   $("#signout").hidden = false;
@@ -192,7 +194,12 @@ async function start() {
     if (tab) switchTo(tab.dataset.view);
   });
   document.body.addEventListener("keydown", onTabKey);
-  $("#period").addEventListener("change", (event) => { state.period = event.target.value.trim(); render(); });
+  $("#period").addEventListener("change", (event) => {
+    const wanted = event.target.value.trim();
+    if (wanted === state.period) return;  // a change event fires again when the field loses focus
+    state.period = wanted;
+    render();
+  });
   $("#language").addEventListener("change", async (event) => {
     await useLanguage(event.target.value);
     $("#whoami").textContent = `${me.sub} · ${label("role", me.role)}`;

@@ -60,12 +60,18 @@ export function day(text, withTime = false) {
   return new Intl.DateTimeFormat(locale(), options).format(value);
 }
 
-/** A number typed the Indonesian way (1.234,5) or the international way (1234.5); NaN if neither. */
+/** A number typed the Indonesian way (1.234,5) or the international way (1234.5); NaN if neither. A lone dot
+ * followed by exactly three digits groups thousands (1.250 is one thousand two hundred fifty), as an Indonesian
+ * writer means it: the rule of shared.formats.parse_number, which reads the uploaded sheets. */
 export function parseNumber(text) {
   let cleaned = String(text).trim().replace(/[\s\u00a0]/g, "");
   if (!cleaned) return NaN;
+  const dots = (cleaned.match(/\./g) || []).length;
+  const [whole, fraction] = cleaned.split(".");
   if (cleaned.includes(",")) cleaned = cleaned.replace(/\./g, "").replace(",", ".");
-  else if ((cleaned.match(/\./g) || []).length > 1) cleaned = cleaned.replace(/\./g, "");
+  else if (dots > 1 || (dots === 1 && fraction.length === 3 && !["", "0"].includes(whole.replace(/^[-+]/, "")))) {
+    cleaned = cleaned.replace(/\./g, "");
+  }
   return /^[-+]?\d+(\.\d+)?$/.test(cleaned) ? Number(cleaned) : NaN;
 }
 

@@ -30,6 +30,7 @@ export async function activities(view, ctx) {
         <td class="status">${esc(label("activity", a.status))}</td><td class="num">${num(a.registered)}</td><td class="num">${num(a.attended)}</td>
         <td><button type="button" class="open">${esc(t("action.open"))}</button></td></tr>`).join("")
         || `<tr><td colspan="6" class="muted">${esc(t("activities.none"))}</td></tr>`}</table></div>
+    <div id="activities-result"></div>
     <section class="panel" id="activity" hidden aria-labelledby="activity-title"></section>
     <details class="panel" id="plan-panel"><summary>${esc(t("activities.plan"))}</summary>
     <form class="stack" id="plan-form">
@@ -57,7 +58,7 @@ export async function activities(view, ctx) {
       { done: async ({ data }) => { toast(t("activities.planned", { title: data.title })); await ctx.refresh(); } });
   });
   $$("#my-activities tr[data-activity] .open", view).forEach((button) => button.addEventListener("click", () =>
-    openActivity(view, ctx, button.closest("tr").dataset.activity, agencies)));
+    act(button, $("#activities-result", view), () => openActivity(view, ctx, button.closest("tr").dataset.activity, agencies))));
   const remembered = sessionStorage.getItem("kinerja.activity");
   if (remembered && listed.items.some((a) => a.id === remembered)) await openActivity(view, ctx, remembered, agencies, false);
 }
@@ -101,7 +102,8 @@ async function openActivity(view, ctx, id, agencies, focus = true) {
           <span class="sr-only">${esc(t("activities.attended_of", { name: p.name }))}</span></label>`
           : esc(p.attended === null || p.attended === undefined ? "–" : t(p.attended ? "activities.present" : "activities.absent"))}</td></tr>`).join("")
         || `<tr><td colspan="4" class="muted">${esc(t("activities.no_participants"))}</td></tr>`}</table></div>
-    ${activity.status === "in_progress" ? `<div class="actions"><button type="button" id="save-attendance">${esc(t("activities.save_attendance"))}</button></div>` : ""}
+    ${activity.status === "in_progress" ? `<div class="actions"><button type="button" id="mark-all">${esc(t("activities.mark_all"))}</button>
+      <button type="button" class="primary" id="save-attendance">${esc(t("activities.save_attendance"))}</button></div>` : ""}
     ${open ? `
     <form class="stack" id="register-one"><h4>${esc(t("activities.register_one"))}</h4>
       <label>${esc(t("field.name"))}<input name="name" required maxlength="200"></label>
@@ -122,14 +124,14 @@ async function openActivity(view, ctx, id, agencies, focus = true) {
     ${activity.summary ? `<p id="activity-summary"><strong>${esc(t("field.summary"))}:</strong> ${esc(activity.summary)}</p>
       <ul>${(activity.outcomes || []).map((o) => `<li>${esc(o)}</li>`).join("")}</ul>` : ""}
     <h4>${esc(t("activities.follow_ups"))}</h4>
-    <ul class="tree" id="follow-ups">${followUps.items.map((f) => `<li data-follow-up="${esc(f.id)}" data-version="${esc(f.version)}">
+    <ul class="tree" id="follow-ups">${followUps.map((f) => `<li data-follow-up="${esc(f.id)}" data-version="${esc(f.version)}">
       <strong>${esc(f.action)}</strong> · ${esc(agencyName[f.owner_agency_id] || "")} · ${esc(t("activities.due", { date: day(f.due) }))}
       ${f.overdue ? `<span class="tag rejected">${esc(t("reform.overdue"))}</span>` : ""}
       <form class="actions follow-up-form"><label>${esc(t("col.status"))} <select name="status" ${f.status === "done" ? "disabled" : ""}>${options(FOLLOW_UP_STATUSES, "followup", f.status)}</select></label>
         <label>${esc(t("activities.progress"))} <input name="note" value="${esc(f.note || "")}" maxlength="2000" size="30"></label>
         <button type="submit" ${f.status === "done" ? "disabled" : ""}>${esc(t("action.save"))}</button></form></li>`).join("")
       || `<li class="muted">${esc(t("activities.no_follow_ups"))}</li>`}</ul>
-    ${activity.status !== "cancelled" ? `<form class="stack" id="follow-up-new"><h4>${esc(t("activities.add_follow_up"))}</h4>
+    ${["in_progress", "completed"].includes(activity.status) ? `<form class="stack" id="follow-up-new"><h4>${esc(t("activities.add_follow_up"))}</h4>
       <label>${esc(t("field.action"))}<input name="action" required maxlength="1000"></label>
       <label>${esc(t("activities.owner"))}<select name="owner">${agencies.map((a) => `<option value="${esc(a.id)}">${esc(a.code)} ${esc(a.name)}</option>`).join("")}</select></label>
       <label>${esc(t("field.due"))}<input name="due" type="date" required></label>
@@ -141,6 +143,7 @@ async function openActivity(view, ctx, id, agencies, focus = true) {
   const again = (key, params = {}) => async () => { toast(t(key, params)); await ctx.refresh(); };
   $("#act-start", panel)?.addEventListener("click", (event) => act(event.target, $("#act-result", panel),
     () => call("reforms", `${base}/start`, { method: "POST", etag }), { done: again("activities.started") }));
+  $("#mark-all", panel)?.addEventListener("click", () => $$("#participants input.present", panel).forEach((box) => { box.checked = true; }));
   $("#save-attendance", panel)?.addEventListener("click", (event) => {
     const rows = $$("#participants tr[data-participant]", panel);
     const attended = rows.filter((r) => $(".present", r).checked).map((r) => r.dataset.participant);

@@ -69,7 +69,7 @@ function openEditor(view, ctx, row) {
     <h3 id="editor-title" tabindex="-1">${esc(row.indicator.code)} ${esc(row.indicator.name)} · ${esc(period(row.period))}</h3>
     ${r?.status === "rejected" ? `<p class="error" id="editor-reason">${esc(t("entry.rejected_because", { reason: r.reason }))}</p>` : ""}
     <form class="stack" id="entry-form">
-      <label>${esc(t("field.value"))} (${esc(row.indicator.unit)})<input id="f-value" inputmode="decimal" required value="${esc(r?.value ?? "")}"></label>
+      <label>${esc(t("field.value"))} (${esc(row.indicator.unit)})<input id="f-value" inputmode="decimal" required value="${esc(r ? num(r.value, 10).replace("–", "") : "")}"></label>
       <label>${esc(t("field.evidence"))}<textarea id="f-evidence" aria-describedby="evidence-help">${esc(evidenceText(r?.evidence))}</textarea></label>
       <span id="evidence-help" class="muted">${esc(t("entry.evidence_help"))}</span>
       <label>${esc(t("field.note"))}<textarea id="f-note">${esc(r?.note ?? "")}</textarea></label>
