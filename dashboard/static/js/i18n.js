@@ -37,7 +37,8 @@ export function translateStatic(root) {
 
 export function num(value, digits = 2) {
   if (value === null || value === undefined || value === "") return "–";
-  return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(value);
+  // Half to even, as Babel rounds in the reports and sheets (12,345 → 12,34), so the page and the PDF agree.
+  return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits, roundingMode: "halfEven" }).format(value);
 }
 
 /** A value the API gives in percent already (achievement 78.89 → 78,89%). */
@@ -72,7 +73,7 @@ export function parseNumber(text) {
   else if (dots > 1 || (dots === 1 && fraction.length === 3 && !["", "0"].includes(whole.replace(/^[-+]/, "")))) {
     cleaned = cleaned.replace(/\./g, "");
   }
-  return /^[-+]?\d+(\.\d+)?$/.test(cleaned) ? Number(cleaned) : NaN;
+  return /^[-+]?(\d+(\.\d*)?|\.\d+)$/.test(cleaned) ? Number(cleaned) : NaN;
 }
 
 /** A period as a person says it: 2025, Triwulan I 2025, Maret 2025. */

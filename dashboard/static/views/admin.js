@@ -69,11 +69,11 @@ async function rulePacks(panel, ctx) {
   const packs = await get("indicators", "/rulepacks");
   const latest = packs[packs.length - 1];
   panel.innerHTML = `<section class="panel" aria-labelledby="rulepacks-title"><h3 id="rulepacks-title">${esc(t("admin.rulepacks"))}</h3>
-    <table id="rulepacks"><tr><th scope="col">${esc(t("admin.version"))}</th><th scope="col">${esc(t("admin.effective"))}</th>
+    <div class="scroll"><table id="rulepacks"><tr><th scope="col">${esc(t("admin.version"))}</th><th scope="col">${esc(t("admin.effective"))}</th>
       <th scope="col" class="num">${esc(t("admin.cap"))}</th><th scope="col">${esc(t("admin.lights"))}</th><th scope="col">${esc(t("admin.bands"))}</th></tr>
       ${packs.map((p) => `<tr data-version="${esc(p.version)}"><td>${esc(p.version)}</td><td>${esc(p.effective_from ? day(p.effective_from) : t("admin.proposed"))}</td>
         <td class="num">${num(p.cap)}</td><td>${esc(t("admin.light_rule", { green: num(p.green_from), yellow: num(p.yellow_from) }))}</td>
-        <td>${p.bands.map((b) => `${esc(b.label || b.code)} ≥ ${num(b.min)}`).join("; ")}</td></tr>`).join("")}</table>
+        <td>${p.bands.map((b) => `${esc(b.label || b.code)} ≥ ${num(b.min)}`).join("; ")}</td></tr>`).join("")}</table></div>
     <form class="stack" id="rulepack-new"><h4>${esc(t("admin.new_version", { version: latest.version }))}</h4>
       <label>${esc(t("admin.effective"))}<input name="effective_from" type="date"></label>
       <label>${esc(t("admin.cap"))}<input name="cap" value="${esc(num(latest.cap))}" inputmode="decimal"></label>

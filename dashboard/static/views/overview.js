@@ -30,10 +30,10 @@ export async function overview(view, ctx) {
           || `<li class="muted">${esc(t("overview.no_units"))}</li>`}
       </ul></div>
       <div class="panel"><h3>${esc(t("overview.ranking", { period: card.period }))}</h3><canvas id="ranking-chart"></canvas>
-        <table id="ranking"><caption class="sr-only">${esc(t("overview.ranking", { period: card.period }))}</caption>
+        <div class="scroll"><table id="ranking"><caption class="sr-only">${esc(t("overview.ranking", { period: card.period }))}</caption>
         <tr><th scope="col">#</th><th scope="col">${esc(t("col.unit"))}</th><th scope="col" class="num">${esc(t("col.score"))}</th></tr>
         ${ranking.items.map((r) => `<tr data-agency="${esc(r.agency_id)}"><td>${num(r.rank)}</td><td>${esc(r.name)}</td>
-          <td class="num">${num(r.score)}</td></tr>`).join("")}</table></div>
+          <td class="num">${num(r.score)}</td></tr>`).join("")}</table></div></div>
       <div class="panel"><h3>${esc(t("overview.trend"))}</h3><canvas id="trend-chart"></canvas>
         <table id="trend"><tr><th scope="col">${esc(t("col.period"))}</th><th scope="col" class="num">${esc(t("col.score"))}</th></tr>
         ${series.map((s) => `<tr><td>${esc(s.period)}</td><td class="num">${num(s.rollup.score)}</td></tr>`).join("")}</table></div>

@@ -94,15 +94,15 @@ function showAgreement(body, ctx, agreement) {
   body.innerHTML = `
     <p id="pk-state">${esc(label("status", agreement.status))}${agreement.status === "signed"
       ? ` · ${esc(t("planning.version", { n: agreement.version_in_force }))}` : ""}</p>
-    <table id="pk-indicators"><tr><th scope="col">${esc(t("planning.objective"))}</th><th scope="col">${esc(t("col.indicator"))}</th>
+    <div class="scroll"><table id="pk-indicators"><tr><th scope="col">${esc(t("planning.objective"))}</th><th scope="col">${esc(t("col.indicator"))}</th>
       <th scope="col" class="num">${esc(t("col.target"))}</th>${agreement.status === "signed" ? `<th scope="col">${esc(t("planning.new_target"))}</th>` : ""}</tr>
       ${content.objectives.flatMap((o, on) => o.indicators.map((i, n) => `<tr data-indicator="${esc(i.indicator_id)}"><td>${esc(o.code || "")} ${esc(o.name || "")}</td>
         <td>${esc(i.code)} ${esc(i.name)}</td><td class="num">${esc(targetText(i.target))}</td>
         ${agreement.status === "signed" ? `<td><input class="revised" data-o="${on}" data-i="${n}" size="9"
-          aria-label="${esc(t("planning.target_of", { code: i.code }))}" value="${esc(targetText(i.target))}"></td>` : ""}</tr>`)).join("")}</table>
+          aria-label="${esc(t("planning.target_of", { code: i.code }))}" value="${esc(targetText(i.target))}"></td>` : ""}</tr>`)).join("")}</table></div>
     ${(content.budget || []).length ? `<p>${esc(t("planning.budget"))}: ${content.budget.map((b) => `${esc(b.programme)} ${esc(rupiah(b.amount))}`).join("; ")}</p>` : ""}
     ${agreement.status === "draft" ? `<div class="actions"><button type="button" class="primary" id="pk-sign">${esc(t("planning.sign"))}</button></div>` : `
-    <form class="actions" id="pk-revise"><label>${esc(t("planning.revision_reason"))} <input name="reason" required maxlength="500" size="40"></label>
+    <form class="actions" id="pk-revise"><label>${esc(t("planning.revision_reason"))} <input name="reason" required maxlength="500"></label>
       <button type="submit">${esc(t("planning.revise"))}</button></form>`}
     <div id="pk-result"></div>
     <h4>${esc(t("planning.history"))}</h4><ol id="pk-history">${(agreement.history || []).map((h) => `<li>${esc(day(h.at, true))} · ${esc(h.by)} ·

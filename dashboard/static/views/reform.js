@@ -25,8 +25,8 @@ export async function reform(view, ctx) {
         <div>${esc(t("reform.open"))} <strong id="r-open">${num(r.follow_ups.open)}</strong>, ${esc(t("reform.overdue"))}
           <strong id="r-overdue">${num(r.follow_ups.overdue)}</strong></div></div>
       <div class="panel"><h3>${esc(t("reform.by_area"))}</h3><canvas id="area-chart"></canvas>
-        <table id="areas">${areas.map((a) => `<tr data-area="${esc(a.code)}"><td>${esc(areaName[a.code] || a.name)}</td><td class="num">${num(a.total)}</td>
-          <td>${STATUSES.filter((s) => a[s]).map((s) => `${esc(label("activity", s))} ${num(a[s])}`).join(", ")}</td></tr>`).join("")}</table></div>
+        <div class="scroll"><table id="areas">${areas.map((a) => `<tr data-area="${esc(a.code)}"><td>${esc(areaName[a.code] || a.name)}</td><td class="num">${num(a.total)}</td>
+          <td>${STATUSES.filter((s) => a[s]).map((s) => `${esc(label("activity", s))} ${num(a[s])}`).join(", ")}</td></tr>`).join("")}</table></div></div>
     </div>
     <div class="panel"><h3>${esc(t("reform.timeline"))}</h3><div class="scroll"><table id="activities">
       <tr><th scope="col">${esc(t("col.when"))}</th><th scope="col">${esc(t("col.activity"))}</th><th scope="col">${esc(t("col.area"))}</th>
