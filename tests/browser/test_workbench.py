@@ -72,6 +72,8 @@ def test_the_operator_and_two_evaluators_take_a_realisation_from_draft_to_verifi
     assert int(operator.locator("#e-rejected").inner_text().replace(".", "")) == rejected_before + 1
     row.locator("button.edit").click()
     expect(operator.locator("#editor-reason")).to_contain_text("belum ditandatangani")
+    row.scroll_into_view_if_needed()
+    shot(operator, "workbench-entry")
     expect(operator.locator("#f-value")).to_have_value("85,5")
     operator.fill("#f-value", "90")
     operator.click("#save-submit")

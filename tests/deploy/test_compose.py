@@ -139,3 +139,14 @@ def test_the_compose_file_follows_the_compose_specification():
     broken = {**COMPOSE, "services": {**SERVICES, "kafka": {**SERVICES["kafka"], "restart": 5, "volumes": "x"}}}
     assert {e.message for e in validator.iter_errors(broken)} >= {'5 is not of type "string"',
                                                                   '"x" is not of type "array"'}  # it sees mistakes
+
+
+def test_the_image_holds_every_file_the_dashboard_server_serves():
+    """The server refuses to start without its libraries (dashboard.server.VENDOR), and serves the catalogues."""
+    from dashboard.server import I18N, VENDOR
+
+    dockerfile = (REPO / "deploy" / "Dockerfile").read_text()
+    for folder, name in VENDOR.values():
+        inside = (folder / name).relative_to(REPO / "dashboard")
+        assert f"/dashboard/{inside} " in dockerfile, inside
+    assert f"COPY dashboard/{I18N.name} ./dashboard/{I18N.name}" in dockerfile

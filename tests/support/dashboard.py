@@ -23,7 +23,9 @@ def admin_header(stack: Stack) -> dict[str, str]:
 def load_demo(stack: Stack, units: int = 22) -> dict:
     """The demo data of `make run` (kinerja.demo), through the stack's APIs; the regency grown to `units` work units
     (the demo has 22). Returns the regency as the registry has it."""
-    extra = [f"1506.{n:02d},Unit Kerja {n},work_unit,1506,UK {n},,," for n in range(23, units + 1)]
+    # Each with a head: the demo's agreements are signed by the unit's head as the registry names them.
+    extra = [f"1506.{n:02d},Unit Kerja {n},work_unit,1506,UK {n},Pimpinan Unit {n},Kepala Unit Kerja {n},"
+             for n in range(23, units + 1)]
     demo.load({s: stack.url(s, "") for s in SERVICES}, stack.jwt_secret, extra)
     return requests.get(stack.url("agencies", "/api/v1/agencies?q=1506&type=regency"), headers=admin_header(stack),
                         timeout=10).json()["items"][0]

@@ -155,11 +155,11 @@ function onTabKey(event) {
 // -- start ---------------------------------------------------------------------------------------
 
 async function start() {
-  await useLanguage();
-  $("#language").value = document.documentElement.lang;
   takeLink();
   window.addEventListener("hashchange", () => { if (location.hash.includes("token=")) { takeLink(); location.reload(); } });
-  session.config = await (await fetch("/config.json")).json();
+  const [config] = await Promise.all([fetch("/config.json").then((r) => r.json()), useLanguage()]);
+  session.config = config;
+  $("#language").value = document.documentElement.lang;
   session.token = sessionStorage.getItem(TOKEN);
   $("#signin-form").addEventListener("submit", (event) => {
     event.preventDefault();
