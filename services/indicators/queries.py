@@ -157,8 +157,11 @@ def data_quality(principal: Principal, repo: IndicatorsRepository, agency_id: st
 def locks(principal: Principal, repo: IndicatorsRepository, query: dict) -> list[dict]:
     selector: dict = {}
     if "agency_id" in query:
-        readable_agency(principal, repo, query["agency_id"])
-        selector["agency_id"] = query["agency_id"]
+        agency = readable_agency(principal, repo, query["agency_id"])
+        # covering: the ancestors' locks too, which close the agency's periods as its own do (a reader of the
+        # agency's data may know what closes it, even without reading the ancestor).
+        selector["agency_id"] = ({"$in": [agency["id"], *agency.get("path", [])]} if query.get("covering")
+                                 else query["agency_id"])
     elif principal.role != "admin":
         selector["agency_id"] = {"$in": repo.subtree_ids(principal.agency_id)}
     if "period" in query:

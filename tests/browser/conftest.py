@@ -47,7 +47,7 @@ def new_page(browser):
     contexts = []
 
     def make(width: int = 1280, height: int = 900):
-        context = browser.new_context(viewport={"width": width, "height": height})
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="id-ID")
         contexts.append(context)
         return context.new_page()
     yield make

@@ -237,3 +237,67 @@ def test_the_agreement_is_drafted_signed_and_revised_in_the_ui(stack, demo, dash
     assert agreement["in_force"]["objectives"][0]["indicators"][0]["target"]["value"] == 1400
     assert agreement["in_force"]["budget"] == [{"programme": "Program Pengelolaan Perikanan Budidaya", "amount": 1250000000}]
     assert [h["action"] for h in agreement["history"]] == ["draft", "sign", "revise"]
+
+
+def test_the_operator_downloads_the_template_and_reports_and_tries_an_upload(stack, demo, dashboard, page, tmp_path):
+    unit = demo["units"]["1506.12"]
+    open_as(page, dashboard, token(stack, "operator", unit["id"], "operator@pupr"))
+    files = {}
+    for label, name in (("Unduh templat realisasi (XLSX)", "templat-realisasi-2025.xlsx"), ("LKjIP (PDF)", "LKjIP-2025.pdf"),
+                        ("Kartu kinerja (CSV)", "kartu-kinerja-2025.csv")):
+        with page.expect_download() as download:
+            page.get_by_role("button", name=label).click()
+        assert download.value.suggested_filename == name
+        files[name] = tmp_path / name
+        download.value.save_as(files[name])
+    assert files["templat-realisasi-2025.xlsx"].read_bytes()[:2] == b"PK"
+    assert files["LKjIP-2025.pdf"].read_bytes()[:5] == b"%PDF-"
+    assert files["kartu-kinerja-2025.csv"].read_bytes()[:3] == b"\xef\xbb\xbf"  # the BOM a spreadsheet program wants
+    page.set_input_files("#upload-file", str(files["templat-realisasi-2025.xlsx"]))
+    page.click("#upload-check")  # the template as downloaded: every row as recorded, nothing to save
+    summary = page.locator("#upload-summary")
+    expect(summary).to_contain_text("0 akan disimpan sebagai draf, 0 diajukan")
+    expect(summary).to_contain_text("Belum ada yang disimpan.")
+    page.set_input_files("#upload-file", str(files["LKjIP-2025.pdf"]))
+    page.click("#upload-check")  # not a workbook: the API's 415, in Indonesian
+    expect(page.locator("#upload-result .error")).to_have_text(words("problem.not-a-workbook"))
+
+
+def test_the_admin_edits_the_registry_and_locks_a_period_the_operator_then_cannot_write(stack, demo, dashboard, new_page):
+    unit = demo["units"]["1506.14"]
+    admin = new_page()
+    open_as(admin, dashboard, token(stack, "admin", "*", "admin@kemenpan"), "admin", agency=unit["id"])
+    form = admin.locator("#agency-form")
+    form.locator("input[name=short_name]").fill("Dinsos Tanjabbar")
+    form.locator("input[name=reason]").fill("Nama singkat resmi")
+    form.locator("button").click()
+    done(admin, "admin.saved", "admin")
+    assert api_get(stack, "agencies", f"/api/v1/agencies/{unit['id']}")["short_name"] == "Dinsos Tanjabbar"
+    code = unique("1506.14.")[:20]
+    admin.fill("#unit-form input[name=code]", code)
+    admin.fill("#unit-form input[name=name]", "Bidang Rehabilitasi Sosial")
+    admin.select_option("#unit-form select[name=type]", "sub_unit")
+    admin.click("#unit-form button")
+    done(admin, "admin.registered", "admin")
+    expect(admin.locator("#units")).to_contain_text("Bidang Rehabilitasi Sosial")
+
+    indicator = fresh_indicator(stack, unit["id"], unique("IKU-LOCK"))
+    admin.fill("#lock-form input[name=period]", "2025")
+    admin.fill("#lock-form input[name=reason]", "LKjIP 2025 disusun")
+    admin.click("#lock-form button")
+    done(admin, "locks.done", "admin")
+    lock = next(l for l in api_get(stack, "indicators", f"/api/v1/period-locks?agency_id={unit['id']}") if l["locked"])
+    try:
+        operator = new_page()
+        open_as(operator, dashboard, token(stack, "operator", unit["id"], "operator@dinsos"))
+        row = entry_row(operator, indicator)
+        expect(row).to_contain_text("periode dikunci")
+        expect(row.locator("button.edit")).to_have_count(0)
+        shot(admin, "workbench-admin")
+    finally:
+        admin.fill("#lock-form input[name=reason]", "Perbaikan data")
+        admin.locator(f"#locks tr[data-lock='{lock['id']}'] button.unlock").click()
+        done(admin, "locks.undone", "admin")
+    operator.reload()
+    ready(operator, "entry")
+    expect(entry_row(operator, indicator).locator("button.edit")).to_have_count(1)

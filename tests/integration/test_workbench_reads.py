@@ -70,3 +70,17 @@ def test_verifying_ones_own_submission_is_refused_with_its_own_problem_type(api,
                         headers=auth_header("evaluator", tree["pendidikan"], sub="same-person"))
     assert response.status_code == 403
     assert response.get_json()["type"].endswith("/own-submission")
+
+
+def test_the_locks_covering_an_agency_include_its_ancestors_locks(api, tree):
+    evaluator = auth_header("evaluator", tree["tanjabbar"], sub="kabag-ortala")
+    assert api.post("/api/v1/period-locks", headers=evaluator, json={"agency_id": tree["tanjabbar"], "period": "2025",
+                                                                     "reason": "LKjIP"}).status_code == 201
+    assert api.post("/api/v1/period-locks", headers=evaluator, json={"agency_id": tree["kesehatan"],
+                                                                     "period": "2024"}).status_code == 201
+    operator = OPERATOR(tree["bidang_sd"])
+    own = api.get(f"/api/v1/period-locks?agency_id={tree['bidang_sd']}", headers=operator).get_json()
+    covering = api.get(f"/api/v1/period-locks?agency_id={tree['bidang_sd']}&covering=true", headers=operator).get_json()
+    assert own == [] and [(lock["agency_id"], lock["period"]) for lock in covering] == [(tree["tanjabbar"], "2025")]
+    # The caller reads the agency, not the ancestor: the regency itself is still refused.
+    assert api.get(f"/api/v1/period-locks?agency_id={tree['tanjabbar']}", headers=operator).status_code == 403

@@ -5,7 +5,7 @@
 import { all, call, get } from "../js/api.js";
 import { day, label, num, parseNumber, period, t } from "../js/i18n.js";
 import { $, $$, act, esc, evidenceOf, evidenceText, toast } from "../js/ui.js";
-import { periodsInside } from "./periods.js";
+import { containing, periodsInside } from "./periods.js";
 import { filesPanel } from "./files.js";
 import { narrativesPanel } from "./narratives.js";
 
@@ -14,13 +14,16 @@ const EDITABLE = new Set(["missing", "draft", "rejected"]);
 const fed = (row) => Array.isArray(row.indicator.fed_by_reforms);
 
 export async function entry(view, ctx) {
-  const [indicators, recorded, quality] = await Promise.all([
+  const [indicators, recorded, quality, locks] = await Promise.all([
     all("indicators", `/indicators?agency_id=${ctx.agencyId}&status=active`),
     all("indicators", `/realisations?agency_id=${ctx.agencyId}&period=${ctx.period}`),
-    get("indicators", `/agencies/${ctx.agencyId}/data-quality?period=${ctx.period}`)]);
+    get("indicators", `/agencies/${ctx.agencyId}/data-quality?period=${ctx.period}`),
+    get("indicators", `/period-locks?agency_id=${ctx.agencyId}&covering=true&locked_only=true`)]);
   const found = Object.fromEntries(recorded.map((r) => [`${r.indicator_id}:${r.period}`, r]));
+  const closed = new Set(locks.map((l) => l.period));  // its own locks and its ancestors'
   const rows = indicators.flatMap((i) => periodsInside(ctx.period, i.frequency)
-    .map((p) => ({ indicator: i, period: p, realisation: found[`${i.id}:${p}`] || null })));
+    .map((p) => ({ indicator: i, period: p, realisation: found[`${i.id}:${p}`] || null,
+                   locked: containing(p).some((c) => closed.has(c)) })));
   const stateOf = (row) => (row.realisation ? row.realisation.status : "missing");
   view.innerHTML = `
     <h2 class="view-title" tabindex="-1">${esc(t("view.entry"))} · ${esc(period(ctx.period))}</h2>
@@ -37,10 +40,10 @@ export async function entry(view, ctx) {
         return `<tr data-entry="${esc(row.indicator.id)}:${esc(row.period)}" data-status="${esc(s)}">
           <td>${esc(row.indicator.code)}</td><td>${esc(row.indicator.name)} <span class="muted">(${esc(row.indicator.unit)})</span></td>
           <td>${esc(period(row.period))}</td><td class="num">${num(r?.value)}</td>
-          <td><span class="tag ${esc(s)}">${esc(label("status", s))}</span>${r?.locked ? ` <span class="tag">${esc(t("entry.locked"))}</span>` : ""}
+          <td><span class="tag ${esc(s)}">${esc(label("status", s))}</span>${row.locked ? ` <span class="tag">${esc(t("entry.locked"))}</span>` : ""}
             ${s === "rejected" ? `<div class="reason">${esc(t("entry.rejected_because", { reason: r.reason }))}</div>` : ""}</td>
-          <td>${fed(row) ? `<span class="muted">${esc(t("entry.fed"))}</span>` : ""}${EDITABLE.has(s) && !r?.locked && !fed(row) ? `<button type="button" class="edit">${esc(t(s === "missing" ? "entry.fill" : "entry.edit"))}</button>` : ""}
-            ${s === "draft" && !r?.locked && !fed(row) ? `<button type="button" class="submit">${esc(t("entry.submit"))}</button>` : ""}</td></tr>`;
+          <td>${fed(row) ? `<span class="muted">${esc(t("entry.fed"))}</span>` : ""}${EDITABLE.has(s) && !row.locked && !fed(row) ? `<button type="button" class="edit">${esc(t(s === "missing" ? "entry.fill" : "entry.edit"))}</button>` : ""}
+            ${s === "draft" && !row.locked && !fed(row) ? `<button type="button" class="submit">${esc(t("entry.submit"))}</button>` : ""}</td></tr>`;
       }).join("") || `<tr><td colspan="6" class="muted">${esc(t("entry.nothing"))}</td></tr>`}
     </table></div>
     <div id="row-result"></div>

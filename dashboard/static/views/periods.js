@@ -15,3 +15,11 @@ export function periodsInside(period, frequency) {
   }
   return frequency === "monthly" ? [period] : [];
 }
+
+/** The period and the longer ones it belongs to (202503 → 202503, 2025Q1, 2025): a lock of any closes it. */
+export function containing(period) {
+  const year = period.slice(0, 4);
+  if (/^\d{6}$/.test(period)) return [period, `${year}Q${Math.ceil(Number(period.slice(4)) / 3)}`, year];
+  if (/^\d{4}Q[1-4]$/.test(period)) return [period, year];
+  return [period];
+}

@@ -13,6 +13,8 @@ class LockQuerySchema(Schema):
     agency_id = Text(validate=validate.Length(min=1, max=64))
     period = Text(validate=validate.Length(min=4, max=6))
     locked_only = fields.Boolean(load_default=False)
+    covering = fields.Boolean(load_default=False, metadata={
+        "description": "with agency_id: also the locks of its ancestors (they close its periods too)"})
 
 
 class LockEntrySchema(Schema):
