@@ -32,6 +32,10 @@ def test_the_operator_and_two_evaluators_take_a_realisation_from_draft_to_verifi
     expect(operator.locator("#e-missing")).to_have_text(num(counts(stack, unit["id"])["missing"]))
     row = entry_row(operator, indicator)
     expect(row).to_have_attribute("data-status", "missing")
+    operator.select_option("#e-show", "todo")  # what needs the operator: no verified row left on screen
+    shown = operator.locator("#entries tr[data-entry]:visible")
+    assert set(shown.evaluate_all("rows => rows.map(r => r.dataset.status)")) <= {"missing", "draft", "rejected"}
+    expect(row).to_be_visible()
 
     row.locator("button.edit").click()
     expect(operator.locator("#editor-title")).to_be_focused()

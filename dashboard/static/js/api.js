@@ -35,10 +35,11 @@ async function once(service, path, { method = "GET", json, body, contentType, et
   }
 }
 
-/** One call; answers {data, etag, response}. A 401 asks the user to sign in again, then retries the call once. */
+/** One call; answers {data, etag, response}. A 401 asks the user to sign in again and makes the same call with
+ * the new token, for as long as the token given is refused: the action waits, it is never lost. */
 export async function call(service, path, options = {}) {
   let response = await once(service, path, options);
-  if (response.status === 401 && session.reauthenticate) {
+  while (response.status === 401 && session.reauthenticate) {
     const detail = (await response.json().catch(() => ({}))).detail || "";
     await session.reauthenticate(detail);
     response = await once(service, path, options);

@@ -31,6 +31,8 @@ export async function entry(view, ctx) {
       ${["missing", "draft", "rejected", "submitted", "verified"].map((s) => `<div>${esc(label("status", s))}
         <strong id="e-${s}">${num(quality.counts[s])}</strong></div>`).join("")}</div>
     <p class="muted">${esc(t("entry.counts_note"))}</p>
+    <div class="filters"><label>${esc(t("entry.show"))} <select id="e-show"><option value="">${esc(t("entry.show_all"))}</option>
+      <option value="todo">${esc(t("entry.show_todo"))}</option></select></label></div>
     <div class="scroll"><table id="entries"><caption class="sr-only">${esc(t("view.entry"))}</caption>
       <tr><th scope="col">${esc(t("col.code"))}</th><th scope="col">${esc(t("col.indicator"))}</th><th scope="col">${esc(t("col.period"))}</th>
         <th scope="col" class="num">${esc(t("col.realised"))}</th><th scope="col">${esc(t("col.status"))}</th><th scope="col">${esc(t("col.actions"))}</th></tr>
@@ -59,6 +61,10 @@ export async function entry(view, ctx) {
       onStale: () => { $("#row-result", view).innerHTML = `<div class="conflict">${esc(t("entry.stale_row"))}</div>`; } }));
     return n;
   });
+  // What still needs the operator: missing, a draft, or rejected (the rows stay; the others are only hidden).
+  $("#e-show", view).addEventListener("change", (event) => $$("#entries tr[data-entry]", view).forEach((tr) => {
+    tr.hidden = event.target.value === "todo" && !EDITABLE.has(tr.dataset.status);
+  }));
   filesPanel($("#files-panel", view), ctx);
   await narrativesPanel($("#narratives-panel", view), ctx, indicators);
 }
