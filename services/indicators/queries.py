@@ -168,7 +168,14 @@ def locks(principal: Principal, repo: IndicatorsRepository, query: dict) -> list
         selector["period"] = str(period_of(query["period"]))
     if query.get("locked_only"):
         selector["locked"] = True
-    return repo.locks.find(selector, sort=[("period", 1), ("agency_id", 1)], limit=1000)
+    found = repo.locks.find(selector, sort=[("period", 1), ("agency_id", 1)], limit=1000)
+    if not query.get("covering"):
+        return found
+    # An ancestor's lock, for a caller who may not read the ancestor: that it closes the period, not who or why.
+    readable = {a["id"] for a in repo.agencies(lock["agency_id"] for lock in found).values()
+                if in_scope(principal, AgencyRef(a["id"], tuple(a.get("path", ())), a.get("status", "active")))}
+    return [lock if lock["agency_id"] in readable else {k: lock[k] for k in ("id", "agency_id", "period", "locked")}
+            for lock in found]
 
 
 def rule_packs(repo: IndicatorsRepository) -> list[dict]:
@@ -255,7 +262,7 @@ def list_realisations(principal: Principal, repo: IndicatorsRepository, query: d
     page, size = query["page"], query["page_size"]
     items = repo.realisations.find(selector, sort=sort, skip=(page - 1) * size, limit=size)
     indicators = {i["id"]: i for i in repo.indicators.find({"_id": {"$in": [r["indicator_id"] for r in items]}})}
-    agencies = {a["id"]: a for a in (repo.agency(agency_id) for agency_id in {r["agency_id"] for r in items}) if a}
+    agencies = repo.agencies(r["agency_id"] for r in items)
     for item in items:
         indicator, agency = indicators.get(item["indicator_id"], {}), agencies.get(item["agency_id"], {})
         item["indicator"] = {k: indicator.get(k) for k in ("code", "name", "unit", "frequency", "category")}

@@ -105,3 +105,35 @@ def test_an_api_stopped_mid_session_raises_the_banner_and_the_form_keeps_its_inp
     page.click("#save-draft")
     done(page, "entry.saved", "entry", code=indicator["code"])
     assert api_get(stack, "indicators", f"/api/v1/indicators/{indicator['id']}/realisations/2025")["value"] == 12
+
+
+def test_an_administrator_without_an_agency_chooses_one_and_a_bad_period_is_refused_on_the_page(stack, demo, dashboard,
+                                                                                                   page):
+    page.goto(f"{dashboard}/#token={token(stack, 'admin', '*', 'admin@kemenpan')}")
+    roots = page.locator("#roots a[data-agency]")
+    expect(roots.first).to_be_visible(timeout=15000)
+    expect(page.locator("#view .view-title")).to_have_text(words("frame.choose"))
+    page.locator("#roots a", has_text="Pemerintah Provinsi Jambi").click()
+    expect(page.locator("#agency-name")).to_have_text("Pemerintah Provinsi Jambi")
+    page.fill("#period", "2025Q5")
+    page.dispatch_event("#period", "change")
+    expect(page.locator("#period")).to_have_attribute("aria-invalid", "true")
+    assert page.evaluate("() => document.querySelector('#period').validationMessage") == words("frame.bad_period")
+    page.fill("#period", "2025q3")
+    page.dispatch_event("#period", "change")
+    expect(page.locator("#period")).to_have_attribute("aria-invalid", "false")
+    expect(page.locator("#trend")).to_contain_text("2025Q3")
+
+
+def test_signing_in_again_as_someone_else_starts_the_page_afresh_under_their_name(stack, demo, dashboard, page):
+    unit = demo["units"]["1506.09"]
+    short = token(stack, "operator", unit["id"], "operator@kesbangpol", ttl_s=-(LEEWAY_S - 4))
+    expires = time.time() + 4
+    open_as(page, dashboard, short)
+    wait_for(lambda: time.time() > expires + 1, timeout=15, message="the token's expiry")
+    page.click("#tab-overview")
+    expect(page.locator("#signin")).to_be_visible()
+    page.fill("#signin-token", token(stack, "viewer", unit["id"], "kepala@kesbangpol"))
+    page.click("#signin-form button")
+    expect(page.locator("#whoami")).to_have_text("kepala@kesbangpol · Pembaca", timeout=15000)
+    expect(page.locator("#tabs [role=tab]")).to_have_count(4)  # a viewer's views, not the operator's

@@ -43,14 +43,14 @@ def test_the_operator_and_two_evaluators_take_a_realisation_from_draft_to_verifi
     operator.fill("#f-evidence", "Laporan survei | https://dinkes.tanjabbarkab.go.id/survei-2025.pdf")
     operator.fill("#f-note", "Survei semester II")
     operator.click("#save-draft")
-    ready(operator, "entry")
+    done(operator, "entry.saved", "entry", code=indicator["code"])
     expect(entry_row(operator, indicator)).to_have_attribute("data-status", "draft")
     expect(operator.locator("#e-draft")).to_have_text(num(counts(stack, unit["id"])["draft"]))
     saved = api_get(stack, "indicators", f"/api/v1/indicators/{indicator['id']}/realisations/2025")
     assert (saved["value"], saved["note"], saved["evidence"]) == (85.5, "Survei semester II", [
         {"title": "Laporan survei", "link": "https://dinkes.tanjabbarkab.go.id/survei-2025.pdf"}])
     entry_row(operator, indicator).locator("button.submit").click()
-    ready(operator, "entry")
+    done(operator, "entry.submitted", "entry", code=indicator["code"])
     expect(entry_row(operator, indicator)).to_have_attribute("data-status", "submitted")
 
     first = new_page()
@@ -63,7 +63,7 @@ def test_the_operator_and_two_evaluators_take_a_realisation_from_draft_to_verifi
     expect(item.locator(".result")).to_have_text(words("queue.reason_needed"))
     item.locator("input[name=reason]").fill("Bukti survei belum ditandatangani kepala dinas")
     item.locator("button.reject").click()
-    ready(first, "queue")
+    done(first, "queue.rejected", "queue", code=indicator["code"])
     expect(first.locator(f"#queue li[data-realisation='{indicator['id']}:2025']")).to_have_count(0)
 
     rejected_before = int(operator.locator("#e-rejected").inner_text().replace(".", ""))
@@ -81,13 +81,13 @@ def test_the_operator_and_two_evaluators_take_a_realisation_from_draft_to_verifi
     expect(operator.locator("#f-value")).to_have_value("85,5")
     operator.fill("#f-value", "90")
     operator.click("#save-submit")
-    ready(operator, "entry")
+    done(operator, "entry.submitted", "entry", code=indicator["code"])
     expect(entry_row(operator, indicator)).to_have_attribute("data-status", "submitted")
 
     second = new_page()
     open_as(second, dashboard, token(stack, "evaluator", demo["regency"]["id"], "inspektur-b@tanjabbar"))
     second.locator(f"#queue li[data-realisation='{indicator['id']}:2025'] button.verify").click()
-    ready(second, "queue")
+    done(second, "queue.verified", "queue", code=indicator["code"])
     verified = api_get(stack, "indicators", f"/api/v1/indicators/{indicator['id']}/realisations/2025")
     assert (verified["status"], verified["value"], verified["verified_by"]) == ("verified", 90, "inspektur-b@tanjabbar")
     assert [h["action"] for h in verified["history"]] == ["record", "submit", "reject", "record", "submit", "verify"]
@@ -145,7 +145,7 @@ def test_the_seeds_fgd_runs_in_the_ui_from_plan_to_completion(stack, demo, dashb
     page.fill("#plan-form input[name=planned]", "22")
     page.check(f"#plan-form input[name=linked][value='{fed['id']}']")
     page.click("#plan-form button[type=submit]")
-    ready(page, "activities")
+    done(page, "activities.planned", "activities", title=title)
     activity = next(a for a in api_get(stack, "reforms", f"/api/v1/activities?agency_id={regency}&subtree=false&q=Angkatan"
                                        "&page_size=100")["items"] if a["title"] == title)
     assert (activity["status"], activity["start"], activity["linked_indicators"][0]["id"]) == (
@@ -158,33 +158,33 @@ def test_the_seeds_fgd_runs_in_the_ui_from_plan_to_completion(stack, demo, dashb
     page.fill("#register-list textarea", "\n".join("\t".join(leader) if n % 2 else "; ".join(leader)
                                                    for n, leader in enumerate(leaders)))
     page.click("#register-list button")
-    ready(page, "activities")
+    done(page, "activities.registered", "activities", n=22)
     expect(page.locator("#participants tr[data-participant]")).to_have_count(22)
     page.click("#act-start")
-    ready(page, "activities")
+    done(page, "activities.started", "activities")
     expect(page.locator("#activity-status")).to_have_attribute("data-status", "in_progress")
     absent = ["Maya Sari", "Taufik Ismail"]
     page.click("#mark-all")
     for name in absent:
         page.locator("#participants tr", has_text=name).locator("input.present").uncheck()
     page.click("#save-attendance")
-    ready(page, "activities")
+    done(page, "activities.attendance_saved", "activities", n=20)
     expect(page.locator("#activity-status")).to_contain_text("22 terdaftar, 20 hadir")
     page.fill("#complete-form textarea[name=summary]", "Pimpinan SKPD menyepakati rencana aksi budaya kerja.")
     page.fill("#complete-form textarea[name=outcomes]", "Rencana aksi per SKPD\nApel nilai dasar ASN bulanan")
     page.click("#complete-form button")
-    ready(page, "activities")
+    done(page, "activities.completed", "activities")
     expect(page.locator("#activity-status")).to_have_attribute("data-status", "completed")
     page.fill("#follow-up-new input[name=action]", "Melaporkan rencana aksi kepada LAN")
     page.select_option("#follow-up-new select[name=owner]", demo["units"]["1506.01"]["id"])
     page.fill("#follow-up-new input[name=due]", "2025-04-30")
     page.click("#follow-up-new button")
-    ready(page, "activities")
+    done(page, "activities.follow_up_added", "activities")
     expect(page.locator("#follow-ups li[data-follow-up]")).to_have_count(1)
     shot(page, "workbench-activity")
 
-    done = api_get(stack, "reforms", f"/api/v1/activities/{activity['id']}")
-    assert (done["status"], done["registered"], done["attended"], done["outcomes"]) == (
+    finished = api_get(stack, "reforms", f"/api/v1/activities/{activity['id']}")
+    assert (finished["status"], finished["registered"], finished["attended"], finished["outcomes"]) == (
         "completed", 22, 20, ["Rencana aksi per SKPD", "Apel nilai dasar ASN bulanan"])
     people = api_get(stack, "reforms", f"/api/v1/activities/{activity['id']}/participants")["items"]
     assert sorted(p["name"] for p in people if not p["attended"]) == sorted(absent)

@@ -53,6 +53,14 @@ def test_the_queue_is_the_subtrees_submissions_oldest_first_with_their_indicator
     assert [r["indicator_id"] for r in own["items"]] == [draft["id"]]  # not the subtree unless asked
 
 
+def test_realisations_outside_the_callers_subtree_are_refused(api, tree):
+    outside = api.get(f"/api/v1/realisations?agency_id={tree['tanjabtim']}&period=2025",
+                      headers=OPERATOR(tree["pendidikan"]))
+    assert outside.status_code == 403 and outside.mimetype == "application/problem+json"
+    assert api.get(f"/api/v1/realisations?agency_id={tree['jambi']}&subtree=true",
+                   headers=OPERATOR(tree["pendidikan"])).status_code == 403  # not the province above it either
+
+
 def test_a_period_filter_takes_the_shorter_periods_inside_it(api, tree):
     monthly = define(api, tree["pendidikan"], frequency="monthly")
     for period in ("202503", "202504"):
@@ -82,5 +90,10 @@ def test_the_locks_covering_an_agency_include_its_ancestors_locks(api, tree):
     own = api.get(f"/api/v1/period-locks?agency_id={tree['bidang_sd']}", headers=operator).get_json()
     covering = api.get(f"/api/v1/period-locks?agency_id={tree['bidang_sd']}&covering=true", headers=operator).get_json()
     assert own == [] and [(lock["agency_id"], lock["period"]) for lock in covering] == [(tree["tanjabbar"], "2025")]
+    # Of a lock above the caller's scope: that it closes the period, not who locked it or why.
+    assert covering[0]["locked"] is True and "by" not in covering[0] and "reason" not in covering[0]
+    assert "history" not in covering[0]
+    mine = api.get(f"/api/v1/period-locks?agency_id={tree['bidang_sd']}&covering=true", headers=evaluator).get_json()
+    assert mine[0]["by"] == "kabag-ortala" and mine[0]["reason"] == "LKjIP"  # the evaluator reads the regency
     # The caller reads the agency, not the ancestor: the regency itself is still refused.
     assert api.get(f"/api/v1/period-locks?agency_id={tree['tanjabbar']}", headers=operator).status_code == 403

@@ -48,3 +48,10 @@ def test_numbers_and_days_are_written_as_the_reports_write_them():
                                                                                        "31 Desember 2025"]
     assert page("[f.num(null), f.pct(78.5), f.period('2025Q3'), f.period('202503')]") == [
         "–", "78,5%", "period.quarter", "Maret 2025"]  # (a quarter's words come from the catalogue, not loaded here)
+
+
+def test_in_english_commas_group_and_a_form_gets_every_digit_back():
+    assert page("['1,234.5', '1.250', '1,250', 'x'].map((t) => f.parseNumber(t, 'en'))") == [1234.5, 1.25, 1250, None]
+    # What a form is pre-filled with reads back as the same number (no grouping, no rounding).
+    values = [1234.5, 33.333, 1250, 0.125, -7.5]
+    assert page(f"{json.dumps(values)}.map((v) => f.parseNumber(f.plain(v)))") == values

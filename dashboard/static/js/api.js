@@ -38,10 +38,13 @@ async function once(service, path, { method = "GET", json, body, contentType, et
 /** One call; answers {data, etag, response}. A 401 asks the user to sign in again and makes the same call with
  * the new token, for as long as the token given is refused: the action waits, it is never lost. */
 export async function call(service, path, options = {}) {
+  let sentWith = session.token;
   let response = await once(service, path, options);
   while (response.status === 401 && session.reauthenticate) {
     const detail = (await response.json().catch(() => ({}))).detail || "";
-    await session.reauthenticate(detail);
+    // Signed in again meanwhile (another call asked): try the new token before asking once more.
+    if (session.token === sentWith) await session.reauthenticate(detail);
+    sentWith = session.token;
     response = await once(service, path, options);
   }
   if (response.status === 401) throw new SignedOut((await response.json().catch(() => ({}))).detail || "");

@@ -61,12 +61,22 @@ export function day(text, withTime = false) {
   return new Intl.DateTimeFormat(locale(), options).format(value);
 }
 
-/** A number typed the Indonesian way (1.234,5) or the international way (1234.5); NaN if neither. A lone dot
- * followed by exactly three digits groups thousands (1.250 is one thousand two hundred fifty), as an Indonesian
- * writer means it: the rule of shared.formats.parse_number, which reads the uploaded sheets. */
-export function parseNumber(text) {
+/** A number as it goes into a form field to be edited: every digit, no grouping, the language's decimal mark
+ * (1234,5 in Indonesian, 1234.5 in English), so reading it back gives the same number. */
+export const plain = (value) => (value === null || value === undefined ? ""
+  : state.lang === "id" ? String(value).replace(".", ",") : String(value));
+
+/** A number typed in a form. In Indonesian the way an Indonesian writes it (1.234,5) or the international way
+ * (1234.5); a lone dot followed by exactly three digits groups thousands (1.250 is one thousand two hundred fifty):
+ * the rule of shared.formats.parse_number, which reads the uploaded sheets. In English, commas group thousands
+ * (1,234.5). NaN if it is no number. */
+export function parseNumber(text, language = state.lang) {
   let cleaned = String(text).trim().replace(/[\s\u00a0]/g, "");
   if (!cleaned) return NaN;
+  if (language === "en") {
+    cleaned = cleaned.replace(/,/g, "");
+    return /^[-+]?(\d+(\.\d*)?|\.\d+)$/.test(cleaned) ? Number(cleaned) : NaN;
+  }
   const dots = (cleaned.match(/\./g) || []).length;
   const [whole, fraction] = cleaned.split(".");
   if (cleaned.includes(",")) cleaned = cleaned.replace(/\./g, "").replace(",", ".");

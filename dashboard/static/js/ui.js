@@ -8,6 +8,10 @@ export const $ = (selector, root = document) => root.querySelector(selector);
 export const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
 export const esc = (text) => String(text ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** An evidence link as a link: http(s) only (the API refuses others; the page does not rely on it). */
+export const evidenceLinks = (evidence) => (evidence || []).map((e) => (/^https?:\/\//i.test(e.link)
+  ? `<a href="${esc(e.link)}" rel="noopener noreferrer" target="_blank">${esc(e.title)}</a>` : esc(e.title)));
+
 /** A traffic light, always with its name written next to it (colour is never the only sign). */
 export const light = (name) => `<span class="light ${esc(name || "")}" aria-hidden="true"></span><span class="light-text">${
   esc(name ? label("light", name) : t("light.none"))}</span>`;
@@ -70,7 +74,10 @@ export async function act(button, out, action, { done, onStale } = {}) {
   } catch (err) {
     if (err instanceof SignedOut) throw err;
     if (err instanceof ServiceDown) { showBanner(err); out.innerHTML = errorBox(err); return undefined; }
-    if (err instanceof Problem && err.status === 412 && onStale) { await onStale(err); return undefined; }
+    if (err instanceof Problem && err.status === 412 && onStale) {
+      await Promise.resolve(onStale(err)).catch((again) => { out.innerHTML = errorBox(again); if (again instanceof ServiceDown) showBanner(again); });
+      return undefined;
+    }
     out.innerHTML = errorBox(err);
     return undefined;
   } finally {

@@ -9,15 +9,20 @@ const KINDS = ["fgd", "workshop", "training", "socialisation", "coaching", "asse
 const FOLLOW_UP_STATUSES = ["open", "in_progress", "done"];
 const WIB = "+07:00";  // times are typed in the seed's zone (WIB) and sent with their offset
 
+const subtrees = new Map();  // the agency and those below it, read once a page: the registry changes seldom
+
 async function subtree(ctx) {
-  const [self, below] = await Promise.all([get("agencies", `/agencies/${ctx.agencyId}`),
-                                           all("agencies", `/agencies/${ctx.agencyId}/descendants`)]);
-  return [self, ...below].filter((a) => a.status === "active");
+  if (!subtrees.has(ctx.agencyId)) {
+    const [self, below] = await Promise.all([get("agencies", `/agencies/${ctx.agencyId}`),
+                                             all("agencies", `/agencies/${ctx.agencyId}/descendants`)]);
+    subtrees.set(ctx.agencyId, [self, ...below].filter((a) => a.status === "active"));
+  }
+  return subtrees.get(ctx.agencyId);
 }
 
 export async function activities(view, ctx) {
   const [listed, areas, agencies, indicators] = await Promise.all([
-    get("reforms", `/activities?agency_id=${ctx.agencyId}&subtree=false&year=${ctx.year}&page_size=100&order=desc`),
+    all("reforms", `/activities?agency_id=${ctx.agencyId}&subtree=false&year=${ctx.year}&order=desc`),
     get("reforms", "/areas"), subtree(ctx),
     all("indicators", `/indicators?agency_id=${ctx.agencyId}&status=active`)]);
   const areaName = (a) => (lang() === "en" && a.name_en ? a.name_en : a.name);
@@ -26,7 +31,7 @@ export async function activities(view, ctx) {
     <div class="scroll"><table id="my-activities"><tr><th scope="col">${esc(t("col.when"))}</th><th scope="col">${esc(t("col.activity"))}</th>
       <th scope="col">${esc(t("col.status"))}</th><th scope="col" class="num">${esc(t("reform.registered"))}</th>
       <th scope="col" class="num">${esc(t("reform.attended"))}</th><th scope="col">${esc(t("col.actions"))}</th></tr>
-      ${listed.items.map((a) => `<tr data-activity="${esc(a.id)}"><td>${esc(day(a.start))}</td><td>${esc(a.title)}</td>
+      ${listed.map((a) => `<tr data-activity="${esc(a.id)}"><td>${esc(day(a.start))}</td><td>${esc(a.title)}</td>
         <td class="status">${esc(label("activity", a.status))}</td><td class="num">${num(a.registered)}</td><td class="num">${num(a.attended)}</td>
         <td><button type="button" class="open">${esc(t("action.open"))}</button></td></tr>`).join("")
         || `<tr><td colspan="6" class="muted">${esc(t("activities.none"))}</td></tr>`}</table></div>
@@ -60,7 +65,7 @@ export async function activities(view, ctx) {
   $$("#my-activities tr[data-activity] .open", view).forEach((button) => button.addEventListener("click", () =>
     act(button, $("#activities-result", view), () => openActivity(view, ctx, button.closest("tr").dataset.activity, agencies))));
   const remembered = sessionStorage.getItem("kinerja.activity");
-  if (remembered && listed.items.some((a) => a.id === remembered)) await openActivity(view, ctx, remembered, agencies, false);
+  if (remembered && listed.some((a) => a.id === remembered)) await openActivity(view, ctx, remembered, agencies, false);
 }
 
 /** Pasted participants, one per line: name; position; agency code (a tab, as copied from a sheet, works too). */

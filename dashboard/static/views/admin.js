@@ -2,7 +2,7 @@
 // version from the latest, and a version put in force from a date). Evaluators see the locks only.
 
 import { all, call, get } from "../js/api.js";
-import { day, label, num, parseNumber, t } from "../js/i18n.js";
+import { day, label, num, parseNumber, plain, t } from "../js/i18n.js";
 import { $, act, esc, options, toast } from "../js/ui.js";
 import { locksPanel } from "./locks.js";
 
@@ -76,9 +76,9 @@ async function rulePacks(panel, ctx) {
         <td>${p.bands.map((b) => `${esc(b.label || b.code)} ≥ ${num(b.min)}`).join("; ")}</td></tr>`).join("")}</table></div>
     <form class="stack" id="rulepack-new"><h4>${esc(t("admin.new_version", { version: latest.version }))}</h4>
       <label>${esc(t("admin.effective"))}<input name="effective_from" type="date"></label>
-      <label>${esc(t("admin.cap"))}<input name="cap" value="${esc(num(latest.cap))}" inputmode="decimal"></label>
-      <label>${esc(t("admin.green_from"))}<input name="green_from" value="${esc(num(latest.green_from))}" inputmode="decimal"></label>
-      <label>${esc(t("admin.yellow_from"))}<input name="yellow_from" value="${esc(num(latest.yellow_from))}" inputmode="decimal"></label>
+      <label>${esc(t("admin.cap"))}<input name="cap" value="${esc(plain(latest.cap))}" inputmode="decimal"></label>
+      <label>${esc(t("admin.green_from"))}<input name="green_from" value="${esc(plain(latest.green_from))}" inputmode="decimal"></label>
+      <label>${esc(t("admin.yellow_from"))}<input name="yellow_from" value="${esc(plain(latest.yellow_from))}" inputmode="decimal"></label>
       <div class="actions"><button type="submit">${esc(t("admin.add_version"))}</button></div></form>
     <form class="actions" id="rulepack-effective"><label>${esc(t("admin.version"))} <select name="version">${packs.map((p) =>
       `<option>${esc(p.version)}</option>`).join("")}</select></label>

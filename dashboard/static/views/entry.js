@@ -3,7 +3,7 @@
 // missing, draft and rejected as the API counts them; the templates, the narratives and the report files.
 
 import { all, call, get } from "../js/api.js";
-import { day, label, num, parseNumber, period, t } from "../js/i18n.js";
+import { day, label, num, parseNumber, period, plain, t } from "../js/i18n.js";
 import { $, $$, act, esc, evidenceOf, evidenceText, toast } from "../js/ui.js";
 import { containing, periodsInside } from "./periods.js";
 import { filesPanel } from "./files.js";
@@ -78,7 +78,7 @@ function openEditor(view, ctx, row) {
     <h3 id="editor-title" tabindex="-1">${esc(row.indicator.code)} ${esc(row.indicator.name)} · ${esc(period(row.period))}</h3>
     ${r?.status === "rejected" ? `<p class="error" id="editor-reason">${esc(t("entry.rejected_because", { reason: r.reason }))}</p>` : ""}
     <form class="stack" id="entry-form">
-      <label>${esc(t("field.value"))} (${esc(row.indicator.unit)})<input id="f-value" inputmode="decimal" required value="${esc(r ? num(r.value, 10).replace("–", "") : "")}"></label>
+      <label>${esc(t("field.value"))} (${esc(row.indicator.unit)})<input id="f-value" inputmode="decimal" required value="${esc(plain(r?.value))}"></label>
       <label>${esc(t("field.evidence"))}<textarea id="f-evidence" aria-describedby="evidence-help">${esc(evidenceText(r?.evidence))}</textarea></label>
       <span id="evidence-help" class="muted">${esc(t("entry.evidence_help"))}</span>
       <label>${esc(t("field.note"))}<textarea id="f-note">${esc(r?.note ?? "")}</textarea></label>
@@ -103,6 +103,7 @@ function openEditor(view, ctx, row) {
     if (andSubmit) etag = (await call("indicators", `${base}/submit`, { method: "POST", etag })).etag;
     return saved;
   };
+  let submitting = false;  // what the retry repeats: a save, or a save and submit
   // Saved over a newer version: show what changed, keep what the user typed, and let them save over it.
   const onStale = async () => {
     const { data: now, etag: current } = await call("indicators", base);
@@ -110,18 +111,22 @@ function openEditor(view, ctx, row) {
     out.innerHTML = `<div class="conflict" role="alert" id="stale">${esc(t("entry.stale", {
       by: last.by || now.submitted_by || "–", at: day(last.at || now.updated_at, true), value: num(now.value),
       status: label("status", now.status) }))} <button type="button" id="retry">${esc(t("entry.retry"))}</button></div>`;
-    $("#retry", out).addEventListener("click", () => { etag = current; $("#save-draft", editor).click(); });
+    $("#retry", out).addEventListener("click", () => { etag = current; $(submitting ? "#save-submit" : "#save-draft", editor).click(); });
   };
-  const run = (button, andSubmit) => act(button, out, () => save(andSubmit), {
+  const run = (button, andSubmit) => { submitting = andSubmit; return act(button, out, () => save(andSubmit), {
     onStale,
     done: (saved) => {
       if (!saved) return;
       toast(t(andSubmit ? "entry.submitted" : "entry.saved", { code: row.indicator.code }));
       ctx.refresh();
     },
-  });
+  }); };
   $("#entry-form", editor).addEventListener("submit", (event) => { event.preventDefault(); run($("#save-draft", editor), false); });
   $("#save-submit", editor).addEventListener("click", () => run($("#save-submit", editor), true));
-  $("#close-editor", editor).addEventListener("click", () => { editor.hidden = true; editor.innerHTML = ""; });
+  $("#close-editor", editor).addEventListener("click", () => {
+    editor.hidden = true;
+    editor.innerHTML = "";
+    ($(`#entries tr[data-entry="${row.indicator.id}:${row.period}"] button`, view) || $(".view-title", view)).focus();
+  });
 }
 

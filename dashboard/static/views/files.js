@@ -32,7 +32,7 @@ export function filesPanel(panel, ctx) {
       { method: "POST", body: file, contentType: XLSX }), { done: ({ data }) => {
       out.innerHTML = `<p id="upload-summary">${esc(t(dryRun ? "files.checked" : "files.applied", {
         recorded: data.recorded, submitted: data.submitted, unchanged: data.unchanged, skipped: data.skipped }))}</p>`;
-      if (!dryRun) { toast(t("files.applied_toast")); }
+      if (!dryRun) { toast(t("files.applied_toast")); ctx.refresh(); }  // the rows, counts and versions as saved
     } });
   };
   $("#upload-form", panel).addEventListener("submit", (event) => { event.preventDefault(); upload($("#upload-check", panel), true); });

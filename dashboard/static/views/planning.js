@@ -2,10 +2,14 @@
 // drafted from them, signed, and revised with a reason once signed.
 
 import { all, call, get } from "../js/api.js";
-import { day, label, num, parseNumber, rupiah, t } from "../js/i18n.js";
+import { day, label, num, parseNumber, plain, rupiah, t } from "../js/i18n.js";
 import { $, $$, act, esc, lines, toast } from "../js/ui.js";
 
-const targetText = (target) => (!target ? "" : target.value !== null && target.value !== undefined ? num(target.value)
+// A target in a form field: every digit, ready to be read back (a range as min–max).
+const targetText = (target) => (!target ? "" : target.value !== null && target.value !== undefined ? plain(target.value)
+  : `${plain(target.min)}–${plain(target.max)}`);
+// A target as read: rounded for the eye.
+const targetShown = (target) => (!target ? "–" : target.value !== null && target.value !== undefined ? num(target.value)
   : `${num(target.min)}–${num(target.max)}`);
 
 // A target as the API takes it: a value, or a range (the stored form carries the other form's fields as null).
@@ -57,7 +61,7 @@ function draftForm(body, ctx, indicators) {
     <form class="stack" id="pk-draft"><label>${esc(t("planning.objective"))}<input name="objective" required maxlength="500"></label>
       <fieldset><legend>${esc(t("planning.pk_indicators"))}</legend>
       ${indicators.map((i) => `<label><span><input type="checkbox" name="indicator" value="${esc(i.id)}" ${i.targets?.[ctx.year] ? "checked" : ""}>
-        ${esc(i.code)} ${esc(i.name)} · ${esc(t("col.target"))} ${esc(targetText(i.targets?.[ctx.year]) || "–")}</span></label>`).join("")}</fieldset>
+        ${esc(i.code)} ${esc(i.name)} · ${esc(t("col.target"))} ${esc(targetShown(i.targets?.[ctx.year]))}</span></label>`).join("")}</fieldset>
       <label>${esc(t("planning.budget"))}<textarea name="budget" aria-describedby="budget-help"></textarea></label>
       <span class="muted" id="budget-help">${esc(t("planning.budget_help"))}</span>
       <label>${esc(t("planning.place"))}<input name="place" maxlength="100"></label>
@@ -97,7 +101,7 @@ function showAgreement(body, ctx, agreement) {
     <div class="scroll"><table id="pk-indicators"><tr><th scope="col">${esc(t("planning.objective"))}</th><th scope="col">${esc(t("col.indicator"))}</th>
       <th scope="col" class="num">${esc(t("col.target"))}</th>${agreement.status === "signed" ? `<th scope="col">${esc(t("planning.new_target"))}</th>` : ""}</tr>
       ${content.objectives.flatMap((o, on) => o.indicators.map((i, n) => `<tr data-indicator="${esc(i.indicator_id)}"><td>${esc(o.code || "")} ${esc(o.name || "")}</td>
-        <td>${esc(i.code)} ${esc(i.name)}</td><td class="num">${esc(targetText(i.target))}</td>
+        <td>${esc(i.code)} ${esc(i.name)}</td><td class="num">${esc(targetShown(i.target))}</td>
         ${agreement.status === "signed" ? `<td><input class="revised" data-o="${on}" data-i="${n}" size="9"
           aria-label="${esc(t("planning.target_of", { code: i.code }))}" value="${esc(targetText(i.target))}"></td>` : ""}</tr>`)).join("")}</table></div>
     ${(content.budget || []).length ? `<p>${esc(t("planning.budget"))}: ${content.budget.map((b) => `${esc(b.programme)} ${esc(rupiah(b.amount))}`).join("; ")}</p>` : ""}
@@ -119,6 +123,7 @@ function showAgreement(body, ctx, agreement) {
       indicators: o.indicators.map((i) => ({ indicator_id: i.indicator_id, target: i.target,
         quarterly_targets: Object.fromEntries(Object.entries(i.quarterly_targets || {}).map(([q, v]) => [q, strip(v)])) })) }));
     for (const input of $$("input.revised", body)) {
+      if (input.value === input.defaultValue) continue;  // unchanged: sent as it was signed
       const target = targetOf(input.value);
       if (!target) { out.innerHTML = `<div class="error" role="alert">${esc(t("entry.not_a_number"))}</div>`; input.focus(); return; }
       objectives[Number(input.dataset.o)].indicators[Number(input.dataset.i)].target = target;

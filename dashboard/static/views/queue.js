@@ -3,7 +3,7 @@
 
 import { all, call } from "../js/api.js";
 import { day, num, period, t } from "../js/i18n.js";
-import { $, $$, act, esc, toast } from "../js/ui.js";
+import { $, $$, act, esc, evidenceLinks, toast } from "../js/ui.js";
 import { locksPanel } from "./locks.js";
 
 export async function queue(view, ctx) {
@@ -19,7 +19,7 @@ export async function queue(view, ctx) {
         <div>${esc(t("col.realised"))} <strong class="value">${num(r.value)}</strong> ${esc(r.indicator.unit || "")} ·
           ${esc(t("queue.submitted_by", { who: r.submitted_by, at: day(r.submitted_at, true) }))}</div>
         ${r.note ? `<div class="muted">${esc(t("field.note"))}: ${esc(r.note)}</div>` : ""}
-        <div>${esc(t("col.evidence"))}: ${(r.evidence || []).map((e) => `<a href="${esc(e.link)}" rel="noopener" target="_blank">${esc(e.title)}</a>`).join(", ") || esc(t("queue.no_evidence"))}</div>
+        <div>${esc(t("col.evidence"))}: ${evidenceLinks(r.evidence).join(", ") || esc(t("queue.no_evidence"))}</div>
         ${own ? `<p class="muted own">${esc(t("queue.own"))}</p>` : `
         <form class="actions decide"><button type="button" class="primary verify">${esc(t("queue.verify"))}</button>
           <label>${esc(t("field.reason"))} <input name="reason" maxlength="500"></label>

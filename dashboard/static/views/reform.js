@@ -1,6 +1,6 @@
 // Reformasi: the year's activities over the subtree, by area and status, the timeline, overdue follow-ups.
 
-import { get } from "../js/api.js";
+import { all, get } from "../js/api.js";
 import { day, label, lang, num, t } from "../js/i18n.js";
 import { $, chart, esc } from "../js/ui.js";
 
@@ -10,7 +10,7 @@ const COLOURS = { planned: "#6baed6", in_progress: "#f4b400", completed: "#1a7f4
 export async function reform(view, ctx) {
   const [summary, activities, overdue, areaList] = await Promise.all([
     get("reforms", `/agencies/${ctx.agencyId}/reform-summary?year=${ctx.year}`),
-    get("reforms", `/activities?agency_id=${ctx.agencyId}&year=${ctx.year}&page_size=100`),
+    all("reforms", `/activities?agency_id=${ctx.agencyId}&year=${ctx.year}`),
     get("reforms", `/follow-ups?agency_id=${ctx.agencyId}&overdue=true&page_size=100`), get("reforms", "/areas")]);
   const areaName = Object.fromEntries(areaList.map((a) => [a.code, lang() === "en" && a.name_en ? a.name_en : a.name]));
   const r = summary.rollup;
@@ -32,7 +32,7 @@ export async function reform(view, ctx) {
       <tr><th scope="col">${esc(t("col.when"))}</th><th scope="col">${esc(t("col.activity"))}</th><th scope="col">${esc(t("col.area"))}</th>
       <th scope="col">${esc(t("col.status"))}</th><th scope="col" class="num">${esc(t("reform.registered"))}</th>
       <th scope="col" class="num">${esc(t("reform.attended"))}</th><th scope="col">${esc(t("reform.feeds"))}</th></tr>
-      ${activities.items.map((a) => `<tr data-activity="${esc(a.id)}"><td>${esc(day(a.start))}</td><td>${esc(a.title)}</td>
+      ${activities.map((a) => `<tr data-activity="${esc(a.id)}"><td>${esc(day(a.start))}</td><td>${esc(a.title)}</td>
         <td>${esc(areaName[a.area] || a.area)}</td><td class="status">${esc(label("activity", a.status))}</td><td class="num">${num(a.registered)}</td>
         <td class="num">${num(a.attended)}</td>
         <td>${a.linked_indicators.map((i) => `${esc(i.code)} ${esc(i.name)}`).join("<br>")}</td></tr>`).join("")}</table></div></div>

@@ -1,14 +1,16 @@
 // Kartu kinerja: each indicator with its target, realisation, achievement, category, light and status.
 
-import { get, maybe } from "../js/api.js";
+import { all, get } from "../js/api.js";
 import { label, num, pct, t } from "../js/i18n.js";
-import { $, $$, category, esc, light } from "../js/ui.js";
+import { $, $$, category, esc, evidenceLinks, light } from "../js/ui.js";
 
 export async function scorecard(view, ctx) {
-  const card = await get("indicators", `/agencies/${ctx.agencyId}/scorecard?period=${ctx.period}`);
+  const [card, recorded] = await Promise.all([
+    get("indicators", `/agencies/${ctx.agencyId}/scorecard?period=${ctx.period}`),
+    all("indicators", `/realisations?agency_id=${ctx.agencyId}&period=${ctx.period}`)]);
   // One realisation per row where the period is one of the indicator's own; a longer one shows its count.
-  const realisations = await Promise.all(card.indicators.map((i) => (i.periods_expected === 1
-    ? maybe("indicators", `/indicators/${i.indicator_id}/realisations/${ctx.period}`) : null)));
+  const own = Object.fromEntries(recorded.filter((r) => r.period === ctx.period).map((r) => [r.indicator_id, r]));
+  const realisations = card.indicators.map((i) => (i.periods_expected === 1 ? own[i.indicator_id] || null : null));
   const categories = [...new Set(card.indicators.map((i) => i.indicator_category))];
   const status = (i, r) => (i.periods_expected === 1 ? label("status", r ? r.status : "missing")
     : t("scorecard.verified_of", { verified: num(i.periods_verified), expected: num(i.periods_expected) }));
@@ -34,7 +36,7 @@ export async function scorecard(view, ctx) {
           <td class="category">${esc(category(i))}${i.partial ? ` <span class="muted">(${num(i.periods_verified)}/${num(i.periods_expected)})</span>` : ""}</td>
           <td>${light(i.light)}</td>
           <td class="status" data-status="${esc(i.periods_expected === 1 ? (r ? r.status : "missing") : "")}">${esc(status(i, r))}</td>
-          <td>${(r?.evidence || []).map((e) => `<a href="${esc(e.link)}" rel="noopener" target="_blank">${esc(e.title)}</a>`).join("<br>")}</td></tr>`;
+          <td>${evidenceLinks(r?.evidence).join("<br>")}</td></tr>`;
       }).join("")}</table></div>`;
   const filter = () => $$("#indicators tr[data-indicator]", view).forEach((row) => {
     row.hidden = ($("#f-category", view).value && row.dataset.category !== $("#f-category", view).value)
