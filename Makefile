@@ -24,7 +24,8 @@ $(VENV)/.installed: requirements-dev.lock pyproject.toml
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
 	@touch $@
 
-# The dashboard's one library (Chart.js), pinned by dashboard/package-lock.json, served by our own server.
+# The dashboard's libraries (Chart.js; axe-core for the browser tests' accessibility checks), pinned by
+# dashboard/package-lock.json, served by our own server.
 dashboard: dashboard/node_modules/.package-lock.json
 
 dashboard/node_modules/.package-lock.json: dashboard/package-lock.json
