@@ -51,7 +51,7 @@ export async function entry(view, ctx) {
     <div id="row-result"></div>
     <section class="panel" id="editor" hidden aria-labelledby="editor-title"></section>
     <div id="files-panel"></div><div id="narratives-panel"></div>`;
-  $$("#entries tr[data-entry]", view).forEach((tr, n) => {
+  $$("#entries tr[data-entry]", view).forEach((tr) => {
     const row = rows.find((r) => `${r.indicator.id}:${r.period}` === tr.dataset.entry);
     tr.querySelector(".edit")?.addEventListener("click", () => openEditor(view, ctx, row));
     const submit = tr.querySelector(".submit");
@@ -59,7 +59,6 @@ export async function entry(view, ctx) {
       `/indicators/${row.indicator.id}/realisations/${row.period}/submit`, { method: "POST", etag: `"${row.realisation.version}"` }),
     { done: () => { toast(t("entry.submitted", { code: row.indicator.code })); ctx.refresh(); },
       onStale: () => { $("#row-result", view).innerHTML = `<div class="conflict">${esc(t("entry.stale_row"))}</div>`; } }));
-    return n;
   });
   // What still needs the operator: missing, a draft, or rejected (the rows stay; the others are only hidden).
   $("#e-show", view).addEventListener("change", (event) => $$("#entries tr[data-entry]", view).forEach((tr) => {
