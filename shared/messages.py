@@ -250,9 +250,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
 }
 
 
+def _in(entry: dict[str, str], lang: str) -> str:
+    """An entry in `lang`, Indonesian where it has none."""
+    return entry.get(lang) or entry[DEFAULT]
+
+
 def text(key: str, lang: str = DEFAULT, **params: Any) -> str:
-    entry = CATALOGUE[key]
-    template = entry.get(lang) or entry[DEFAULT]
+    template = _in(CATALOGUE[key], lang)
     return template.format(**params) if params else template
 
 
@@ -263,7 +267,7 @@ LABEL_GROUPS = ("type", "frequency", "aggregation", "polarity", "status", "light
 
 def labels(lang: str = DEFAULT) -> dict[str, str]:
     """Every code's label in `lang` (Indonesian where it has none), by `group.code`."""
-    return {key: entry.get(lang) or entry[DEFAULT] for key, entry in CATALOGUE.items()
+    return {key: _in(entry, lang) for key, entry in CATALOGUE.items()
             if key.split(".", 1)[0] in LABEL_GROUPS}
 
 
@@ -272,4 +276,4 @@ def label(group: str, code: str | None, lang: str = DEFAULT) -> str:
     if code is None:
         return CATALOGUE["none"][lang]
     entry = CATALOGUE.get(f"{group}.{code}")
-    return (entry.get(lang) or entry[DEFAULT]) if entry else code
+    return _in(entry, lang) if entry else code

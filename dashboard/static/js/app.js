@@ -4,7 +4,7 @@
 
 import { Problem, ServiceDown, SignedOut, all, get, session } from "./api.js";
 import { label, t, useLanguage } from "./i18n.js";
-import { $, charts, esc, problemText, showBanner } from "./ui.js";
+import { $, charts, errorBox, esc, showBanner } from "./ui.js";
 import { VIEWS, viewsFor } from "../views/index.js";
 
 const TOKEN = "kinerja.token";
@@ -143,7 +143,7 @@ async function render({ focusView = false, focusTab = false } = {}) {
     if (mine !== generation) return;
     if (err instanceof SignedOut) { askToSignIn(err.message, { hideView: true }).then(() => render()); return; }
     if (err instanceof Problem) {
-      box.innerHTML = `<div class="error" role="alert" data-problem="${esc(err.type)}">${esc(problemText(err))}</div>`;
+      box.innerHTML = errorBox(err);
     } else {
       showBanner(err);
       box.innerHTML = `<p class="muted">${esc(t("frame.needs", { service: t(`service.${err.service || "indicators"}`) }))}</p>`;

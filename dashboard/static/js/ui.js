@@ -44,6 +44,11 @@ export function errorBox(err) {
     cells.length ? `<ul class="cells">${cells.join("")}</ul>` : ""}</div>`;
 }
 
+/** A sentence of the catalogue in `out`, announced: a refusal on the page (`error`) or a newer version (`conflict`). */
+export function say(out, key, params = {}, kind = "error") {
+  out.innerHTML = `<div class="${kind}" role="alert">${esc(t(key, params))}</div>`;
+}
+
 export function toast(message) {
   const box = $("#toast");
   box.textContent = message;

@@ -3,7 +3,7 @@
 
 import { all, call, get } from "../js/api.js";
 import { day, label, lang, num, t } from "../js/i18n.js";
-import { $, $$, act, esc, lines, options, toast } from "../js/ui.js";
+import { $, $$, act, esc, lines, options, say, toast } from "../js/ui.js";
 
 const KINDS = ["fgd", "workshop", "training", "socialisation", "coaching", "assessment", "other"];
 const FOLLOW_UP_STATUSES = ["open", "in_progress", "done"];
@@ -169,7 +169,7 @@ async function openActivity(view, ctx, id, agencies, focus = true) {
     event.preventDefault();
     const { people, bad } = participantsOf(list.list.value, agencies);
     if (bad.length || !people.length) {
-      out.innerHTML = `<div class="error" role="alert">${esc(t("activities.paste_bad", { lines: bad.join(", ") || "–" }))}</div>`;
+      say(out, "activities.paste_bad", { lines: bad.join(", ") || "–" });
       return;
     }
     act($("button", list), out, () => call("reforms", `${base}/participants`, { method: "POST", json: { participants: people } }),
@@ -189,7 +189,7 @@ async function openActivity(view, ctx, id, agencies, focus = true) {
       act($("button", form), out, () => call("reforms", `/follow-ups/${li.dataset.followUp}`, { method: "PATCH",
         etag: `"${li.dataset.version}"`, json: { status: form.status.value, note: form.note.value.trim() || null } }),
       { done: again("activities.follow_up_saved"),
-        onStale: () => { out.innerHTML = `<div class="conflict" role="alert">${esc(t("activities.stale"))}</div>`; } });
+        onStale: () => { say(out, "activities.stale", {}, "conflict"); } });
     });
   });
   const add = $("#follow-up-new", panel);

@@ -3,7 +3,7 @@
 
 import { all, call, get } from "../js/api.js";
 import { day, label, num, parseNumber, plain, t } from "../js/i18n.js";
-import { $, act, esc, options, toast } from "../js/ui.js";
+import { $, act, esc, options, say, toast } from "../js/ui.js";
 import { locksPanel } from "./locks.js";
 
 const TYPES = ["province", "regency", "city", "work_unit", "sub_unit", "unit", "ministry", "institution", "agency"];
@@ -90,7 +90,7 @@ async function rulePacks(panel, ctx) {
   add.addEventListener("submit", (event) => {
     event.preventDefault();
     const numbers = ["cap", "green_from", "yellow_from"].map((f) => parseNumber(add[f].value));
-    if (numbers.some(Number.isNaN)) { out.innerHTML = `<div class="error" role="alert">${esc(t("entry.not_a_number"))}</div>`; return; }
+    if (numbers.some(Number.isNaN)) { say(out, "entry.not_a_number"); return; }
     const [cap, green, yellow] = numbers;
     act($("button", add), out, () => call("indicators", "/rulepacks", { method: "POST", json: {
       effective_from: add.effective_from.value || null, method: latest.method, formulas: latest.formulas, range_rule: latest.range_rule,

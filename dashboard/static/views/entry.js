@@ -4,7 +4,7 @@
 
 import { all, call, get } from "../js/api.js";
 import { day, label, num, parseNumber, period, plain, t } from "../js/i18n.js";
-import { $, $$, act, esc, evidenceOf, evidenceText, toast } from "../js/ui.js";
+import { $, $$, act, esc, evidenceOf, evidenceText, say, toast } from "../js/ui.js";
 import { containing, periodsInside } from "./periods.js";
 import { filesPanel } from "./files.js";
 import { narrativesPanel } from "./narratives.js";
@@ -58,7 +58,7 @@ export async function entry(view, ctx) {
     submit?.addEventListener("click", () => act(submit, $("#row-result", view), () => call("indicators",
       `/indicators/${row.indicator.id}/realisations/${row.period}/submit`, { method: "POST", etag: `"${row.realisation.version}"` }),
     { done: () => { toast(t("entry.submitted", { code: row.indicator.code })); ctx.refresh(); },
-      onStale: () => { $("#row-result", view).innerHTML = `<div class="conflict">${esc(t("entry.stale_row"))}</div>`; } }));
+      onStale: () => { say($("#row-result", view), "entry.stale_row", {}, "conflict"); } }));
   });
   // What still needs the operator: missing, a draft, or rejected (the rows stay; the others are only hidden).
   $("#e-show", view).addEventListener("change", (event) => $$("#entries tr[data-entry]", view).forEach((tr) => {
@@ -89,14 +89,14 @@ function openEditor(view, ctx, row) {
   $("#editor-title", editor).focus();
   const out = $("#editor-result", editor);
   const base = `/indicators/${row.indicator.id}/realisations/${row.period}`;
-  const body = () => {
+  const body = () => {  // null when the value is no number
     const value = parseNumber($("#f-value", editor).value);
-    if (Number.isNaN(value)) throw Object.assign(new Error("value"), { local: true });
+    if (Number.isNaN(value)) return null;
     return { value, evidence: evidenceOf($("#f-evidence", editor).value), note: $("#f-note", editor).value.trim() || null };
   };
   const save = async (andSubmit) => {
-    let fields;
-    try { fields = body(); } catch { out.innerHTML = `<div class="error" role="alert">${esc(t("entry.not_a_number"))}</div>`; return null; }
+    const fields = body();
+    if (!fields) { say(out, "entry.not_a_number"); return null; }
     const saved = await call("indicators", base, { method: "PUT", json: fields, etag });
     etag = saved.etag;
     if (andSubmit) etag = (await call("indicators", `${base}/submit`, { method: "POST", etag })).etag;

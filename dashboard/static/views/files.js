@@ -2,7 +2,7 @@
 
 import { call, download } from "../js/api.js";
 import { t } from "../js/i18n.js";
-import { $, act, esc, toast } from "../js/ui.js";
+import { $, act, esc, say, toast } from "../js/ui.js";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -27,7 +27,7 @@ export function filesPanel(panel, ctx) {
   }));
   const upload = (button, dryRun) => {
     const file = $("#upload-file", panel).files[0];
-    if (!file) { out.innerHTML = `<div class="error" role="alert">${esc(t("files.choose"))}</div>`; return; }
+    if (!file) { say(out, "files.choose"); return; }
     act(button, out, () => call("indicators", `/agencies/${a}/templates/reporting?period=${ctx.period}&dry_run=${dryRun}`,
       { method: "POST", body: file, contentType: XLSX }), { done: ({ data }) => {
       out.innerHTML = `<p id="upload-summary">${esc(t(dryRun ? "files.checked" : "files.applied", {

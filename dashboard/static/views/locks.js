@@ -2,7 +2,7 @@
 
 import { call, get } from "../js/api.js";
 import { day, period, t } from "../js/i18n.js";
-import { $, act, esc, toast } from "../js/ui.js";
+import { $, act, esc, say, toast } from "../js/ui.js";
 
 export async function locksPanel(panel, ctx) {
   const locks = await get("indicators", `/period-locks?agency_id=${ctx.agencyId}`);
@@ -26,7 +26,7 @@ export async function locksPanel(panel, ctx) {
   });
   panel.querySelectorAll("tr[data-lock] .unlock").forEach((button) => button.addEventListener("click", () => {
     const reason = form.reason.value.trim();
-    if (!reason) { out.innerHTML = `<div class="error" role="alert">${esc(t("locks.reason_needed"))}</div>`; form.reason.focus(); return; }
+    if (!reason) { say(out, "locks.reason_needed"); form.reason.focus(); return; }
     const id = button.closest("tr").dataset.lock;
     act(button, out, () => call("indicators", `/period-locks/${encodeURIComponent(id)}/unlock`, { method: "POST", json: { reason } }),
       { done: () => { toast(t("locks.undone")); ctx.refresh(); } });

@@ -3,7 +3,7 @@
 
 import { all, call, get } from "../js/api.js";
 import { day, label, num, parseNumber, plain, rupiah, t } from "../js/i18n.js";
-import { $, $$, act, esc, lines, toast } from "../js/ui.js";
+import { $, $$, act, esc, lines, say, toast } from "../js/ui.js";
 
 // A target in a form field: every digit, ready to be read back (a range as min–max).
 const targetText = (target) => (!target ? "" : target.value !== null && target.value !== undefined ? plain(target.value)
@@ -45,7 +45,7 @@ export async function planning(view, ctx) {
     $(".save-target", row).addEventListener("click", (event) => {
       const target = targetOf($(".target", row).value);
       const out = $(".result", row);
-      if (!target) { out.innerHTML = `<div class="error" role="alert">${esc(t("entry.not_a_number"))}</div>`; return; }
+      if (!target) { say(out, "entry.not_a_number"); return; }
       act(event.target, out, () => call("indicators", `/indicators/${indicator.id}/targets/${ctx.year}`,
         { method: "PUT", json: { ...target, reason: $(".reason", row).value.trim() || null } }),
       { done: () => { toast(t("planning.target_saved", { code: indicator.code })); ctx.refresh(); } });
@@ -73,7 +73,7 @@ function draftForm(body, ctx, indicators) {
     const out = $("#pk-result", body);
     const missing = chosen.filter((i) => !i.targets?.[ctx.year]);
     if (!chosen.length || missing.length) {
-      out.innerHTML = `<div class="error" role="alert">${esc(t("planning.needs_targets"))}</div>`;
+      say(out, "planning.needs_targets");
       return;
     }
     const budget = lines(form.budget.value).map((line) => {
@@ -81,7 +81,7 @@ function draftForm(body, ctx, indicators) {
       return { programme, amount: parseNumber(amount || "") };
     });
     if (budget.some((b) => !b.programme || Number.isNaN(b.amount))) {
-      out.innerHTML = `<div class="error" role="alert">${esc(t("planning.budget_bad"))}</div>`;
+      say(out, "planning.budget_bad");
       return;
     }
     act($("button[type=submit]", form), out, () => call("indicators", "/performance-agreements", { method: "POST", json: {
@@ -115,23 +115,23 @@ function showAgreement(body, ctx, agreement) {
   $("#pk-sign", body)?.addEventListener("click", (event) => act(event.target, out, () => call("indicators",
     `/performance-agreements/${agreement.id}/sign`, { method: "POST", etag }),
   { done: () => { toast(t("planning.signed")); ctx.refresh(); },
-    onStale: () => { out.innerHTML = `<div class="conflict" role="alert">${esc(t("planning.stale"))}</div>`; } }));
+    onStale: () => { say(out, "planning.stale", {}, "conflict"); } }));
   const revise = $("#pk-revise", body);
   revise?.addEventListener("submit", (event) => {
     event.preventDefault();
-    const objectives = structuredClone(content.objectives).map((o) => ({ objective_id: o.objective_id ?? null, name: o.name ?? null,
+    const objectives = content.objectives.map((o) => ({ objective_id: o.objective_id ?? null, name: o.name ?? null,
       indicators: o.indicators.map((i) => ({ indicator_id: i.indicator_id, target: i.target,
         quarterly_targets: Object.fromEntries(Object.entries(i.quarterly_targets || {}).map(([q, v]) => [q, strip(v)])) })) }));
     for (const input of $$("input.revised", body)) {
       if (input.value === input.defaultValue) continue;  // unchanged: sent as it was signed
       const target = targetOf(input.value);
-      if (!target) { out.innerHTML = `<div class="error" role="alert">${esc(t("entry.not_a_number"))}</div>`; input.focus(); return; }
+      if (!target) { say(out, "entry.not_a_number"); input.focus(); return; }
       objectives[Number(input.dataset.o)].indicators[Number(input.dataset.i)].target = target;
     }
     for (const o of objectives) for (const i of o.indicators) i.target = strip(i.target);
     act($("button", revise), out, () => call("indicators", `/performance-agreements/${agreement.id}/revisions`, {
       method: "POST", etag, json: { reason: revise.reason.value.trim(), objectives } }),
     { done: () => { toast(t("planning.revised")); ctx.refresh(); },
-      onStale: () => { out.innerHTML = `<div class="conflict" role="alert">${esc(t("planning.stale"))}</div>`; } });
+      onStale: () => { say(out, "planning.stale", {}, "conflict"); } });
   });
 }

@@ -3,7 +3,7 @@
 
 import { all, call } from "../js/api.js";
 import { day, num, period, t } from "../js/i18n.js";
-import { $, $$, act, esc, evidenceLinks, toast } from "../js/ui.js";
+import { $, $$, act, esc, evidenceLinks, say, toast } from "../js/ui.js";
 import { locksPanel } from "./locks.js";
 
 export async function queue(view, ctx) {
@@ -39,7 +39,7 @@ export async function queue(view, ctx) {
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       const reason = form.reason.value.trim();
-      if (!reason) { out.innerHTML = `<div class="error" role="alert">${esc(t("queue.reason_needed"))}</div>`; form.reason.focus(); return; }
+      if (!reason) { say(out, "queue.reason_needed"); form.reason.focus(); return; }
       act($(".reject", form), out, () => call("indicators", `${base}/reject`, { method: "POST", json: { reason }, etag: `"${r.version}"` }),
         { done: done("queue.rejected"), onStale: stale(out) });
     });
@@ -47,4 +47,4 @@ export async function queue(view, ctx) {
   await locksPanel($("#locks-panel", view), ctx);
 }
 
-const stale = (out) => () => { out.innerHTML = `<div class="conflict" role="alert">${esc(t("queue.stale"))}</div>`; };
+const stale = (out) => () => { say(out, "queue.stale", {}, "conflict"); };
