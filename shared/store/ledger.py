@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from mongoengine import DateTimeField, DictField, Document, StringField
 from pymongo.collection import Collection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, OperationFailure
 
 from shared.events.envelope import Event
 
@@ -22,7 +22,9 @@ from shared.events.envelope import Event
 class ProcessedEvent(Document):
     meta = {
         "collection": "processed_events",
-        "indexes": [{"fields": ["consumer", "event_id"], "unique": True}, ("consumer", "key")],
+        # One fact per event and key: an activity linked to two indicators is a fact about each. (Unique on
+        # consumer and event alone, as before, recorded it for the first indicator only; Ledger.upgrade.)
+        "indexes": [{"fields": ["consumer", "event_id", "key"], "unique": True}, ("consumer", "key")],
     }
 
     consumer = StringField(required=True)
@@ -38,6 +40,19 @@ class Ledger:
 
     def __init__(self, collection: Collection):
         self.collection = collection
+
+    OLD_UNIQUE = "consumer_1_event_id_1"
+
+    def upgrade(self) -> bool:
+        """Drop the unique index of an earlier version (consumer, event) if it is still there: it refuses the second
+        key of one event. The new index is created before start-up runs this, so uniqueness never lapses."""
+        if self.OLD_UNIQUE not in self.collection.index_information():
+            return False
+        try:
+            self.collection.drop_index(self.OLD_UNIQUE)
+        except OperationFailure:  # dropped by another process starting at the same time
+            pass
+        return True
 
     def record(self, consumer: str, event: Event, key: str, fact: dict[str, Any]) -> bool:
         """Record what `event` contributes to `key`, once per consumer; False when it was already recorded."""

@@ -5,7 +5,8 @@ only if it is still at the version read).
 - rule packs of version 1 stored bands as {grade, above} and had no method or formulas;
 - indicators had no aggregation: `average` (nearest to how version 1 scored a longer period);
 - scorecards of format 1 had the indicator's IKU/IKK `category` on their rows and no achievement category;
-- signed performance agreements stored before `frozen_targets` was kept freeze nothing without it.
+- signed performance agreements stored before `frozen_targets` was kept freeze nothing without it;
+- the processed-event ledger was unique per event, not per event and key (shared.store.ledger.Ledger.upgrade).
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ BATCH = 500
 def migrate(repo) -> dict[str, int]:
     """Run every step; returns how many documents each changed."""
     done = {"rulepacks": _rule_packs(repo), "indicators": _indicators(repo), "scorecards": _scorecards(repo),
-            "agreements": _agreements(repo)}
+            "agreements": _agreements(repo), "ledger_index": int(repo.ledger.upgrade())}
     if any(done.values()):
         log.info("migrated documents of an earlier version: %s", done)
     return done

@@ -47,7 +47,7 @@ def test_version_1_documents_are_migrated_once_and_keep_their_scores():
     assert row["indicator_category"] == "IKU" and row["category"]["code"] in {"AA", "A", "BB", "B", "CC", "C", "D"}
     assert all(c["format"] == 2 for c in cards.values())
     versions = {c["id"]: c["version"] for c in cards.values()}
-    assert migrate(repo) == {"rulepacks": 0, "indicators": 0, "scorecards": 0, "agreements": 0}  # nothing more
+    assert migrate(repo) == {"rulepacks": 0, "indicators": 0, "scorecards": 0, "agreements": 0, "ledger_index": 0}  # nothing more
     SERVICE.startup(repo)
     assert {c["id"]: c["version"] for c in repo.scorecards.find({})} == versions
     assert len(repo.rule_packs()) == 2
@@ -72,3 +72,11 @@ def test_making_version_2_effective_rescores_the_cards_of_its_periods_and_says_s
     assert (rows["IKU-02"]["realised"], rows["IKU-02"]["partial"], rows["IKU-02"]["not_computable"]) == (
         25, True, "no target")
     assert rows["IKU-01"]["achievement"] == 90.0 and rows["IKU-01"]["category"]["label"] == "Tinggi"
+
+
+def test_the_ledgers_old_unique_index_is_dropped_once(repo):
+    ledger = repo.ledger.collection
+    ledger.create_index([("consumer", 1), ("event_id", 1)], unique=True, name="consumer_1_event_id_1")
+    assert migrate(repo)["ledger_index"] == 1
+    assert "consumer_1_event_id_1" not in ledger.index_information()
+    assert migrate(repo)["ledger_index"] == 0

@@ -43,6 +43,15 @@ def test_each_activity_counts_once_and_only_for_indicators_fed_by_its_area(repo,
     assert repo.realisations.get(f"{unfed['id']}:2025") is None
 
 
+def test_an_activity_linked_to_two_fed_indicators_counts_for_both(repo, tree, as_, registry):
+    # The ledger was unique per event: the second indicator's fact was refused and it was counted as 0.
+    first = indicator_of(as_(), tree["pendidikan"], code="RB-1", fed_by_reforms=[], unit="activities")
+    second = indicator_of(as_(), tree["tanjabbar"], code="RB-2", fed_by_reforms=[], unit="activities")
+    event = completed([first["id"], second["id"]])
+    deliver(registry, [event, event])
+    assert [repo.realisations.get(f"{i['id']}:2025")["value"] for i in (first, second)] == [1, 1]
+
+
 def test_a_count_pending_under_a_lock_goes_through_when_the_period_is_unlocked(repo, tree, as_, registry):
     fed = indicator_of(as_(), tree["bidang_sd"], fed_by_reforms=[], unit="activities", frequency="quarterly")
     lock = lock_period(as_(), tree["tanjabbar"], "2025", "LKjIP")
