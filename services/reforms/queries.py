@@ -1,11 +1,12 @@
-"""Read side of the reforms service: activities (in their own time zone), participants, follow-ups and
-the reform summary, each limited to what the caller may read."""
+"""Read side of the reforms service: activities (in their own time zone), participants, follow-ups, the reform
+summary, and work culture (instruments, surveys' results, the culture index), each limited to what the caller may
+read; survey answers only ever as group results."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
 
 from shared.auth.directory import permitted_agency, ref_of
-from shared.auth.policy import Action, in_scope
+from shared.auth.policy import Action, in_scope, require_role
 from shared.auth.tokens import Principal
 from shared.errors import NotFound
 from shared.search import matching
@@ -13,6 +14,7 @@ from shared.reform_areas import AREAS
 from services.reforms.adapters.repository import ReformsRepository
 from shared.commands import KNOWN_HERE
 from services.reforms.domain import summary as rollup
+from services.reforms.domain import survey as culture
 from services.reforms.domain.schedule import local
 
 AGENCY_FIELDS = ("id", "code", "name", "short_name", "type", "status")
@@ -168,3 +170,69 @@ def reform_summary(principal: Principal, repo: ReformsRepository, agency_id: str
             "rollup": rollup.render(rolled[agency_id]),
             "children": [{"agency": {k: child.get(k) for k in AGENCY_FIELDS}, "rollup": rollup.render(rolled[child["id"]])}
                          for child in children]}
+
+
+# -- work culture: instruments, surveys, results, the culture index ------------------------------------------------
+
+def instruments(principal: Principal, repo: ReformsRepository) -> list[dict]:
+    """Every instrument version (any role reads them: they are questionnaires, not anyone's data)."""
+    require_role(principal, Action.READ)
+    return repo.instruments.find({}, sort=[("code", 1), ("revision", 1)], hint=[("code", 1), ("revision", 1)])
+
+
+def instrument(principal: Principal, repo: ReformsRepository, instrument_id: str) -> dict:
+    require_role(principal, Action.READ)
+    found = repo.instruments.get(instrument_id)
+    if found is None:
+        raise NotFound(f"No instrument {instrument_id}.")
+    return found
+
+
+def readable_survey(principal: Principal, repo: ReformsRepository, survey_id: str) -> dict:
+    found = repo.surveys.get(survey_id)
+    if found is None:
+        raise NotFound(f"No survey {survey_id}.")
+    readable_agency(principal, repo, found["organiser_agency_id"])
+    return found
+
+
+def surveys_of_activity(principal: Principal, repo: ReformsRepository, activity_id: str) -> list[dict]:
+    readable_activity(principal, repo, activity_id)
+    return repo.surveys.find({"activity_id": activity_id}, sort=[("instrument_id", 1)],
+                             hint=[("activity_id", 1), ("instrument_id", 1)])
+
+
+def survey_results(principal: Principal, repo: ReformsRepository, survey_id: str) -> dict:
+    """Pre and post means per dimension and overall, the paired change with its interval, and the same per
+    participating agency: every group under the survey's k rule, and nobody's answers."""
+    found = readable_survey(principal, repo, survey_id)
+    definition = repo.instruments.get(found["instrument_id"])
+    dimensions = [(d["code"], d["label"]) for d in definition["dimensions"]]
+    pre, post = repo.answers_of(survey_id, "pre"), repo.answers_of(survey_id, "post")
+    agencies = repo.agencies({a["agency_id"] for a in (*pre, *post)})
+    rows = culture.by_agency(dimensions, pre, post, found["k"])
+    return {"survey_id": survey_id, "activity_id": found["activity_id"], "k": found["k"],
+            "instrument": {k: definition[k] for k in ("id", "code", "revision", "title")},
+            "phases": {phase: {"status": found[phase]["status"], "respondents": len(answers)}
+                       for phase, answers in (("pre", pre), ("post", post))},
+            "dimensions": culture.dimension_results(dimensions, pre, post, found["k"]),
+            "by_agency": [{**row, "agency": {k: agencies.get(row["agency_id"], {}).get(k) for k in AGENCY_FIELDS}}
+                          for row in rows]}
+
+
+def culture_index(principal: Principal, repo: ReformsRepository, agency_id: str, year: int,
+                  instrument_code: str | None = None) -> dict:
+    """An agency's culture index for a year: the latest closed post phase (of an instrument, if named) that shows a
+    number for its subtree's people; `index` is null when none does."""
+    agency = readable_agency(principal, repo, agency_id)
+    candidates = [s for s in repo.closed_surveys_covering(agency_id, year)
+                  if instrument_code is None or s["instrument_code"] == instrument_code]
+    latest = max(candidates, key=lambda s: s["post"]["closed_at"], default=None)
+    base = {"agency": {k: agency.get(k) for k in AGENCY_FIELDS}, "year": year}
+    if latest is None:
+        return {**base, "index": None, "dimensions": None, "respondents": None, "survey": None}
+    row = next(r for r in latest["post_rollup"] if r["agency_id"] == agency_id)
+    means = dict(row["means"])
+    return {**base, "index": means.pop(culture.OVERALL), "dimensions": means, "respondents": row["respondents"],
+            "survey": {"id": latest["id"], "activity_id": latest["activity_id"], "activity_title": latest["activity_title"],
+                       "instrument_id": latest["instrument_id"], "closed_at": latest["post"]["closed_at"]}}

@@ -31,6 +31,9 @@ class IndicatorSnapshot(ContractSchema):
     fed_by_reforms = fields.List(fields.String(), allow_none=True, load_default=None,
                                  metadata={"description": "RB areas whose completed activities count (empty: any); "
                                                           "null: not fed by reform activities"})
+    fed_by_culture = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True), allow_none=True,
+                                 load_default=None, metadata={"description": "{instrument, dimension}: a culture "
+                                                                            "survey's index is the realisation"})
     aggregation = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(("sum", "average", "last")),
                                 metadata={"description": "How sub-periods make up a longer period"})
 

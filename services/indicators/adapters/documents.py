@@ -14,6 +14,7 @@ class Indicator(OutboxDocument):
         "parent_indicator_id",
         ("category", "_id"),
         ("code", "_id"),
+        ("fed_by_culture.instrument", "agency_id"),  # who a closed survey feeds
         "search",  # `q` (shared.search): a range per word, so the matches are sorted after
     ]}
 
@@ -31,6 +32,7 @@ class Indicator(OutboxDocument):
     category = StringField(required=True)
     parent_indicator_id = StringField(null=True)
     fed_by_reforms = ListField(StringField(), null=True)
+    fed_by_culture = DictField(null=True)  # {instrument: code, dimension: code or None}
     status = StringField(required=True)
     targets = DictField()          # period -> {value, min, max, revision, reason, by, at}
     target_history = ListField(DictField())
@@ -63,7 +65,7 @@ class Realisation(OutboxDocument):
     # A count of completed reform activities that arrived while the period was locked: {value, reason, at,
     # lock_id}; applied (through the workflow) when the period is unlocked.
     pending_count = DictField(null=True)
-    reform_count = IntField(null=True)  # the count of completed activities the system applied last
+    reform_count = FloatField(null=True)  # the value the reforms service gave last (a count, a culture index)
     history = ListField(DictField())
     created_at = DateTimeField()
     updated_at = DateTimeField()

@@ -81,6 +81,11 @@ class IndicatorsRepository(DirectoryReads):
     def realisations_of(self, indicator_ids: Iterable[str], periods: Iterable[str]) -> list[dict]:
         return self.realisations.find({"indicator_id": {"$in": list(indicator_ids)}, "period": {"$in": list(periods)}})
 
+    def fed_by_culture(self, instrument_code: str, agency_ids: list[str]) -> list[dict]:
+        """Active indicators of these agencies fed by a culture instrument."""
+        return self.indicators.find({"fed_by_culture.instrument": instrument_code, "agency_id": {"$in": agency_ids},
+                                     "status": "active"}, hint=[("fed_by_culture.instrument", 1), ("agency_id", 1)])
+
     def pending_counts(self, agency_ids: Iterable[str], periods: Iterable[str]) -> list[dict]:
         """Realisations holding a reform count that arrived while their period was locked."""
         return self.realisations.find({"agency_id": {"$in": list(agency_ids)}, "period": {"$in": list(periods)},

@@ -10,11 +10,11 @@ from shared.contracts.indicators import INDICATOR_DEFINED, INDICATOR_RETIRED, IN
 from shared.errors import Conflict, Invalid, NotFound
 from services.indicators.commands.common import IndicatorsContext, period_of, refuse_if_locked
 from services.indicators.domain.aggregation import AVERAGE
-from services.indicators.domain.indicator import DESCRIPTIVE, INDICATOR, describe_target
+from services.indicators.domain.indicator import DESCRIPTIVE, INDICATOR, describe_target, feed_problems
 from services.indicators.domain.periods import FREQUENCIES, Period
 
 DEFINED_FIELDS = ("agency_id", "code", "name", "definition", "unit", "polarity", "frequency", "baseline", "weight",
-                  "category", "parent_indicator_id", "fed_by_reforms", "aggregation")
+                  "category", "parent_indicator_id", "fed_by_reforms", "fed_by_culture", "aggregation")
 
 
 def existing(ctx: IndicatorsContext, indicator_id: str, action: Action) -> tuple[dict, dict]:
@@ -53,6 +53,8 @@ def define_indicator(ctx: IndicatorsContext, fields: dict) -> dict:
     agency = ctx.active_agency(fields["agency_id"])
     authorize(ctx.principal, Action.WRITE, ref_of(agency))
     _check_parent(ctx, agency, fields.get("parent_indicator_id"))
+    if problems := feed_problems(fields):
+        raise Invalid(problems)
     state = {"id": str(uuid.uuid4()), **{k: fields.get(k) for k in DEFINED_FIELDS},
              "aggregation": fields.get("aggregation") or AVERAGE, "status": "active",
              "targets": {}, "target_history": []}
@@ -67,12 +69,14 @@ def define_indicator(ctx: IndicatorsContext, fields: dict) -> dict:
 
 
 def update_indicator(ctx: IndicatorsContext, indicator_id: str, fields: dict, if_match: int | None) -> dict:
-    """Change descriptive fields (name, definition, unit, baseline, weight, category, fed_by_reforms)."""
+    """Change descriptive fields (name, definition, unit, baseline, weight, category, what feeds it)."""
     def decide(indicator: dict, agency: dict) -> Change | None:
         _active(indicator, "cannot change")
         changes = {k: v for k, v in fields.items() if k in DESCRIPTIVE and indicator.get(k) != v}
         if not changes:
             return None
+        if problems := feed_problems({**indicator, **changes}):
+            raise Invalid(problems)
         if "aggregation" in changes:
             agreement = ctx.repo.agreement_holding(indicator["id"])
             if agreement is not None:  # its agreed targets were set for the way it aggregates

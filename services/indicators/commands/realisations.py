@@ -27,7 +27,7 @@ from services.indicators.domain.workflow import REALISATION, next_status, realis
 # Who submits the counts of completed reform activities.
 REFORMS = Principal(sub="system:reforms", role="admin", agency_id="*")
 PENDING = "pending_count"
-COUNTED = "reform_count"  # the count of completed activities the system applied last
+COUNTED = "reform_count"  # the value the reforms service's facts gave last (a count, a culture index)
 
 
 def _write(ctx: IndicatorsContext, agency: dict, realisation: dict | None, fields: dict, contract: EventContract | None,
@@ -118,9 +118,9 @@ def reopen_realisation(ctx: IndicatorsContext, indicator_id: str, period_text: s
         {"verified_by": None, "verified_at": None, "reason": reason}, REALISATION_REOPENED, reason))
 
 
-def _counted(realisation: dict) -> int | None:
-    """The count applied last; for a realisation counted before `reform_count` was kept, its value while it
-    still stands as the system submitted it (what redeliveries were compared with then)."""
+def _counted(realisation: dict) -> float | None:
+    """The value the reforms service's facts gave last; for a realisation counted before `reform_count` was kept,
+    its value while it still stands as the system submitted it (what redeliveries were compared with then)."""
     if COUNTED in realisation:
         return realisation[COUNTED]
     if realisation.get("source") == "reforms" and realisation["status"] in ("submitted", "verified"):
@@ -130,17 +130,27 @@ def _counted(realisation: dict) -> int | None:
 
 def count_reform_activities(ctx: IndicatorsContext, indicator: dict, period: Period,
                             completed: Callable[[], int]) -> dict | None:
-    """The realisation of an indicator fed by reforms says `completed()` activities were completed: submitted by the
-    system (ctx's principal) as a new version awaiting verification, from whatever state the realisation is
-    in (a verified one whose count changes needs verifying again), with its history entry and audit record.
-    The count applied last is kept (`reform_count`): the same count again (a redelivery) changes nothing, not
-    even a realisation an evaluator has since rejected or reopened.
+    """The realisation of an indicator fed by reform activities says `completed()` activities were completed."""
+    def derived() -> tuple[int, str]:
+        count = completed()
+        return count, f"{count} completed reform activit{'y' if count == 1 else 'ies'}"
+    return submit_from_reforms(ctx, indicator, period, derived)
 
-    While the period is locked the count is kept as pending on the realisation (visible to readers) and
-    applied when the period is unlocked (consumers.reform_activities). None if the agency is unknown here.
 
-    `completed` is asked on every decision, after the realisation is read: a count taken before another worker
-    wrote a newer one (from a fact recorded meanwhile) would otherwise undo it."""
+def submit_from_reforms(ctx: IndicatorsContext, indicator: dict, period: Period,
+                        derived: Callable[[], tuple[float, str]]) -> dict | None:
+    """The realisation of an indicator fed by the reforms service (a count of completed activities, a culture index)
+    takes the value `derived()` gives, with its reason: submitted by the system (ctx's principal) as a new version
+    awaiting verification, from whatever state the realisation is in (a verified one whose value changes needs
+    verifying again), with its history entry and audit record. The value applied last is kept (`reform_count`): the
+    same value again (a redelivery) changes nothing, not even a realisation an evaluator has since rejected or
+    reopened.
+
+    While the period is locked the value is kept as pending on the realisation (visible to readers) and applied when
+    the period is unlocked (consumers.reform_activities). None if the agency is unknown here.
+
+    `derived` is asked on every decision, after the realisation is read: a value taken before another worker wrote a
+    newer one (from a fact recorded meanwhile) would otherwise undo it."""
     agency = ctx.repo.agency(indicator["agency_id"])
     if agency is None:
         return None
@@ -148,10 +158,9 @@ def count_reform_activities(ctx: IndicatorsContext, indicator: dict, period: Per
 
     def decide(realisation: dict | None, _) -> Change | None:
         current = realisation or fresh
-        count = completed()
-        reason = f"{count} completed reform activit{'y' if count == 1 else 'ies'}"
+        count, reason = derived()
         held = PENDING in current
-        if _counted(current) == count:  # nothing new to count: at most a pending count to forget
+        if _counted(current) == count:  # nothing new: at most a pending value to forget
             return ctx.changed(REALISATION, realisation, {}, None, action="count", agency=agency, reason=reason,
                                unset=(PENDING,)) if held else None
         lock = lock_covering(ctx, agency, period)

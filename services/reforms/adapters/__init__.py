@@ -1,9 +1,10 @@
 """MongoDB adapters of the reforms service."""
 from shared.audit import AuditRecord
 from shared.replicas.agencies import AgencyReplica
-from services.reforms.adapters.documents import Activity, FollowUp, IndicatorReplica
+from services.reforms.adapters.documents import (Activity, FollowUp, IndicatorReplica, Instrument, Survey,
+                                                 SurveyAnswer)
 
 # Every collection of this service; their indexes are created at start-up.
-DOCUMENTS = (AgencyReplica, IndicatorReplica, AuditRecord, Activity, FollowUp)
+DOCUMENTS = (AgencyReplica, IndicatorReplica, AuditRecord, Activity, FollowUp, Instrument, Survey, SurveyAnswer)
 # The aggregates whose events the worker relays.
-OUTBOX_DOCUMENTS = (Activity, FollowUp)
+OUTBOX_DOCUMENTS = (Activity, FollowUp, Instrument, Survey)

@@ -2,7 +2,8 @@
 shared.store.AggregateStore, see adapters.repository)."""
 from __future__ import annotations
 
-from mongoengine import DateTimeField, DictField, Document, FloatField, IntField, ListField, StringField
+from mongoengine import (BooleanField, DateTimeField, DictField, Document, FloatField, IntField, ListField,
+                         StringField)
 
 from shared.replicas.snapshots import SnapshotReplica
 from shared.contracts.indicators import TOPIC as INDICATORS_TOPIC
@@ -80,6 +81,72 @@ class FollowUp(OutboxDocument):
     created_by = StringField()
     created_at = DateTimeField()
     updated_at = DateTimeField()
+
+
+class Instrument(OutboxDocument):
+    """A version of a work-culture questionnaire: Likert items grouped into dimensions. Never changed once in use."""
+
+    meta = {"collection": "instruments", "indexes": [("code", "revision")]}
+
+    id = StringField(primary_key=True)  # code-revision
+    code = StringField(required=True)
+    revision = IntField(required=True)  # the instrument's version number (`version` is the record's, for ETags)
+    title = StringField(required=True)
+    description = StringField(null=True)
+    dimensions = ListField(DictField())  # [{code, label, items: [{code, text, reverse}]}]
+    in_use = BooleanField(default=False)
+    created_by = StringField()
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+
+
+class Survey(OutboxDocument):
+    """An instrument attached to an activity, answered before (`pre`) and after (`post`). `answered` counts the
+    answers of each phase; it is kept by $inc beside the aggregate's own writes (never part of a Change), so that
+    closing a phase knows how many answers it waits for."""
+
+    meta = {"collection": "surveys", "indexes": [
+        {"fields": ("activity_id", "instrument_id"), "unique": True},
+        ("organiser_agency_id", "activity_year"),
+        ("rollup_agency_ids", "activity_year"),  # the culture index: closed surveys covering an agency
+    ]}
+
+    id = StringField(primary_key=True)
+    activity_id = StringField(required=True)
+    activity_title = StringField()
+    activity_year = IntField(required=True)
+    organiser_agency_id = StringField(required=True)
+    instrument_id = StringField(required=True)
+    instrument_code = StringField(required=True)
+    k = IntField(required=True)
+    pre = DictField()  # {status, opened_at, closed_at}
+    post = DictField()
+    answered = DictField()  # {pre: n, post: n}
+    salt = StringField()  # internal: what respondents' keys are derived with
+    post_rollup = ListField(DictField(), null=True)  # when post closed: its means per agency subtree (k rule)
+    rollup_agency_ids = ListField(StringField())  # the agencies post_rollup shows a number for
+    history = ListField(DictField())
+    created_by = StringField()
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+
+
+class SurveyAnswer(Document):
+    """One respondent's answers to one phase. The id is survey:phase:respondent, so a second answer is refused by
+    the database itself; `respondent` is a keyed hash of the NIP, never the name, and no route reads these one by
+    one: results are computed from them."""
+
+    meta = {"collection": "survey_answers", "indexes": [("survey_id", "phase")]}
+
+    id = StringField(primary_key=True)
+    survey_id = StringField(required=True)
+    phase = StringField(required=True)
+    respondent = StringField(required=True)
+    agency_id = StringField(required=True)
+    agency_path = ListField(StringField())
+    items = DictField()  # {item code: 1..5}, as answered
+    scores = DictField()  # {dimension: 0–100, overall: 0–100}
+    at = DateTimeField()
 
 
 class IndicatorReplica(Document):

@@ -1,8 +1,10 @@
-"""Where the reforms service keeps its aggregates (activities, follow-ups: each an AggregateStore), its
+"""Where the reforms service keeps its aggregates (activities, follow-ups, instruments, surveys: each an
+AggregateStore), the survey answers, its
 replicas of the agency tree (the directory) and of indicators, and the queries its commands and reads
 need — built on one database, the real one or an in-memory one in unit tests."""
 from __future__ import annotations
 
+import time
 from typing import Iterable
 
 from pymongo.collection import Collection
@@ -13,8 +15,13 @@ from shared.db import collection
 from shared.replicas.agencies import AgencyReplica
 from shared.settings import Settings
 from shared.store.aggregates import AggregateStore
-from services.reforms.adapters.documents import Activity, FollowUp, IndicatorReplica
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from services.reforms.adapters.documents import Activity, FollowUp, IndicatorReplica, Instrument, Survey, SurveyAnswer
 from services.reforms.domain.activity import ACTIVITY, FOLLOW_UP
+from services.reforms.domain.instruments import INSTRUMENT
+from services.reforms.domain.survey import SURVEY
 
 # What a summary reads of an activity: never the participant list.
 SUMMARY_FIELDS = {"organiser_agency_id": 1, "area": 1, "status": 1, "planned_participants": 1, "registered": 1,
@@ -23,19 +30,25 @@ INDICATOR_FIELDS = {"agency_id": 1, "code": 1, "name": 1, "status": 1, "fed_by_r
 
 
 class ReformsRepository(DirectoryReads):
-    def __init__(self, *, activities: AggregateStore, follow_ups: AggregateStore, directory: AgencyDirectory,
+    def __init__(self, *, activities: AggregateStore, follow_ups: AggregateStore, instruments: AggregateStore,
+                 surveys: AggregateStore, answers: Collection, directory: AgencyDirectory,
                  indicator_replica: Collection):
         self.activities = activities
         self.follow_ups = follow_ups
+        self.instruments = instruments
+        self.surveys = surveys
+        self.answers = answers
         self.directory = directory
         self.indicator_replica = indicator_replica
 
     @classmethod
     def on(cls, db: Database, settings: Settings) -> "ReformsRepository":
-        def store(document, kind) -> AggregateStore:
+        def store(document, kind, internal=()) -> AggregateStore:
             return AggregateStore(collection(db, document), kind, source=settings.service,
-                                  max_pending=settings.outbox_max_pending)
+                                  max_pending=settings.outbox_max_pending, internal_fields=internal)
         return cls(activities=store(Activity, ACTIVITY), follow_ups=store(FollowUp, FOLLOW_UP),
+                   instruments=store(Instrument, INSTRUMENT), surveys=store(Survey, SURVEY, internal=("salt",)),
+                   answers=collection(db, SurveyAnswer),
                    directory=AgencyDirectory(collection(db, AgencyReplica)),
                    indicator_replica=collection(db, IndicatorReplica))
 
@@ -63,3 +76,55 @@ class ReformsRepository(DirectoryReads):
         return list(self.follow_ups.collection.find({"owner_agency_id": {"$in": agency_ids}, "activity_year": year},
                                                     {"owner_agency_id": 1, "status": 1, "due": 1, "_id": 0})
                     .hint([("owner_agency_id", 1), ("activity_year", 1)]))
+
+    # -- surveys -----------------------------------------------------------------------------------
+
+    def participant_by_nip(self, activity_id: str, nip: str) -> tuple[str | None, dict | None]:
+        """The activity's status and its participant registered with this NIP (None if there is none)."""
+        doc = self.activities.collection.find_one({"_id": activity_id}, {"status": 1, "participants": 1})
+        if doc is None:
+            return None, None
+        return doc["status"], next((p for p in doc["participants"] if p.get("nip") == nip), None)
+
+    def count_answer(self, survey_id: str, phase: str, step: int = 1) -> bool:
+        """Count one answer more (or, with step −1, one fewer) while the phase is open; False when it is not."""
+        found = self.surveys.collection.find_one_and_update(
+            {"_id": survey_id, f"{phase}.status": "open"} if step > 0 else {"_id": survey_id},
+            {"$inc": {f"answered.{phase}": step}}, {"_id": 1}, return_document=ReturnDocument.AFTER)
+        return found is not None
+
+    def add_answer(self, answer: dict) -> bool:
+        """Store an answer; False when this respondent answered this phase already."""
+        try:
+            self.answers.insert_one(answer)
+        except DuplicateKeyError:
+            return False
+        return True
+
+    def has_answer(self, answer_id: str) -> bool:
+        return self.answers.find_one({"_id": answer_id}, {"_id": 1}) is not None
+
+    def answered(self, survey_id: str, phase: str) -> int:
+        doc = self.surveys.collection.find_one({"_id": survey_id}, {"answered": 1})
+        return (doc or {}).get("answered", {}).get(phase, 0)
+
+    def settled_answers(self, survey_id: str, phase: str, expected: int, timeout_s: float) -> list[dict]:
+        """The phase's answers once the `expected` ones counted are all stored (each was one insert away when its
+        phase stopped taking answers), or what is stored after `timeout_s` (a process that died in between)."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            answers = self.answers_of(survey_id, phase)
+            if len(answers) >= expected or time.monotonic() >= deadline:
+                return answers
+            time.sleep(0.02)
+
+    def answers_of(self, survey_id: str, phase: str) -> list[dict]:
+        """What results are computed from: each answer's respondent key, agency and scores (never the items)."""
+        return list(self.answers.find({"survey_id": survey_id, "phase": phase},
+                                      {"respondent": 1, "agency_id": 1, "agency_path": 1, "scores": 1, "_id": 0})
+                    .hint([("survey_id", 1), ("phase", 1)]))
+
+    def closed_surveys_covering(self, agency_id: str, year: int) -> list[dict]:
+        """Surveys of a year whose closed post phase shows a number for the agency's subtree."""
+        return self.surveys.find({"rollup_agency_ids": agency_id, "activity_year": year},
+                                 hint=[("rollup_agency_ids", 1), ("activity_year", 1)])

@@ -14,6 +14,8 @@ from services.reforms import queries
 from services.reforms.commands.activities import (cancel_activity, complete_activity, start_activity,
                                                   update_activity)
 from services.reforms.commands.follow_ups import create_follow_up, update_follow_up
+from services.reforms.commands.instruments import add_instrument, add_version, update_instrument
+from services.reforms.commands.surveys import close_phase, create_survey, open_phase
 from services.reforms.commands.participants import mark_attendance, register_participants, remove_participant
 from tests.support.fakes import pending_events
 from tests.unit.reforms.conftest import people, planned
@@ -76,11 +78,38 @@ COMMANDS = {
     # the owner reports progress; the organiser (and above) may change it too
     "update a follow-up": (lambda a, o: (lambda f: lambda ctx: update_follow_up(ctx, f, {"status": "done"}, None))(
         _follow_up(a, o)), WRITERS | {"operator of the follow-up's owner"}),
+    "attach a survey": (lambda a, o: (lambda i: lambda ctx: create_survey(ctx, i, {"instrument_id": "berakhlak-1",
+                                                                                    "k": 5}))(_activity(a, o)), WRITERS),
+    "open a survey phase": (lambda a, o: (lambda s: lambda ctx: open_phase(ctx, s, "pre"))(_survey(a, o)), WRITERS),
+    "close a survey phase": (lambda a, o: (lambda s: lambda ctx: close_phase(ctx, s, "pre"))(_survey(a, o, "pre")),
+                             WRITERS),
+    # questionnaires belong to no agency: only admins write them
+    "add an instrument": (lambda a, o: lambda ctx: add_instrument(ctx, {"code": "baru", **QUESTIONNAIRE}), {"admin"}),
+    "add an instrument version": (lambda a, o: (lambda c: lambda ctx: add_version(ctx, "lama", QUESTIONNAIRE))(
+        _instrument(a, "lama")), {"admin"}),
+    "change an unused instrument": (lambda a, o: (lambda i: lambda ctx: update_instrument(ctx, i, {"title": "Lain"},
+                                                                                         None))(_instrument(a, "ubah")),
+                                    {"admin"}),
 }
 
 
+def _survey(as_, org, opened: str | None = None) -> str:
+    survey = create_survey(as_(), _activity(as_, org), {"instrument_id": "berakhlak-1", "k": 5})
+    if opened:
+        open_phase(as_(), survey["id"], opened)
+    return survey["id"]
+
+
+QUESTIONNAIRE = {"title": "Survei", "description": None, "dimensions": [
+    {"code": "disiplin", "label": "Disiplin", "items": [{"code": "D1", "text": "Tepat waktu.", "reverse": False}]}]}
+
+
+def _instrument(as_, code: str) -> str:
+    return add_instrument(as_(), {"code": code, **QUESTIONNAIRE})["id"]
+
+
 def _written(repo) -> set[str]:
-    return {e.id for e in pending_events(repo.activities, repo.follow_ups)}
+    return {e.id for e in pending_events(repo.activities, repo.follow_ups, repo.instruments, repo.surveys)}
 
 
 @pytest.mark.parametrize("caller", CALLERS)
@@ -112,6 +141,15 @@ READS = {
         p, r, {"agency_id": o["unit01"], **PAGE}), READERS),
     "a follow-up": (lambda a, o: (lambda f: lambda p, r: queries.follow_up(p, r, f))(_follow_up(a, o)),
                     READERS | {"operator of the follow-up's owner"}),
+    "a survey": (lambda a, o: (lambda s: lambda p, r: queries.readable_survey(p, r, s))(_survey(a, o)), READERS),
+    "an activity's surveys": (lambda a, o: (lambda i: lambda p, r: queries.surveys_of_activity(p, r, i))(
+        _activity(a, o)), READERS),
+    "a survey's results": (lambda a, o: (lambda s: lambda p, r: queries.survey_results(p, r, s))(_survey(a, o)),
+                           READERS),
+    "the organiser's culture index": (lambda a, o: lambda p, r: queries.culture_index(p, r, o["unit01"], 2025),
+                                      READERS),
+    "the instruments": (lambda a, o: lambda p, r: queries.instruments(p, r), set(CALLERS)),
+    "an instrument": (lambda a, o: lambda p, r: queries.instrument(p, r, "berakhlak-1"), set(CALLERS)),
 }
 
 

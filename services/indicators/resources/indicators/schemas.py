@@ -12,6 +12,14 @@ BIG = 1e15  # larger values are no measurement anyone reports
 Number = lambda **kw: fields.Float(validate=validate.Range(min=-BIG, max=BIG), **kw)  # noqa: E731
 
 
+class FedByCultureSchema(Schema):
+    instrument = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{1,39}$"),
+                               metadata={"description": "An instrument code of the reforms service", "example": "berakhlak"})
+    dimension = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=40),
+                              metadata={"description": "One of its dimensions (default: the overall index)",
+                                        "example": "akuntabel"})
+
+
 class IndicatorCreateSchema(Schema):
     agency_id = Text(required=True, validate=validate.Length(min=1, max=64))
     code = Text(required=True, validate=validate.Regexp(CODE, error="1-50 letters, digits, '.', '_' or '-'"),
@@ -36,6 +44,9 @@ class IndicatorCreateSchema(Schema):
                                      "description": "Count completed reform activities as the realisation: the RB "
                                                     "area codes that count (GET /api/v1/areas of the reforms "
                                                     "service; [] for any); null: not fed by reforms"})
+    fed_by_culture = fields.Nested(FedByCultureSchema, load_default=None, allow_none=True, metadata={
+        "description": "Take the culture index of a work-culture instrument (and, optionally, one of its "
+                       "dimensions) as the yearly realisation, from each closed post survey; annual indicators only"})
 
 
 class IndicatorUpdateSchema(Schema):
@@ -48,6 +59,7 @@ class IndicatorUpdateSchema(Schema):
     category = Text(validate=validate.Regexp(CATEGORY))
     fed_by_reforms = fields.List(fields.String(validate=validate.OneOf(AREA_CODES)), allow_none=True,
                                  validate=validate.Length(max=20))
+    fed_by_culture = fields.Nested(FedByCultureSchema, allow_none=True)
     reason = Text(validate=validate.Length(max=500))
 
 

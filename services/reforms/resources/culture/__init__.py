@@ -1,0 +1,1 @@
+"""Work culture: instruments, surveys on activities, their results and the culture index."""
