@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import auth_header
+from tests.support.kafka_tools import unique
 from tests.support.matrix import one_allowed_and_one_refused
 from tests.unit.reforms.test_matrix import CALLERS, READERS, WRITERS
 from tests.integration.reforms_support import (FGD, org, people, plan, ref, reforms_app,  # noqa: F401
@@ -40,6 +41,29 @@ def _follow_up(ref, org):
     return response.get_json()["id"]
 
 
+def _survey(ref, org, opened=None) -> str:
+    activity = _activity(ref, org)
+    response = ref.post(f"/api/v1/activities/{activity['id']}/surveys", json={"instrument_id": "berakhlak-1"})
+    assert response.status_code == 201, response.get_json()
+    if opened:
+        assert ref.post(f"/api/v1/surveys/{response.get_json()['id']}/phases/{opened}/open").status_code == 200
+    return response.get_json()["id"]
+
+
+QUESTIONNAIRE = {"title": "Survei", "dimensions": [
+    {"code": "disiplin", "label": "Disiplin", "items": [{"code": "D1", "text": "Tepat waktu."}]}]}
+
+
+def _instrument(ref, code: str) -> str:
+    response = ref.post("/api/v1/instruments", json={"code": code, **QUESTIONNAIRE})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]
+
+
+def unique_code() -> str:
+    return unique("q").lower().replace("-", "_")
+
+
 # route: (prepare(ref, org) -> (method, path, json body, extra headers), success status, allowed callers)
 WRITES = {
     "plan an activity": (lambda r, o: ("post", "/api/v1/activities", {**FGD, "organiser_agency_id": o["unit01"]}, {}),
@@ -64,6 +88,18 @@ WRITES = {
     # the owner reports progress; the organiser (and above) may change it too
     "update a follow-up": (lambda r, o: ("patch", f"/api/v1/follow-ups/{_follow_up(r, o)}", {"status": "done"},
                                          {"If-Match": "*"}), 200, WRITERS | {"operator of the follow-up's owner"}),
+    "attach a survey": (lambda r, o: ("post", f"/api/v1/activities/{_activity(r, o)['id']}/surveys",
+                                      {"instrument_id": "berakhlak-1"}, {}), 201, WRITERS),
+    "open a survey phase": (lambda r, o: ("post", f"/api/v1/surveys/{_survey(r, o)}/phases/pre/open", None, {}),
+                            200, WRITERS),
+    "close a survey phase": (lambda r, o: ("post", f"/api/v1/surveys/{_survey(r, o, 'pre')}/phases/pre/close", None,
+                                           {}), 200, WRITERS),
+    "add an instrument": (lambda r, o: ("post", "/api/v1/instruments", {"code": unique_code(), **QUESTIONNAIRE}, {}),
+                          201, {"admin"}),
+    "add an instrument version": (lambda r, o: ("post", f"/api/v1/instruments/{_instrument(r, unique_code())[:-2]}"
+                                                        "/versions", QUESTIONNAIRE, {}), 201, {"admin"}),
+    "change an unused instrument": (lambda r, o: ("patch", f"/api/v1/instruments/{_instrument(r, unique_code())}",
+                                                  {"title": "Lain"}, {"If-Match": "*"}), 200, {"admin"}),
 }
 
 
@@ -89,6 +125,10 @@ READS = {
                                        READERS),
     "the organiser's follow-ups": (lambda r, o: f"/api/v1/follow-ups?agency_id={o['unit01']}", READERS),
     "a follow-up": (lambda r, o: f"/api/v1/follow-ups/{_follow_up(r, o)}", READERS | {"operator of the follow-up's owner"}),
+    "a survey": (lambda r, o: f"/api/v1/surveys/{_survey(r, o)}", READERS),
+    "an activity's surveys": (lambda r, o: f"/api/v1/activities/{_activity(r, o)['id']}/surveys", READERS),
+    "a survey's results": (lambda r, o: f"/api/v1/surveys/{_survey(r, o)}/results", READERS),
+    "the organiser's culture index": (lambda r, o: f"/api/v1/agencies/{o['unit01']}/culture-index?year=2025", READERS),
 }
 
 

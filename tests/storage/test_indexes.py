@@ -212,6 +212,10 @@ def test_every_query_of_the_indicators_service_uses_an_index(indicators_app, api
         api.post(f"/api/v1/period-locks/{lock['id']}/unlock", json={"reason": "x"})
         api.put(f"/api/v1/agencies/{tree['pendidikan']}/rollup-weight", json={"weight": 2})
         deliver(registry, [completed("act-1", [fed["id"]])])
+        culture_fed = define(api, tree["tanjabbar"], fed_by_culture={"instrument": "berakhlak", "dimension": None})
+        from tests.unit.indicators.test_culture_feed import closed, shown
+        deliver(registry, [closed([shown(tree["tanjabbar"], 70)])])
+        assert api.get(f"/api/v1/indicators/{culture_fed['id']}/realisations/2025").get_json()["value"] == 70
         run_worker()
         tree.move("kesehatan", "tanjabtim")
         run_worker()
@@ -258,6 +262,11 @@ def test_every_query_of_the_reforms_service_uses_an_index(ref, indicators, refor
         assert ref.get("/api/v1/activities?status=planned&area=manajemen_perubahan").status_code == 200
         assert ref.get(f"/api/v1/indicators/{indicators.define(org['unit01'])['id']}").status_code == 200
         assert ref.get(f"/api/v1/audit?agency_id={org['tanjabbar']}").status_code == 200
+        from tests.integration import test_culture as culture
+        culture.test_the_seed_fgd_measured_before_and_after(ref, make_org(reforms_registry), reforms_repo)
+        culture.test_a_respondent_answers_once_and_only_a_participant_answers(ref, make_org(reforms_registry))
+        assert ref.get("/api/v1/instruments").status_code == 200
+        assert ref.post("/api/v1/instruments/berakhlak/versions", json=culture.BERAKHLAK_AGAIN).status_code == 201
     finally:
         RECORDER.recording.clear()
     assert_every_command_uses_an_index(reforms_repo.activities.collection.database)
