@@ -111,3 +111,67 @@ def test_the_seed_fgd_from_plan_to_the_indicator_it_feeds(stack, kinerja, wait_f
     after = realisation(stack, indicator["id"])
     assert (after["value"], after["version"]) == (1, counted["version"])
     assert_no_dead_letters()
+
+
+def nip(n: int) -> str:
+    return f"19700101199503{n:04d}"
+
+
+def test_the_seed_fgds_survey_feeds_the_culture_index_indicator_once(stack, kinerja, wait_for_event,
+                                                                      assert_no_dead_letters):
+    """The same FGD measured with BerAKHLAK: 22 leaders before, 20 after; closing the post phase sends its aggregates
+    over Kafka and the regency's *Indeks Budaya Kerja* takes the culture index as its 2025 realisation, once."""
+    jambi = agency(stack, "province", "Pemerintah Provinsi Jambi")
+    regency = agency(stack, "regency", "Pemerintah Kabupaten Tanjung Jabung Barat", jambi["id"])
+    units = [agency(stack, "work_unit", f"SKPD {n:02d}", regency["id"]) for n in range(1, 23)]
+    known_to_reforms(stack, f"/api/v1/agencies/{units[-1]['id']}")
+    indicator = call(stack, "POST", "indicators", "/api/v1/indicators", {
+        "agency_id": regency["id"], "code": unique("IKU-BK"), "name": "Indeks Budaya Kerja", "unit": "indeks",
+        "polarity": "higher_is_better", "frequency": "annual", "fed_by_culture": {"instrument": "berakhlak"}})
+    fgd = call(stack, "POST", "reforms", "/api/v1/activities", {
+        "title": "Mengubah Tata Pikir (mind set) Pimpinan SKPD", "kind": "fgd", "area": "manajemen_perubahan",
+        "organiser_agency_id": regency["id"], "start": "2025-01-30T08:00:00+07:00",
+        "end": "2025-01-30T17:00:00+07:00"})
+    base = f"/api/v1/activities/{fgd['id']}"
+    call(stack, "POST", "reforms", f"{base}/participants", {"participants": [
+        {"agency_id": unit["id"], "name": f"Pimpinan {unit['name']}", "nip": nip(n)} for n, unit in enumerate(units, 1)]})
+    survey = call(stack, "POST", "reforms", f"{base}/surveys", {"instrument_id": "berakhlak-1"})
+    phases = f"/api/v1/surveys/{survey['id']}/phases"
+    items = call(stack, "GET", "reforms", "/api/v1/instruments/berakhlak-1")["dimensions"]
+
+    def answers(score: int) -> dict:
+        return {item["code"]: 6 - score if item["reverse"] else score for d in items for item in d["items"]}
+
+    call(stack, "POST", "reforms", f"{phases}/pre/open")
+    for n, unit in enumerate(units, 1):
+        call(stack, "POST", "reforms", f"{phases}/pre/answers", {"answers": answers(3)},
+             headers=auth_header("viewer", unit["id"], sub=nip(n)))
+    call(stack, "POST", "reforms", f"{base}/start")
+    call(stack, "POST", "reforms", f"{phases}/pre/close")
+    call(stack, "POST", "reforms", f"{phases}/post/open")
+    for n, unit in enumerate(units[:20], 1):
+        call(stack, "POST", "reforms", f"{phases}/post/answers", {"answers": answers(4)},
+             headers=auth_header("viewer", unit["id"], sub=nip(n)))
+    closed = call(stack, "POST", "reforms", f"{phases}/post/close")
+    assert closed["answered"] == {"pre": 22, "post": 20}
+
+    fed = wait_for(lambda: realisation(stack, indicator["id"]), timeout=20,
+                   message="the culture index as the indicator's realisation")
+    assert (fed["value"], fed["status"], fed["source"]) == (75.0, "submitted", "reforms")
+    event = wait_for_event(type="kinerja.survey.closed.v1", subject=survey["id"],
+                           predicate=lambda e: e.data["phase"] == "post")
+    assert (event.data["phase"], event.data["respondents"]) == ("post", 20)
+
+    topic = f"{stack.namespace}kinerja.reforms.events"
+    # the topic from its start for a few seconds: the message that carried this event
+    [original] = [m for m in read_topic(topic, min_count=0, timeout=5) if event.id.encode() in m.value]
+    producer = KafkaProducer(bootstrap_servers=BOOTSTRAP, acks="all")
+    try:
+        again = producer.send(topic, key=original.key, value=original.value, headers=list(original.headers)).get(10)
+    finally:
+        producer.close()
+    wait_for(lambda: consumed_past(f"{stack.namespace}kinerja.indicators", TopicPartition(topic, again.partition),
+                                   again.offset), timeout=20, message="the indicators service past the duplicate")
+    after = realisation(stack, indicator["id"])
+    assert (after["value"], after["version"]) == (75.0, fed["version"])
+    assert_no_dead_letters()
