@@ -120,38 +120,96 @@ def follow_ups_of_activity(principal: Principal, repo: ReformsRepository, activi
     return repo.follow_ups.find({"activity_id": activity_id}, sort=[("due", 1), ("_id", 1)])
 
 
-def follow_up(principal: Principal, repo: ReformsRepository, follow_up_id: str) -> dict:
-    found = repo.follow_ups.get(follow_up_id)
-    if found is None:
-        raise NotFound(f"No follow-up {follow_up_id}.")
+def _readable_by_owner_or_organiser(principal: Principal, repo: ReformsRepository, found: dict) -> dict:
+    """A follow-up or a commitment is read by the owner's readers and the organiser's."""
     agencies = repo.agencies([found["owner_agency_id"], found["organiser_agency_id"]])
     if not any(in_scope(principal, ref_of(a)) for a in agencies.values()):
         readable_agency(principal, repo, found["owner_agency_id"])  # raises the Forbidden that explains
     return found
 
 
+def follow_up(principal: Principal, repo: ReformsRepository, follow_up_id: str) -> dict:
+    found = repo.follow_ups.get(follow_up_id)
+    if found is None:
+        raise NotFound(f"No follow-up {follow_up_id}.")
+    return _readable_by_owner_or_organiser(principal, repo, found)
+
+
+def _owners(principal: Principal, repo: ReformsRepository, query: dict) -> list[str] | None:
+    """The owner agencies a list covers (None: every agency, for admins asking for no agency)."""
+    agency_id = query.get("agency_id") or (None if principal.role == "admin" else principal.agency_id)
+    if agency_id is None:
+        return None
+    readable_agency(principal, repo, agency_id)
+    return repo.subtree_ids(agency_id) if query.get("subtree", True) else [agency_id]
+
+
 def list_follow_ups(principal: Principal, repo: ReformsRepository, query: dict) -> dict:
     """Follow-ups owned inside an agency's subtree (by default the caller's), by due date; `overdue`:
-    only those not done and due before `as_of` (default today, UTC)."""
-    agency_id = query.get("agency_id") or (None if principal.role == "admin" else principal.agency_id)
-    conditions: list[dict] = []
-    if agency_id is not None:
-        readable_agency(principal, repo, agency_id)
-        owners = repo.subtree_ids(agency_id) if query.get("subtree", True) else [agency_id]
-        conditions.append({"owner_agency_id": {"$in": owners}})
+    only those not done and due before `as_of` (default today, UTC), and with them the overdue milestones
+    of the subtree's change commitments (`type: milestone`), in one list by due date."""
+    owners = _owners(principal, repo, query)
+    conditions: list[dict] = [] if owners is None else [{"owner_agency_id": {"$in": owners}}]
     as_of = query.get("as_of") or datetime.now(timezone.utc).date()
+    today = as_of.isoformat()
     if query.get("overdue"):
-        conditions += [{"status": {"$in": ["open", "in_progress"]}}, {"due": {"$lt": as_of.isoformat()}}]
+        conditions += [{"status": {"$in": ["open", "in_progress"]}}, {"due": {"$lt": today}}]
     elif "status" in query:
         conditions.append({"status": query["status"]})
     if "year" in query:
         conditions.append({"activity_year": query["year"]})
     selector = {"$and": conditions} if conditions else {}
     page, size = query["page"], query["page_size"]
-    items = repo.follow_ups.find(selector, sort=[("due", 1), ("_id", 1)], skip=(page - 1) * size, limit=size)
-    today = as_of.isoformat()
-    return {"items": [{**f, "overdue": f["status"] != "done" and f["due"] < today} for f in items],
-            "page": page, "page_size": size, "total": repo.follow_ups.count(selector), "as_of": as_of}
+    total = repo.follow_ups.count(selector)
+    if not query.get("overdue"):
+        items = repo.follow_ups.find(selector, sort=[("due", 1), ("_id", 1)], skip=(page - 1) * size, limit=size)
+    else:  # the page of the two lists merged: the first page × size of each suffice
+        follow_ups = repo.follow_ups.find(selector, sort=[("due", 1), ("_id", 1)], limit=page * size)
+        milestones, overdue_milestones = repo.overdue_milestones(owners, today, query.get("year"), limit=page * size)
+        items = sorted([*follow_ups, *milestones], key=lambda f: (f["due"], f["id"]))[(page - 1) * size:page * size]
+        total += overdue_milestones
+    return {"items": [{"type": "follow_up", **f, "overdue": f["status"] != "done" and f["due"] < today}
+                      for f in items], "page": page, "page_size": size, "total": total, "as_of": as_of}
+
+
+def commitments_of_activity(principal: Principal, repo: ReformsRepository, activity_id: str) -> list[dict]:
+    readable_activity(principal, repo, activity_id)
+    return repo.commitments.find({"activity_id": activity_id}, sort=[("participant_name", 1)],
+                                 hint=[("activity_id", 1), ("participant_name", 1)])
+
+
+def commitment(principal: Principal, repo: ReformsRepository, commitment_id: str, as_of: date | None = None) -> dict:
+    found = repo.commitments.get(commitment_id)
+    if found is None:
+        raise NotFound(f"No change commitment {commitment_id}.")
+    return with_overdue(_readable_by_owner_or_organiser(principal, repo, found), as_of)
+
+
+def with_overdue(commitment_: dict, as_of: date | None = None) -> dict:
+    today = (as_of or datetime.now(timezone.utc).date()).isoformat()
+    return {**commitment_, "milestones": [{**m, "overdue": m["status"] != "done" and m["due"] < today}
+                                          for m in commitment_["milestones"]]}
+
+
+def list_commitments(principal: Principal, repo: ReformsRepository, query: dict) -> dict:
+    """Change commitments of people of an agency's subtree (by default the caller's), the earliest open due date
+    first; `overdue`: only those with a milestone not done due before `as_of`."""
+    owners = _owners(principal, repo, query)
+    conditions: list[dict] = [] if owners is None else [{"owner_agency_id": {"$in": owners}}]
+    as_of = query.get("as_of") or datetime.now(timezone.utc).date()
+    if query.get("overdue"):
+        conditions.append({"next_due": {"$lt": as_of.isoformat()}})
+    if "status" in query:
+        conditions.append({"status": query["status"]})
+    if "year" in query:
+        conditions.append({"activity_year": query["year"]})
+    selector = {"$and": conditions} if conditions else {}
+    page, size = query["page"], query["page_size"]
+    items = repo.commitments.find(selector, sort=[("next_due", 1), ("_id", 1)], skip=(page - 1) * size, limit=size,
+                                  hint=[("owner_agency_id", 1), ("next_due", 1)] if owners is not None
+                                  else [("next_due", 1), ("_id", 1)])
+    return {"items": [with_overdue(c, as_of) for c in items], "page": page, "page_size": size,
+            "total": repo.commitments.count(selector), "as_of": as_of}
 
 
 def reform_summary(principal: Principal, repo: ReformsRepository, agency_id: str, year: int,

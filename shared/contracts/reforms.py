@@ -1,9 +1,9 @@
 """Events produced by the reforms service (topic `reforms.events`).
 
-Four aggregates: an activity (key = activity id; its participants live inside it), a follow-up action
-(key = follow-up id), a work-culture instrument (key = instrument id, code-version) and a survey on an
+Five aggregates: an activity (key = activity id; its participants live inside it), a follow-up action
+(key = follow-up id), a participant's change commitment (key = commitment id), a work-culture instrument (key = instrument id, code-version) and a survey on an
 activity (key = survey id). Every event carries its aggregate's snapshot after the change (`activity`,
-`follow_up`, `instrument` or `survey`), so a replica elsewhere stays exact by applying the newest one. A
+`follow_up`, `commitment`, `instrument` or `survey`), so a replica elsewhere stays exact by applying the newest one. A
 survey's events never carry anyone's answers: a closed phase tells its aggregates, under the k rule.
 """
 from marshmallow import fields, validate
@@ -174,6 +174,33 @@ class SurveyClosedV1(SurveyOpenedV1):
                          metadata={"description": "The closed phase's means per agency subtree with respondents"})
 
 
+MILESTONE_STATUSES = ("planned", "in_progress", "done")
+
+
+class MilestoneSnapshot(ContractSchema):
+    id = fields.String(required=True)
+    title = fields.String(required=True)
+    due = fields.String(required=True, metadata={"description": "ISO date"})
+    status = fields.String(required=True, validate=validate.OneOf(MILESTONE_STATUSES))
+
+
+class CommitmentSnapshot(ContractSchema):
+    id = fields.String(required=True)
+    activity_id = fields.String(required=True)
+    participant_id = fields.String(required=True)
+    owner_agency_id = fields.String(required=True, metadata={"description": "The participant's agency"})
+    title = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(MILESTONE_STATUSES))
+    next_due = fields.String(allow_none=True, load_default=None,
+                             metadata={"description": "Earliest due date of a milestone not done"})
+    milestones = fields.List(fields.Nested(MilestoneSnapshot), required=True)
+
+
+class CommitmentEventV1(ContractSchema):
+    commitment = fields.Nested(CommitmentSnapshot, required=True)
+    changed = fields.List(fields.String(), load_default=list)
+
+
 def _contract(name: str, schema, description: str) -> EventContract:
     return register(EventContract(type=f"kinerja.{name}.v1", schema=schema, topic=TOPIC, description=description))
 
@@ -205,3 +232,7 @@ SURVEY_OPENED = _contract("survey.opened", SurveyOpenedV1, "A survey's pre or po
 SURVEY_CLOSED = _contract("survey.closed", SurveyClosedV1,
                           "A survey phase closed, with its aggregates (k rule); a closed post phase feeds the "
                           "indicators fed by its instrument.")
+COMMITMENT_MADE = _contract("commitment.made", CommitmentEventV1,
+                            "A participant committed to a change action (aksi perubahan) with milestones.")
+COMMITMENT_UPDATED = _contract("commitment.updated", CommitmentEventV1,
+                               "A change commitment, or the progress of one of its milestones, changed (`changed`).")

@@ -187,7 +187,9 @@ def test_no_route_of_any_role_reads_anyones_answers(ref, org, reforms_app, refor
     participant = ref.get(f"/api/v1/activities/{fgd['id']}/participants").get_json()["items"][0]["id"]
     follow_up = ref.post(f"/api/v1/activities/{fgd['id']}/follow-ups", json={
         "action": "Rencana aksi", "owner_agency_id": org["unit01"], "due": "2025-03-31"}).get_json()["id"]
-    values = {"follow_up_id": follow_up, "indicator_id": indicators.define(org["tanjabbar"])["id"], "activity_id": fgd["id"], "survey_id": survey["id"], "instrument_id": "berakhlak-1",
+    commitment = ref.post(f"/api/v1/activities/{fgd['id']}/commitments", json={
+        "participant_id": participant, "title": "Aksi", "milestones": [{"title": "Tahap 1", "due": "2025-03-31"}]})
+    values = {"commitment_id": commitment.get_json()["id"], "follow_up_id": follow_up, "indicator_id": indicators.define(org["tanjabbar"])["id"], "activity_id": fgd["id"], "survey_id": survey["id"], "instrument_id": "berakhlak-1",
               "agency_id": org["tanjabbar"], "participant_id": participant, "phase": "pre", "code": "berakhlak"}
     queries = "?year=2025"
     walked = 0
@@ -222,3 +224,41 @@ def test_no_route_of_any_role_reads_anyones_answers(ref, org, reforms_app, refor
 def test_a_bad_instrument_is_422_naming_the_field(ref, body, field):
     response = ref.post("/api/v1/instruments", json=body)
     assert response.status_code == 422 and field in response.get_json()["errors"]
+
+
+def test_change_commitments_and_their_overdue_milestones(ref, org):
+    fgd, _ = seed_fgd(ref, org)
+    assert ref.post(f"/api/v1/activities/{fgd['id']}/start").status_code == 200
+    people = {p["nip"]: p["id"] for p in ref.get(f"/api/v1/activities/{fgd['id']}/participants").get_json()["items"]}
+    made = ref.post(f"/api/v1/activities/{fgd['id']}/commitments", headers=as_respondent(1, org["unit01"]), json={
+        "participant_id": people[nip(1)], "title": "Perizinan satu hari kerja",
+        "mentor": {"name": "Dr. Basseng, M.Ed", "position": "LAN"},
+        "milestones": [{"title": "SOP disahkan", "due": "2025-03-31"}, {"title": "Layanan berjalan", "due": "2025-06-30"}]})
+    assert made.status_code == 201, made.get_json()
+    commitment = made.get_json()
+    assert made.headers["Location"].endswith(f"/api/v1/commitments/{commitment['id']}")
+    assert "participant_nip" not in commitment
+    other = ref.post(f"/api/v1/activities/{fgd['id']}/commitments",
+                     headers=auth_header("operator", org["unit05"]), json={
+                         "participant_id": people[nip(2)], "title": "x", "milestones": [{"title": "y", "due": "2025-04-30"}]})
+    assert other.status_code == 403 and other.content_type == "application/problem+json"
+    first = commitment["milestones"][0]["id"]
+    done = ref.patch(f"/api/v1/commitments/{commitment['id']}/milestones/{first}",
+                     headers={**as_respondent(1, org["unit01"]), "If-Match": made.headers["ETag"]},
+                     json={"status": "done", "evidence": [{"title": "SOP", "link": "https://example.org/sop.pdf"}]})
+    assert done.status_code == 200, done.get_json()
+    assert (done.get_json()["status"], done.get_json()["next_due"]) == ("in_progress", "2025-06-30")
+    stale = ref.patch(f"/api/v1/commitments/{commitment['id']}/milestones/{first}", json={"note": "x"},
+                      headers={"If-Match": made.headers["ETag"]})
+    assert stale.status_code == 412
+    bad = ref.patch(f"/api/v1/commitments/{commitment['id']}/milestones/{first}", json={"evidence": [
+        {"title": "x", "link": "javascript:alert(1)"}]}, headers={"If-Match": "*"})
+    assert bad.status_code == 422
+    overdue = ref.get(f"/api/v1/follow-ups?agency_id={org['tanjabbar']}&overdue=true&as_of=2025-07-01").get_json()
+    assert [(i["type"], i["id"], i["due"]) for i in overdue["items"]] == [
+        ("milestone", commitment["milestones"][1]["id"], "2025-06-30")]
+    assert (overdue["items"][0]["commitment_id"], overdue["items"][0]["participant_name"]) == (
+        commitment["id"], "Pimpinan SKPD 01")
+    listed = ref.get(f"/api/v1/commitments?agency_id={org['tanjabbar']}&overdue=true&as_of=2025-07-01").get_json()
+    assert [c["id"] for c in listed["items"]] == [commitment["id"]] and listed["total"] == 1
+    assert [c["id"] for c in ref.get(f"/api/v1/activities/{fgd['id']}/commitments").get_json()] == [commitment["id"]]

@@ -41,6 +41,14 @@ def _follow_up(ref, org):
     return response.get_json()["id"]
 
 
+def _commitment(ref, org) -> dict:
+    activity, participant = _participant(ref, org, "in_progress")
+    response = ref.post(f"/api/v1/activities/{activity}/commitments", json={
+        "participant_id": participant, "title": "Aksi", "milestones": [{"title": "Tahap 1", "due": "2025-03-31"}]})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
 def _survey(ref, org, opened=None) -> str:
     activity = _activity(ref, org)
     response = ref.post(f"/api/v1/activities/{activity['id']}/surveys", json={"instrument_id": "berakhlak-1"})
@@ -88,6 +96,14 @@ WRITES = {
     # the owner reports progress; the organiser (and above) may change it too
     "update a follow-up": (lambda r, o: ("patch", f"/api/v1/follow-ups/{_follow_up(r, o)}", {"status": "done"},
                                          {"If-Match": "*"}), 200, WRITERS | {"operator of the follow-up's owner"}),
+    "make a change commitment": (lambda r, o: (lambda a, p: ("post", f"/api/v1/activities/{a}/commitments", {
+        "participant_id": p, "title": "Aksi", "milestones": [{"title": "x", "due": "2025-03-31"}]}, {}))(
+        *_participant(r, o, "in_progress")), 201, WRITERS),
+    "change a commitment": (lambda r, o: ("patch", f"/api/v1/commitments/{_commitment(r, o)['id']}", {"title": "Lain"},
+                                          {"If-Match": "*"}), 200, WRITERS),
+    "report a milestone": (lambda r, o: (lambda c: ("patch", f"/api/v1/commitments/{c['id']}/milestones/"
+                                                             f"{c['milestones'][0]['id']}", {"status": "done"},
+                                                    {"If-Match": "*"}))(_commitment(r, o)), 200, WRITERS),
     "attach a survey": (lambda r, o: ("post", f"/api/v1/activities/{_activity(r, o)['id']}/surveys",
                                       {"instrument_id": "berakhlak-1"}, {}), 201, WRITERS),
     "open a survey phase": (lambda r, o: ("post", f"/api/v1/surveys/{_survey(r, o)}/phases/pre/open", None, {}),
@@ -125,6 +141,9 @@ READS = {
                                        READERS),
     "the organiser's follow-ups": (lambda r, o: f"/api/v1/follow-ups?agency_id={o['unit01']}", READERS),
     "a follow-up": (lambda r, o: f"/api/v1/follow-ups/{_follow_up(r, o)}", READERS | {"operator of the follow-up's owner"}),
+    "a change commitment": (lambda r, o: f"/api/v1/commitments/{_commitment(r, o)['id']}", READERS),
+    "an activity's commitments": (lambda r, o: f"/api/v1/activities/{_activity(r, o)['id']}/commitments", READERS),
+    "the organiser's commitments": (lambda r, o: f"/api/v1/commitments?agency_id={o['unit01']}", READERS),
     "a survey": (lambda r, o: f"/api/v1/surveys/{_survey(r, o)}", READERS),
     "an activity's surveys": (lambda r, o: f"/api/v1/activities/{_activity(r, o)['id']}/surveys", READERS),
     "a survey's results": (lambda r, o: f"/api/v1/surveys/{_survey(r, o)}/results", READERS),

@@ -265,6 +265,10 @@ def test_every_query_of_the_reforms_service_uses_an_index(ref, indicators, refor
         from tests.integration import test_culture as culture
         culture.test_the_seed_fgd_measured_before_and_after(ref, make_org(reforms_registry), reforms_repo)
         culture.test_a_respondent_answers_once_and_only_a_participant_answers(ref, make_org(reforms_registry))
+        culture.test_change_commitments_and_their_overdue_milestones(ref, make_org(reforms_registry))
+        for query in ("?overdue=true", "?status=planned&year=2025"):
+            assert ref.get(f"/api/v1/commitments{query}").status_code == 200
+        assert ref.get("/api/v1/follow-ups?overdue=true").status_code == 200
         assert ref.get("/api/v1/instruments").status_code == 200
         assert ref.post("/api/v1/instruments/berakhlak/versions", json=culture.BERAKHLAK_AGAIN).status_code == 201
     finally:

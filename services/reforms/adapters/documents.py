@@ -83,6 +83,39 @@ class FollowUp(OutboxDocument):
     updated_at = DateTimeField()
 
 
+class Commitment(OutboxDocument):
+    """A participant's change commitment (aksi perubahan) at an activity, its milestones inside it. `next_due` is the
+    earliest due date of a milestone not done (None when all are): overdue lists read it through an index."""
+
+    meta = {"collection": "commitments", "indexes": [
+        {"fields": ("activity_id", "participant_id"), "unique": True},
+        ("owner_agency_id", "next_due"),  # a subtree's commitments, overdue ones first
+        ("next_due", "_id"),  # over every agency (admins)
+        ("status", "next_due"), ("activity_year", "next_due"),  # and filtered (admins)
+        ("activity_id", "participant_name"),
+    ]}
+
+    id = StringField(primary_key=True)
+    activity_id = StringField(required=True)
+    activity_title = StringField()
+    activity_year = IntField(required=True)
+    organiser_agency_id = StringField(required=True)
+    participant_id = StringField(required=True)
+    participant_name = StringField(required=True)
+    participant_nip = StringField(null=True)
+    owner_agency_id = StringField(required=True)
+    title = StringField(required=True)
+    description = StringField(null=True)
+    mentor = DictField(null=True)  # {name, position, agency_id}
+    milestones = ListField(DictField())  # [{id, title, due (ISO), status, evidence, note, done_at}]
+    status = StringField(required=True)
+    next_due = StringField(null=True)
+    history = ListField(DictField())
+    created_by = StringField()
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+
+
 class Instrument(OutboxDocument):
     """A version of a work-culture questionnaire: Likert items grouped into dimensions. Never changed once in use."""
 

@@ -1,7 +1,6 @@
-"""Where the reforms service keeps its aggregates (activities, follow-ups, instruments, surveys: each an
-AggregateStore), the survey answers, its
-replicas of the agency tree (the directory) and of indicators, and the queries its commands and reads
-need — built on one database, the real one or an in-memory one in unit tests."""
+"""Where the reforms service keeps its aggregates (activities, follow-ups, change commitments, instruments,
+surveys: each an AggregateStore), the survey answers, its replicas of the agency tree (the directory) and of
+indicators, and the queries its commands and reads need — built on one database, the real one or an in-memory one in unit tests."""
 from __future__ import annotations
 
 import time
@@ -18,8 +17,9 @@ from shared.store.aggregates import AggregateStore
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from services.reforms.adapters.documents import Activity, FollowUp, IndicatorReplica, Instrument, Survey, SurveyAnswer
+from services.reforms.adapters.documents import Activity, Commitment, FollowUp, IndicatorReplica, Instrument, Survey, SurveyAnswer
 from services.reforms.domain.activity import ACTIVITY, FOLLOW_UP
+from services.reforms.domain.commitments import COMMITMENT
 from services.reforms.domain.instruments import INSTRUMENT
 from services.reforms.domain.survey import SURVEY
 
@@ -30,11 +30,13 @@ INDICATOR_FIELDS = {"agency_id": 1, "code": 1, "name": 1, "status": 1, "fed_by_r
 
 
 class ReformsRepository(DirectoryReads):
-    def __init__(self, *, activities: AggregateStore, follow_ups: AggregateStore, instruments: AggregateStore,
+    def __init__(self, *, activities: AggregateStore, follow_ups: AggregateStore, commitments: AggregateStore,
+                 instruments: AggregateStore,
                  surveys: AggregateStore, answers: Collection, directory: AgencyDirectory,
                  indicator_replica: Collection):
         self.activities = activities
         self.follow_ups = follow_ups
+        self.commitments = commitments
         self.instruments = instruments
         self.surveys = surveys
         self.answers = answers
@@ -47,6 +49,7 @@ class ReformsRepository(DirectoryReads):
             return AggregateStore(collection(db, document), kind, source=settings.service,
                                   max_pending=settings.outbox_max_pending, internal_fields=internal)
         return cls(activities=store(Activity, ACTIVITY), follow_ups=store(FollowUp, FOLLOW_UP),
+                   commitments=store(Commitment, COMMITMENT),
                    instruments=store(Instrument, INSTRUMENT), surveys=store(Survey, SURVEY, internal=("salt",)),
                    answers=collection(db, SurveyAnswer),
                    directory=AgencyDirectory(collection(db, AgencyReplica)),
@@ -128,3 +131,33 @@ class ReformsRepository(DirectoryReads):
         """Surveys of a year whose closed post phase shows a number for the agency's subtree."""
         return self.surveys.find({"rollup_agency_ids": agency_id, "activity_year": year},
                                  hint=[("rollup_agency_ids", 1), ("activity_year", 1)])
+
+    # -- change commitments ------------------------------------------------------------------------
+
+    def overdue_milestones(self, owners: list[str] | None, today: str, year: int | None,
+                           limit: int) -> tuple[list[dict], int]:
+        """The first `limit` overdue milestones of commitments owned by `owners` (None: anyone's), by due date, as
+        follow-up list items, and how many there are in all. The commitments are taken by their earliest open due
+        date, so the first `limit` of them hold the first `limit` overdue milestones."""
+        selector: dict = {"next_due": {"$lt": today}}
+        if owners is not None:
+            selector["owner_agency_id"] = {"$in": owners}
+        if year is not None:
+            selector["activity_year"] = year
+        hint = [("owner_agency_id", 1), ("next_due", 1)] if owners is not None else [("next_due", 1), ("_id", 1)]
+        fields = {"milestones": 1, "activity_id": 1, "activity_title": 1, "activity_year": 1,
+                  "organiser_agency_id": 1, "owner_agency_id": 1, "participant_name": 1, "title": 1}
+        items: list[dict] = []
+        total = 0
+        for position, doc in enumerate(self.commitments.collection.find(selector, fields).hint(hint)
+                                       .sort([("next_due", 1), ("_id", 1)])):
+            late = [m for m in doc["milestones"] if m["status"] != "done" and m["due"] < today]
+            total += len(late)
+            if position < limit:
+                items += [{"id": m["id"], "type": "milestone", "commitment_id": doc["_id"],
+                           "activity_id": doc["activity_id"], "activity_title": doc.get("activity_title"),
+                           "activity_year": doc["activity_year"], "organiser_agency_id": doc["organiser_agency_id"],
+                           "owner_agency_id": doc["owner_agency_id"], "participant_name": doc["participant_name"],
+                           "action": f"{doc['title']}: {m['title']}", "due": m["due"], "status": m["status"],
+                           "note": m.get("note")} for m in late]
+        return sorted(items, key=lambda m: (m["due"], m["id"]))[:limit], total

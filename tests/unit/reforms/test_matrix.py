@@ -13,6 +13,7 @@ from shared.errors import Forbidden
 from services.reforms import queries
 from services.reforms.commands.activities import (cancel_activity, complete_activity, start_activity,
                                                   update_activity)
+from services.reforms.commands.commitments import make_commitment, update_commitment, update_milestone
 from services.reforms.commands.follow_ups import create_follow_up, update_follow_up
 from services.reforms.commands.instruments import add_instrument, add_version, update_instrument
 from services.reforms.commands.surveys import close_phase, create_survey, open_phase
@@ -78,6 +79,13 @@ COMMANDS = {
     # the owner reports progress; the organiser (and above) may change it too
     "update a follow-up": (lambda a, o: (lambda f: lambda ctx: update_follow_up(ctx, f, {"status": "done"}, None))(
         _follow_up(a, o)), WRITERS | {"operator of the follow-up's owner"}),
+    "make a change commitment": (lambda a, o: (lambda ap: lambda ctx: make_commitment(ctx, ap[0], {
+        "participant_id": ap[1], "title": "Aksi", "milestones": [{"title": "x", "due": date(2025, 3, 31)}]}))(
+        _participant(a, o, "in_progress")), WRITERS),
+    "change a commitment": (lambda a, o: (lambda c: lambda ctx: update_commitment(ctx, c["id"], {"title": "Lain"},
+                                                                                   None))(_commitment(a, o)), WRITERS),
+    "report a milestone": (lambda a, o: (lambda c: lambda ctx: update_milestone(
+        ctx, c["id"], c["milestones"][0]["id"], {"status": "done"}, None))(_commitment(a, o)), WRITERS),
     "attach a survey": (lambda a, o: (lambda i: lambda ctx: create_survey(ctx, i, {"instrument_id": "berakhlak-1",
                                                                                     "k": 5}))(_activity(a, o)), WRITERS),
     "open a survey phase": (lambda a, o: (lambda s: lambda ctx: open_phase(ctx, s, "pre"))(_survey(a, o)), WRITERS),
@@ -91,6 +99,12 @@ COMMANDS = {
                                                                                          None))(_instrument(a, "ubah")),
                                     {"admin"}),
 }
+
+
+def _commitment(as_, org) -> dict:
+    activity, participant = _participant(as_, org, "in_progress")
+    return make_commitment(as_(), activity, {"participant_id": participant, "title": "Aksi", "milestones": [
+        {"title": "Tahap 1", "due": date(2025, 3, 31)}]})
 
 
 def _survey(as_, org, opened: str | None = None) -> str:
@@ -109,7 +123,8 @@ def _instrument(as_, code: str) -> str:
 
 
 def _written(repo) -> set[str]:
-    return {e.id for e in pending_events(repo.activities, repo.follow_ups, repo.instruments, repo.surveys)}
+    return {e.id for e in pending_events(repo.activities, repo.follow_ups, repo.commitments, repo.instruments,
+                                         repo.surveys)}
 
 
 @pytest.mark.parametrize("caller", CALLERS)
@@ -141,6 +156,12 @@ READS = {
         p, r, {"agency_id": o["unit01"], **PAGE}), READERS),
     "a follow-up": (lambda a, o: (lambda f: lambda p, r: queries.follow_up(p, r, f))(_follow_up(a, o)),
                     READERS | {"operator of the follow-up's owner"}),
+    "a change commitment": (lambda a, o: (lambda c: lambda p, r: queries.commitment(p, r, c["id"]))(
+        _commitment(a, o)), READERS),
+    "an activity's commitments": (lambda a, o: (lambda i: lambda p, r: queries.commitments_of_activity(p, r, i))(
+        _activity(a, o)), READERS),
+    "the organiser's commitments": (lambda a, o: lambda p, r: queries.list_commitments(
+        p, r, {"agency_id": o["unit01"], **PAGE}), READERS),
     "a survey": (lambda a, o: (lambda s: lambda p, r: queries.readable_survey(p, r, s))(_survey(a, o)), READERS),
     "an activity's surveys": (lambda a, o: (lambda i: lambda p, r: queries.surveys_of_activity(p, r, i))(
         _activity(a, o)), READERS),

@@ -4,6 +4,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from shared.http.pagination import PageQuerySchema, page_schema
 from shared.reform_areas import AREA_CODES
 from shared.text import Text
+from shared.http.evidence import EvidenceSchema
 from services.indicators.domain.aggregation import AGGREGATIONS
 
 CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$"
@@ -135,11 +136,6 @@ class TargetHistorySchema(Schema):
     indicator_id = fields.String()
     current = fields.Dict(keys=fields.String(), values=fields.Nested(TargetRecordSchema))
     history = fields.List(fields.Nested(TargetRecordSchema))
-
-
-class EvidenceSchema(Schema):
-    title = Text(required=True, validate=validate.Length(min=1, max=200))
-    link = fields.Url(required=True, validate=validate.Length(max=2000))
 
 
 class RealisationInputSchema(Schema):

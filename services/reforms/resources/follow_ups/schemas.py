@@ -34,6 +34,10 @@ class FollowUpHistorySchema(Schema):
 
 class FollowUpSchema(Schema):
     id = fields.String()
+    type = fields.String(metadata={"description": "follow_up; in the overdue list also milestone (of a change "
+                                                  "commitment: see commitment_id)"})
+    commitment_id = fields.String(metadata={"description": "Of a milestone: its change commitment"})
+    participant_name = fields.String(metadata={"description": "Of a milestone: who committed to it"})
     activity_id = fields.String()
     activity_title = fields.String()
     activity_year = fields.Integer()
@@ -56,7 +60,8 @@ class FollowUpListQuerySchema(PageQuerySchema):
     agency_id = Text(validate=ID, metadata={"description": "Owned by this agency (and, by default, its subtree); "
                                                            "default: the caller's agency"})
     subtree = fields.Boolean(load_default=True)
-    overdue = fields.Boolean(load_default=False, metadata={"description": "Only those not done and due before as_of"})
+    overdue = fields.Boolean(load_default=False, metadata={
+        "description": "Only those not done and due before as_of, with the overdue milestones of change commitments"})
     status = fields.String(validate=validate.OneOf(FOLLOW_UP_STATUSES))
     year = fields.Integer(validate=validate.Range(min=1900, max=2200), metadata={"description": "Of the activity"})
     as_of = fields.Date(metadata={"description": "The day overdue is measured against (default: today, UTC)"})

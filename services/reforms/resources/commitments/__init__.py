@@ -1,0 +1,1 @@
+"""Change commitments (aksi perubahan) and their milestones."""
