@@ -2,7 +2,9 @@
 Jabung Barat in 2025. The regency organises, with LAN's deputy for administrative innovation facilitating,
 a one-day FGD on changing the mind set of its work-unit leaders to build a new work culture (Manajemen
 Perubahan): three speakers, the 22 work-unit leaders as participants, completed, with follow-ups. The FGD
-feeds the regency's reform indicator (IKU-RB-01), which the indicators service then counts. Loaded through
+feeds the regency's reform indicator (IKU-RB-01), which the indicators service then counts, and is measured
+with a BerAKHLAK survey before and after, with the leaders' change commitments (demo/culture.py), feeding the
+regency's Indeks Budaya Kerja (IKU-RB-02). Loaded through
 the public APIs only, and idempotent: an activity whose title the organiser already has is left alone.
 
     python deploy/local/demo/reforms.py <agencies url> <indicators url> <reforms url>   (KINERJA_JWT_SECRET set)
@@ -16,6 +18,9 @@ import time
 import requests
 
 from shared.auth.tokens import mint_token
+
+sys.path.insert(0, os.path.dirname(__file__))
+from culture import Culture, nip  # noqa: E402 (beside this script)
 
 REGENCY, FACILITATOR = "1506", "LAN.DIA"
 # Fictional names: demo data, not the people who took part.
@@ -108,8 +113,9 @@ def reform_indicator(indicators_url: str, reforms_url: str, regency: dict) -> di
 
 
 def run(reforms_url: str, organiser: dict, fields: dict, people: list[dict], outcome: str, summary: str,
-        outcomes: list[str]) -> dict | None:
-    """Plan, register, start, mark attendance and complete (or cancel) an activity, unless it exists."""
+        outcomes: list[str], survey: Culture | None = None) -> dict | None:
+    """Plan, register, start, mark attendance and complete (or cancel) an activity, unless it exists; with `survey`,
+    measured before and after."""
     operator = token("operator", organiser["id"], f"operator@{organiser['code']}")
     listed = call("GET", f"{reforms_url}/api/v1/activities?agency_id={organiser['id']}&subtree=false&page_size=100")
     if any(a["title"] == fields["title"] for a in listed["items"]):
@@ -120,11 +126,20 @@ def run(reforms_url: str, organiser: dict, fields: dict, people: list[dict], out
     registered = call("POST", f"{base}/participants", {"participants": people}, operator)
     if outcome == "cancelled":
         return call("POST", f"{base}/cancel", {"reason": "Bertepatan dengan penanganan banjir"}, operator)
+    if survey:
+        survey.before_start(activity, registered["items"], operator)
     call("POST", f"{base}/start", None, operator)
+    if survey:
+        survey.after_start(activity, registered["items"], operator)
     ids = [p["id"] for p in registered["items"]]
     call("POST", f"{base}/attendance", {"attended": ids[:-1] if len(ids) < 22 else ids,
                                         "absent": ids[-1:] if len(ids) < 22 else []}, operator)
-    return call("POST", f"{base}/complete", {"summary": summary, "outcomes": outcomes}, operator)
+    completed = call("POST", f"{base}/complete", {"summary": summary, "outcomes": outcomes}, operator)
+    if survey:
+        first = fields["speakers"][0]
+        survey.after_completion(activity, registered["items"], operator,
+                                {"name": first["name"], "position": f"{first['title']}, {first['affiliation']}"})
+    return completed
 
 
 def main(agencies_url: str, indicators_url: str, reforms_url: str) -> int:
@@ -135,11 +150,13 @@ def main(agencies_url: str, indicators_url: str, reforms_url: str) -> int:
     wait_until(lambda: known(f"{reforms_url}/api/v1/agencies/{units[-1]['id']}"), "the demo agencies in reforms")
     indicator = reform_indicator(indicators_url, reforms_url, regency)
     created = 0
-    leaders = [{"agency_id": unit["id"], "name": name, "position": f"Kepala {unit['name']}"}
-               for unit, name in zip(units, LEADERS)]
+    leaders = [{"agency_id": unit["id"], "name": name, "position": f"Kepala {unit['name']}", "nip": nip(n)}
+               for n, (unit, name) in enumerate(zip(units, LEADERS))]
+    culture = Culture(call, token, reforms_url, indicators_url)
+    culture.indicator(regency)
     fgd = run(reforms_url, regency, {**FGD, "facilitator": {"agency_id": agencies[FACILITATOR]["id"]},
                                      "linked_indicator_ids": [indicator["id"]]}, leaders, "done", FGD_SUMMARY,
-              FGD_OUTCOMES)
+              FGD_OUTCOMES, survey=culture)
     if fgd is not None:
         created += 1
         for action, owner, due, status in FGD_FOLLOW_UPS:
@@ -154,7 +171,8 @@ def main(agencies_url: str, indicators_url: str, reforms_url: str) -> int:
                                                   "end": end, "planned_participants": len(people)},
                people, outcome, f"{title}: terlaksana.", []) is not None:
             created += 1
-    print(f"{created} reform activities recorded (the LAN FGD with 22 work-unit leaders among them)")
+    print(f"{created} reform activities recorded (the LAN FGD with 22 work-unit leaders among them"
+          f"{', measured with BerAKHLAK before and after' if fgd is not None else ''})")
     return 0
 
 
