@@ -45,6 +45,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "followup.open": {"id": "Belum dimulai", "en": "Open"},
     "followup.in_progress": {"id": "Dikerjakan", "en": "In progress"},
     "followup.done": {"id": "Selesai", "en": "Done"},
+    "milestone.planned": {"id": "Direncanakan", "en": "Planned"},
+    "milestone.in_progress": {"id": "Dikerjakan", "en": "In progress"},
+    "milestone.done": {"id": "Tercapai", "en": "Achieved"},
+    "phase.scheduled": {"id": "Belum dibuka", "en": "Not open yet"},
+    "phase.open": {"id": "Dibuka", "en": "Open"},
+    "phase.closing": {"id": "Sedang ditutup", "en": "Closing"},
+    "phase.closed": {"id": "Ditutup", "en": "Closed"},
     "kind.fgd": {"id": "Diskusi kelompok terarah (FGD)", "en": "Focus group discussion"},
     "kind.workshop": {"id": "Lokakarya", "en": "Workshop"},
     "kind.training": {"id": "Pelatihan", "en": "Training"},
@@ -261,8 +268,8 @@ def text(key: str, lang: str = DEFAULT, **params: Any) -> str:
 
 
 # The groups of codes a person reads by their label (the dashboard receives them with its own words).
-LABEL_GROUPS = ("type", "frequency", "aggregation", "polarity", "status", "light", "activity", "followup", "kind",
-                "role", "category")
+LABEL_GROUPS = ("type", "frequency", "aggregation", "polarity", "status", "light", "activity", "followup", "milestone",
+                "phase", "kind", "role", "category")
 
 
 def labels(lang: str = DEFAULT) -> dict[str, str]:

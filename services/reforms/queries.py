@@ -260,6 +260,18 @@ def surveys_of_activity(principal: Principal, repo: ReformsRepository, activity_
                              hint=[("activity_id", 1), ("instrument_id", 1)])
 
 
+def list_surveys(principal: Principal, repo: ReformsRepository, agency_id: str | None, year: int) -> list[dict]:
+    """The year's surveys of activities organised in an agency's subtree (default: the caller's), latest first."""
+    agency_id = agency_id or (None if principal.role == "admin" else principal.agency_id)
+    selector: dict = {"activity_year": year}
+    if agency_id is not None:
+        readable_agency(principal, repo, agency_id)
+        selector["organiser_agency_id"] = {"$in": repo.subtree_ids(agency_id)}
+    found = repo.surveys.find(selector, hint=[("organiser_agency_id", 1), ("activity_year", 1)]
+                              if agency_id is not None else [("activity_year", 1), ("created_at", 1)])
+    return sorted(found, key=lambda s: s["created_at"], reverse=True)
+
+
 def survey_results(principal: Principal, repo: ReformsRepository, survey_id: str) -> dict:
     """Pre and post means per dimension and overall, the paired change with its interval, and the same per
     participating agency: every group under the survey's k rule, and nobody's answers."""

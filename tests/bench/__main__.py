@@ -19,6 +19,7 @@ import uuid
 from typing import Callable
 
 from tests.bench import pipeline, report
+from tests.bench.culture import culture_rows
 from tests.bench.dashboard import dashboard_rows
 from tests.bench.files import file_rows
 from tests.bench.http import BaselineServer, agency_read_row, create_row, seed_agencies
@@ -30,7 +31,8 @@ from tests.bench.search import search_rows
 from kinerja.testing.stack import Stack
 from tests.conftest import TEST_JWT_SECRET
 
-ROWS = ("reads", "writes", "pipeline", "steady", "rollup", "scorecards", "reforms", "dashboard", "files", "search")
+ROWS = ("reads", "writes", "pipeline", "steady", "rollup", "scorecards", "reforms", "culture", "dashboard", "files",
+        "search")
 
 
 def main() -> None:
@@ -79,6 +81,7 @@ def main() -> None:
         measure("rollup", lambda: [rollup_row(stack)])
         measure("scorecards", lambda: scorecard_rows(stack, baseline, args.seconds))
         measure("reforms", lambda: summary_rows(stack))
+        measure("culture", lambda: culture_rows(stack))
         measure("dashboard", lambda: dashboard_rows(stack))
         measure("files", lambda: file_rows(stack))
         # Last: it writes a national registry straight into the agencies database, without events, so the

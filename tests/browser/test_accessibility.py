@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from tests.browser.support import axe_violations, fresh_indicator, open_as, ready, shot, tab, token
 from tests.support.kafka_tools import unique
 
-ALL_VIEWS = ("overview", "scorecard", "entry", "queue", "planning", "activities", "reform", "quality", "admin")
+ALL_VIEWS = ("overview", "scorecard", "entry", "queue", "planning", "activities", "reform", "culture", "quality", "admin")
 
 
 def clean(page, dashboard, where: str) -> None:
@@ -49,8 +49,8 @@ def test_the_tabs_are_aria_tabs_moved_by_the_arrow_keys(stack, demo, dashboard, 
     open_as(page, dashboard, token(stack, "viewer", demo["regency"]["id"], "bupati@tanjabbar"))
     expect(page.locator("#tabs")).to_have_attribute("role", "tablist")
     tabs = page.locator("#tabs [role=tab]")
-    assert tabs.evaluate_all("t => t.map(x => x.dataset.view)") == ["overview", "scorecard", "reform", "quality"]
-    assert tabs.evaluate_all("t => t.map(x => x.tabIndex)") == [0, -1, -1, -1]  # one tab stop for the list
+    assert tabs.evaluate_all("t => t.map(x => x.dataset.view)") == ["overview", "scorecard", "reform", "culture", "quality"]
+    assert tabs.evaluate_all("t => t.map(x => x.tabIndex)") == [0, -1, -1, -1, -1]  # one tab stop for the list
     page.focus("#tab-overview")
     page.keyboard.press("ArrowRight")
     expect(page.locator("#tab-scorecard")).to_be_focused()

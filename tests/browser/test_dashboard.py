@@ -93,6 +93,35 @@ def test_the_reform_view_shows_the_summary_timeline_and_overdue_follow_ups(stack
     shot(page, "reform")
 
 
+def test_the_culture_view_shows_the_index_the_surveys_change_and_the_commitments(stack, demo, dashboard, page):
+    """The demo's FGD measured: the regency's culture index, pre/post per core value with the interval as the API
+    computes it, the agencies too small to show said so, and the 22 leaders' commitments with the two overdue."""
+    regency = demo["regency"]["id"]
+    open_as(page, dashboard, viewer(stack, demo), "culture")
+    index = api_get(stack, "reforms", f"/api/v1/agencies/{regency}/culture-index?year=2025")
+    [survey] = api_get(stack, "reforms", f"/api/v1/surveys?agency_id={regency}&year=2025")
+    results = api_get(stack, "reforms", f"/api/v1/surveys/{survey['id']}/results")
+    commitments = api_get(stack, "reforms", f"/api/v1/activities/{survey['activity_id']}/commitments")
+    expect(page.locator("#culture-index")).to_have_text(num(index["index"]))
+    for row in results["dimensions"]:
+        cells = page.locator(f"#culture-results tr[data-dimension='{row['code']}'] td")
+        expect(cells.nth(0)).to_have_text(num(row["pre"]["mean"]))
+        expect(cells.nth(1)).to_have_text(num(row["post"]["mean"]))
+        change = row["change"]
+        assert cells.nth(2).inner_text() == f"{'+' if change['mean'] > 0 else ''}{num(change['mean'])} (" \
+            f"{'+' if change['low'] > 0 else ''}{num(change['low'])} s.d. {'+' if change['high'] > 0 else ''}" \
+            f"{num(change['high'])})"
+    akuntabel = next(r for r in results["dimensions"] if r["code"] == "akuntabel")
+    assert akuntabel["change"]["low"] > 0  # the demo's visible change
+    assert "terlalu sedikit" not in page.locator("#culture-results").inner_text()
+    assert "22 perangkat daerah" in page.locator("#survey").inner_text()  # one leader each: none shown
+    assert page.locator("#commitments tr[data-commitment]").evaluate_all("rows => rows.map(r => r.dataset.commitment)") \
+        == [c["id"] for c in commitments]
+    expect(page.locator("#commitments .late")).to_have_count(2)
+    assert page.locator("#culture-chart").get_attribute("role") == "img"
+    shot(page, "culture")
+
+
 def test_the_data_quality_view_shows_the_servers_counts(stack, demo, dashboard, page):
     regency = demo["regency"]["id"]
     open_as(page, dashboard, viewer(stack, demo), "quality")

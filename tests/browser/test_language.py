@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from shared.messages import labels
 from tests.browser.support import CATALOGUES, api_get, num, open_as, ready, shot, tab, token
 
-ALL_VIEWS = ("overview", "scorecard", "entry", "queue", "planning", "activities", "reform", "quality", "admin")
+ALL_VIEWS = ("overview", "scorecard", "entry", "queue", "planning", "activities", "reform", "culture", "quality", "admin")
 
 
 def english_only() -> set[str]:

@@ -144,6 +144,7 @@ READS = {
     "a change commitment": (lambda r, o: f"/api/v1/commitments/{_commitment(r, o)['id']}", READERS),
     "an activity's commitments": (lambda r, o: f"/api/v1/activities/{_activity(r, o)['id']}/commitments", READERS),
     "the organiser's commitments": (lambda r, o: f"/api/v1/commitments?agency_id={o['unit01']}", READERS),
+    "the organiser's surveys": (lambda r, o: f"/api/v1/surveys?agency_id={o['unit01']}&year=2025", READERS),
     "a survey": (lambda r, o: f"/api/v1/surveys/{_survey(r, o)}", READERS),
     "an activity's surveys": (lambda r, o: f"/api/v1/activities/{_activity(r, o)['id']}/surveys", READERS),
     "a survey's results": (lambda r, o: f"/api/v1/surveys/{_survey(r, o)}/results", READERS),

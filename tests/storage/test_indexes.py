@@ -269,6 +269,8 @@ def test_every_query_of_the_reforms_service_uses_an_index(ref, indicators, refor
         for query in ("?overdue=true", "?status=planned&year=2025"):
             assert ref.get(f"/api/v1/commitments{query}").status_code == 200
         assert ref.get("/api/v1/follow-ups?overdue=true").status_code == 200
+        assert ref.get("/api/v1/surveys?year=2025").status_code == 200
+        assert ref.get(f"/api/v1/surveys?year=2025&agency_id={org['tanjabbar']}").status_code == 200
         assert ref.get("/api/v1/instruments").status_code == 200
         assert ref.post("/api/v1/instruments/berakhlak/versions", json=culture.BERAKHLAK_AGAIN).status_code == 201
     finally:

@@ -38,7 +38,9 @@ export async function reform(view, ctx) {
         <td>${a.linked_indicators.map((i) => `${esc(i.code)} ${esc(i.name)}`).join("<br>")}</td></tr>`).join("")}</table></div></div>
     <div class="panel"><h3>${esc(t("reform.overdue_list", { date: day(overdue.as_of) }))}</h3><ul class="tree" id="overdue">
       ${overdue.items.map((f) => `<li data-follow-up="${esc(f.id)}"><strong>${esc(day(f.due))}</strong> ${esc(f.action)}
-        <span class="tag">${esc(label("followup", f.status))}</span> <span class="muted">${esc(f.activity_title)}</span></li>`).join("")
+        <span class="tag">${esc(f.type === "milestone" ? label("milestone", f.status) : label("followup", f.status))}</span>
+        ${f.type === "milestone" ? `<span class="tag">${esc(t("reform.milestone_of", { name: f.participant_name }))}</span>` : ""}
+        <span class="muted">${esc(f.activity_title)}</span></li>`).join("")
         || `<li class="muted">${esc(t("reform.none"))}</li>`}
     </ul></div>`;
   chart($("#area-chart", view), t("reform.chart"), { type: "bar", data: { labels: areas.map((a) => areaName[a.code] || a.name),

@@ -141,6 +141,7 @@ class Survey(OutboxDocument):
     meta = {"collection": "surveys", "indexes": [
         {"fields": ("activity_id", "instrument_id"), "unique": True},
         ("organiser_agency_id", "activity_year"),
+        ("activity_year", "created_at"),  # over every agency (admins)
         ("rollup_agency_ids", "activity_year"),  # the culture index: closed surveys covering an agency
     ]}
 

@@ -162,6 +162,7 @@ READS = {
         _activity(a, o)), READERS),
     "the organiser's commitments": (lambda a, o: lambda p, r: queries.list_commitments(
         p, r, {"agency_id": o["unit01"], **PAGE}), READERS),
+    "the organiser's surveys": (lambda a, o: lambda p, r: queries.list_surveys(p, r, o["unit01"], 2025), READERS),
     "a survey": (lambda a, o: (lambda s: lambda p, r: queries.readable_survey(p, r, s))(_survey(a, o)), READERS),
     "an activity's surveys": (lambda a, o: (lambda i: lambda p, r: queries.surveys_of_activity(p, r, i))(
         _activity(a, o)), READERS),

@@ -15,7 +15,8 @@ from services.reforms.resources.common import context, repo
 from services.reforms.resources.culture.schemas import (AnswerReceiptSchema, AnswerSchema, CultureIndexQuerySchema,
                                                         CultureIndexSchema, InstrumentCreateSchema, InstrumentSchema,
                                                         InstrumentUpdateSchema, InstrumentVersionSchema,
-                                                        SurveyCreateSchema, SurveyResultsSchema, SurveySchema)
+                                                        SurveyCreateSchema, SurveyListQuerySchema, SurveyResultsSchema,
+                                                        SurveySchema)
 
 blp = Blueprint("culture", __name__, url_prefix="",
                 description="Work culture: questionnaires on the ASN core values, pre/post surveys of activities, "
@@ -93,6 +94,15 @@ class ActivitySurveys(MethodView):
         """Attach an instrument to an activity (its organiser), with the k of its results"""
         created = create_survey(context(), activity_id, fields)
         return _created(created, "culture.SurveyById", survey_id=created["id"])
+
+
+@blp.route("/surveys")
+class Surveys(MethodView):
+    @blp.arguments(SurveyListQuerySchema, location="query")
+    @blp.response(200, SurveySchema(many=True))
+    def get(self, query):
+        """The year's surveys of activities organised in an agency subtree (default: the caller's), latest first"""
+        return queries.list_surveys(current_principal(), repo(), query.get("agency_id"), query["year"])
 
 
 @blp.route("/surveys/<survey_id>")

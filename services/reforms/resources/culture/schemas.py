@@ -144,6 +144,11 @@ class SurveyResultsSchema(Schema):
         "description": "The same per participating agency (the respondent's own), each under the k rule"})
 
 
+class SurveyListQuerySchema(Schema):
+    agency_id = Text(validate=ID, metadata={"description": "Organised in this agency's subtree (default: the caller's)"})
+    year = fields.Integer(required=True, validate=validate.Range(min=1900, max=2200))
+
+
 class CultureIndexQuerySchema(Schema):
     year = fields.Integer(required=True, validate=validate.Range(min=1900, max=2200))
     instrument = fields.String(validate=CODE, metadata={"description": "Only surveys of this instrument code"})
