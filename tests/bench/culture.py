@@ -56,6 +56,7 @@ def _activity(repo, regency: str, units: list[str], people: int, status: str) ->
              "status": status, "planned_participants": people, "linked_indicator_ids": [], "speakers": [],
              "participants": registered, **rules.tallies(registered), "history": []}
     repo.activities.collection.insert_one(repo.activities.new_document(Change(fields=state, after=state)))
+    repo.remember_respondents(state["id"], registered)  # as registering through the API does
     return state
 
 
@@ -67,6 +68,7 @@ def _survey(repo, activity: dict, pre: str, post: str) -> dict:
              "answered": {"pre": 0, "post": 0}, "salt": uuid.uuid4().hex, "post_rollup": None, "rollup_agency_ids": [],
              "history": []}
     repo.surveys.collection.insert_one(repo.surveys.new_document(Change(fields=state, after=state)))
+    repo.instruments.collection.update_one({"_id": "berakhlak-1"}, {"$set": {"in_use": True}})  # as attaching does
     return state
 
 
@@ -78,7 +80,7 @@ def _answered(repo, regency: str, units: list[str], survey: dict, rng: random.Ra
             answers = {i.code: max(1, min(5, rng.randint(2, 4) + (lift if rng.random() < 0.5 else 0))) for i in items}
             key = respondent_key(survey["salt"], nip(n))
             docs.append({"_id": f"{survey['id']}:{phase}:{key}", "survey_id": survey["id"], "phase": phase,
-                         "respondent": key, "agency_id": units[n % len(units)], "agency_path": [regency],
+                         "respondent": key, "agency_id": units[n % len(units)],
                          "items": answers, "scores": survey_rules.scores(items, answers), "at": datetime.now(timezone.utc)})
     for start in range(0, len(docs), 1000):
         repo.answers.insert_many(docs[start:start + 1000])

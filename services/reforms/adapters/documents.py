@@ -165,6 +165,16 @@ class Survey(OutboxDocument):
     updated_at = DateTimeField()
 
 
+class SurveyRespondent(Document):
+    """Who may answer an activity's surveys: a participant with a NIP, by activity:NIP (see adapters.repository)."""
+
+    meta = {"collection": "survey_respondents"}
+
+    id = StringField(primary_key=True)
+    activity_id = StringField(required=True)
+    participant = DictField()  # {id, agency_id, name, nip}
+
+
 class SurveyAnswer(Document):
     """One respondent's answers to one phase. The id is survey:phase:respondent, so a second answer is refused by
     the database itself; `respondent` is a keyed hash of the NIP, never the name, and no route reads these one by
@@ -176,8 +186,7 @@ class SurveyAnswer(Document):
     survey_id = StringField(required=True)
     phase = StringField(required=True)
     respondent = StringField(required=True)
-    agency_id = StringField(required=True)
-    agency_path = ListField(StringField())
+    agency_id = StringField(required=True)  # the respondent's (its ancestors are read when results are computed)
     items = DictField()  # {item code: 1..5}, as answered
     scores = DictField()  # {dimension: 0–100, overall: 0–100}
     at = DateTimeField()

@@ -33,15 +33,18 @@ def register_participants(ctx: ReformsContext, activity_id: str, people: list[di
     """Register people (each from an active agency) for an open activity: all of them, or — if one is
     already registered, listed twice or from an unknown or inactive agency — none."""
     new_ids = [uuid.uuid4().hex[:12] for _ in people]
+    added: list[dict] = []
 
     def decide(activity: dict, organiser_agency: dict) -> Change:
         require_status(activity["status"], OPEN_ACTIVITY, "register participants")
         active_agencies(ctx, [p["agency_id"] for p in people], "participants")
         at = ctx.clock()
-        added = rules.register(activity["participants"], people, new_ids, at)
+        added[:] = rules.register(activity["participants"], people, new_ids, at)
         return _with(ctx, activity, organiser_agency, [*activity["participants"], *added], PARTICIPANTS_REGISTERED,
                      "register_participants", {"participants": [_public(p) for p in added]}, at=at)
-    return ctx.repo.activities.update(activity_id, decide, if_match=if_match, access=ctx.organiser(Action.WRITE))
+    registered = ctx.repo.activities.update(activity_id, decide, if_match=if_match, access=ctx.organiser(Action.WRITE))
+    ctx.repo.remember_respondents(activity_id, added)  # after the write: the roster never names a non-participant
+    return registered
 
 
 def remove_participant(ctx: ReformsContext, activity_id: str, participant_id: str, if_match: int | None) -> dict:
@@ -51,6 +54,9 @@ def remove_participant(ctx: ReformsContext, activity_id: str, participant_id: st
         removed = next((p for p in activity["participants"] if p["id"] == participant_id), None)
         if removed is None:
             raise NotFound(f"No participant {participant_id} in activity {activity_id}.")
+        # Out of the survey roster before the write (idempotent, so deciding again is harmless): if the write then
+        # fails, answering falls back to the activity itself.
+        ctx.repo.forget_respondent(activity_id, removed)
         return _with(ctx, activity, organiser_agency, [p for p in activity["participants"] if p["id"] != participant_id],
                      PARTICIPANT_REMOVED, "remove_participant", {"participant": _public(removed)})
     return ctx.repo.activities.update(activity_id, decide, if_match=if_match, access=ctx.organiser(Action.WRITE))

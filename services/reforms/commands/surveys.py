@@ -71,13 +71,14 @@ def close_phase(ctx: ReformsContext, survey_id: str, phase: str, if_match: int |
                            action=f"close_{phase}", agency=organiser)
     stopped = ctx.repo.surveys.update(survey_id, closing, if_match=if_match, access=_organiser_of(ctx))
     answers = ctx.repo.settled_answers(survey_id, phase, ctx.repo.answered(survey_id, phase), SETTLE_S)
-    instrument = ctx.repo.instruments.get(stopped["instrument_id"])
+    instrument = ctx.repo.instrument(stopped["instrument_id"])
     dimensions = [(d["code"], d["label"]) for d in instrument["dimensions"]]
     other = "post" if phase == "pre" else "pre"
     pre, post = (answers, ctx.repo.answers_of(survey_id, other)) if phase == "pre" \
         else (ctx.repo.answers_of(survey_id, other), answers)
     results = rules.dimension_results(dimensions, pre, post, stopped["k"])
-    rollup = rules.rollup([code for code, _ in dimensions], answers, stopped["k"])
+    rollup = rules.rollup([code for code, _ in dimensions], answers, ctx.repo.paths({a["agency_id"] for a in answers}),
+                          stopped["k"])
 
     def closed(survey: dict, organiser: dict):
         if survey[phase]["status"] != "closing":
@@ -109,21 +110,20 @@ def answer_survey(ctx: ReformsContext, survey_id: str, phase: str, answers: dict
         raise Forbidden("Forbidden: only the activity's registered participants answer its survey (the token's "
                         "subject must be the NIP they were registered with).", kind="not-participant")
     rules.require_accepting(survey, phase, status)
-    items = items_of(ctx.repo.instruments.get(survey["instrument_id"]))
+    items = items_of(ctx.repo.instrument(survey["instrument_id"]))
     if problems := rules.answer_problems(items, answers):
         raise Invalid(problems)
     respondent = respondent_key(survey["salt"], ctx.principal.sub)
     answer_id = f"{survey_id}:{phase}:{respondent}"
-    if ctx.repo.has_answer(answer_id):
-        raise _answered(phase)
+    # Counted first, stored second, uncounted if the database says it was answered already: a close waits for the
+    # count, so no answer it counted is left out of its aggregates.
     if not ctx.repo.count_answer(survey_id, phase):
         rules.require_accepting(ctx.repo.surveys.get(survey_id), phase, status)  # says why
         raise Conflict(f"The {phase} phase does not take answers.", kind="phase-not-open", phase=phase)
-    agency = ctx.repo.agency(participant["agency_id"]) or {"path": []}
     at = ctx.clock()
     stored = ctx.repo.add_answer({"_id": answer_id, "survey_id": survey_id, "phase": phase, "respondent": respondent,
-                                  "agency_id": participant["agency_id"], "agency_path": list(agency.get("path", [])),
-                                  "items": dict(answers), "scores": rules.scores(items, answers), "at": at})
+                                  "agency_id": participant["agency_id"], "items": dict(answers),
+                                  "scores": rules.scores(items, answers), "at": at})
     if not stored:
         ctx.repo.count_answer(survey_id, phase, -1)
         raise _answered(phase)

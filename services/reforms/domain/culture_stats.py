@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from statistics import NormalDist, fmean, stdev
+from statistics import NormalDist, fmean
 from typing import Iterable, Mapping
 
 LIKERT = (1, 5)
@@ -39,6 +39,12 @@ def t_975(df: int) -> float:
     g3 = (3 * z ** 7 + 19 * z ** 5 + 17 * z ** 3 - 15 * z) / 384
     g4 = (79 * z ** 9 + 776 * z ** 7 + 1482 * z ** 5 - 1920 * z ** 3 - 945 * z) / 92160
     return z + g1 / df + g2 / df ** 2 + g3 / df ** 3 + g4 / df ** 4
+
+
+def sample_sd(values: list[float], mean: float) -> float:
+    """The sample standard deviation (n − 1) in floating point: statistics.stdev computes it exactly in fractions,
+    which for a survey's 40 groups × 8 dimensions took most of a results request (measured: 140 of 180 ms)."""
+    return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (len(values) - 1))
 
 
 def scored(item: Item, answer: int) -> int:
@@ -94,5 +100,5 @@ def paired_change(pre: Mapping[str, float], post: Mapping[str, float], k: int) -
     mean = fmean(differences)
     if len(differences) == 1:
         return Change(1, True, mean, mean, mean)
-    half = t_975(len(differences) - 1) * stdev(differences) / math.sqrt(len(differences))
+    half = t_975(len(differences) - 1) * sample_sd(differences, mean) / math.sqrt(len(differences))
     return Change(len(differences), True, mean, mean - half, mean + half)

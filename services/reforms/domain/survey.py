@@ -8,7 +8,6 @@ have fed an indicator). Results name no one: a group of fewer than `k` responden
 """
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime
 from typing import Iterable, Mapping
 
@@ -91,8 +90,9 @@ def _mean(values: list[float], k: int) -> dict:
 
 
 def _change(pre: Mapping[str, float], post: Mapping[str, float], k: int) -> dict:
-    change = asdict(paired_change(pre, post, k))
-    return {**change, **{key: _rounded(change[key]) for key in ("mean", "low", "high")}}
+    change = paired_change(pre, post, k)
+    return {"pairs": change.pairs, "shown": change.shown, "mean": _rounded(change.mean), "low": _rounded(change.low),
+            "high": _rounded(change.high)}
 
 
 def dimension_results(dimensions: list[tuple[str, str]], pre: list[Mapping], post: list[Mapping], k: int) -> list[dict]:
@@ -107,23 +107,27 @@ def dimension_results(dimensions: list[tuple[str, str]], pre: list[Mapping], pos
     return rows
 
 
-def by_agency(dimensions: list[tuple[str, str]], pre: list[Mapping], post: list[Mapping], k: int) -> list[dict]:
-    """The same per participating agency (the respondent's own), each under the k rule, by agency id."""
-    agencies = sorted({a["agency_id"] for a in (*pre, *post)})
-    return [{"agency_id": agency_id,
-             "dimensions": dimension_results(dimensions, [a for a in pre if a["agency_id"] == agency_id],
-                                             [a for a in post if a["agency_id"] == agency_id], k)}
-            for agency_id in agencies]
-
-
-def rollup(dimensions: Iterable[str], answers: list[Mapping], k: int) -> list[dict]:
-    """A phase's means for every agency whose subtree has respondents (the respondent's agency and its ancestors:
-    `agency_path`), under the k rule: what a closed phase tells others and the culture index reads."""
-    codes = [*dimensions, OVERALL]
+def _by(answers: list[Mapping], key) -> dict[str, list[Mapping]]:
     groups: dict[str, list[Mapping]] = {}
     for answer in answers:
-        for agency_id in {*answer["agency_path"], answer["agency_id"]}:
-            groups.setdefault(agency_id, []).append(answer)
+        for group in key(answer):
+            groups.setdefault(group, []).append(answer)
+    return groups
+
+
+def by_agency(dimensions: list[tuple[str, str]], pre: list[Mapping], post: list[Mapping], k: int) -> list[dict]:
+    """The same per participating agency (the respondent's own), each under the k rule, by agency id."""
+    before, after = _by(pre, lambda a: (a["agency_id"],)), _by(post, lambda a: (a["agency_id"],))
+    return [{"agency_id": agency_id,
+             "dimensions": dimension_results(dimensions, before.get(agency_id, []), after.get(agency_id, []), k)}
+            for agency_id in sorted(before.keys() | after.keys())]
+
+
+def rollup(dimensions: Iterable[str], answers: list[Mapping], paths: Mapping[str, list[str]], k: int) -> list[dict]:
+    """A phase's means for every agency whose subtree has respondents (the respondent's agency and its ancestors, from
+    `paths`), under the k rule: what a closed phase tells others and the culture index reads."""
+    codes = [*dimensions, OVERALL]
+    groups = _by(answers, lambda a: {*paths.get(a["agency_id"], ()), a["agency_id"]})
     rows = []
     for agency_id in sorted(groups):
         members = groups[agency_id]

@@ -231,3 +231,17 @@ def test_survey_reads_are_the_organisers_and_name_no_one(repo, as_, org, fgd):
         queries.survey_results(as_.principal("viewer", "unit02"), repo, survey["id"])
     with pytest.raises(NotFound):
         queries.readable_survey(as_.principal(), repo, "nope")
+
+
+def test_the_roster_follows_registrations_and_a_missing_entry_falls_back_to_the_activity(repo, as_, fgd):
+    from services.reforms.commands.participants import remove_participant
+
+    survey = survey_of(as_, fgd)
+    open_phase(as_(), survey["id"], "pre")
+    withdrawn = next(p for p in repo.activities.get(fgd["id"])["participants"] if p["nip"] == nip(2))
+    remove_participant(as_(), fgd["id"], withdrawn["id"], None)
+    with pytest.raises(Forbidden):  # withdrawn: out of the roster and of the activity
+        answer(as_, survey, "pre", 2, uniform(3))
+    repo.respondents.delete_many({})  # e.g. registered before the roster existed
+    assert answer(as_, survey, "pre", 3, uniform(3))["phase"] == "pre"
+    assert repo.respondents.count_documents({}) == 1  # found in the activity, and remembered
