@@ -41,3 +41,13 @@ class Text(fields.String):
         text = super()._deserialize(value, attr, data, **kwargs)
         storable(text)
         return text
+
+
+class Flag(fields.Boolean):
+    """A JSON body's true or false, and nothing else (marshmallow's Boolean also takes 0, 1, "yes", "on"…, which
+    the OpenAPI document, saying boolean, does not promise)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):  # (a set of {True} would still hold 1: 1 == True)
+            raise self.make_error("invalid", input=value)
+        return value

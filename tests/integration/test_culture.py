@@ -220,6 +220,8 @@ def test_no_route_of_any_role_reads_anyones_answers(ref, org, reforms_app, refor
                                                                                                "text": "t"}]}]}, "code"),
     ({"code": "ok_code", "title": "x", "dimensions": []}, "dimensions"),
     ({"code": "ok_code", "title": "x", "dimensions": [{"code": "a_b", "label": "A", "items": []}]}, "dimensions"),
+    ({"code": "ok_code", "title": "x", "dimensions": [{"code": "a_b", "label": "A", "items": [
+        {"code": "A1", "text": "t", "reverse": 0}]}]}, "dimensions"),  # a boolean, not 0 (schemathesis found it)
 ])
 def test_a_bad_instrument_is_422_naming_the_field(ref, body, field):
     response = ref.post("/api/v1/instruments", json=body)

@@ -2,7 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from shared.contracts.reforms import PHASE_STATUSES, DimensionResult
-from shared.text import Text
+from shared.text import Flag, Text
 
 ID = validate.Length(min=1, max=64)
 CODE = validate.Regexp(r"^[a-z][a-z0-9_]{1,39}$", error="lower-case letters, digits and _, 2–40 characters")
@@ -13,7 +13,7 @@ class ItemSchema(Schema):
     code = fields.String(required=True, validate=ITEM_CODE, metadata={"example": "AK1"})
     text = Text(required=True, validate=validate.Length(min=1, max=500),
                 metadata={"example": "Saya melaksanakan tugas dengan jujur dan bertanggung jawab."})
-    reverse = fields.Boolean(load_default=False, metadata={"description": "Reverse-scored: 5 counts as 1"})
+    reverse = Flag(load_default=False, metadata={"description": "Reverse-scored: 5 counts as 1"})
 
 
 class DimensionSchema(Schema):
