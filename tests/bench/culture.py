@@ -21,6 +21,7 @@ from services.reforms.domain import participants as rules
 from services.reforms.domain import survey as survey_rules
 from services.reforms.domain.instruments import berakhlak_items
 from services.reforms.domain.schedule import schedule
+from tests.bench.reforms import latency
 from tests.bench.report import Row
 from tests.bench.stores import repository_of
 from tests.conftest import auth_header
@@ -88,26 +89,13 @@ def _answered(repo, regency: str, units: list[str], survey: dict, rng: random.Ra
                                                                                     "post": RESPONDENTS}}})
 
 
-def _latency(url: str, samples: int = 50) -> tuple[float, float]:
-    session = requests.Session()
-    for _ in range(3):
-        session.get(url, headers=ADMIN, timeout=30).raise_for_status()
-    times = []
-    for _ in range(samples):
-        started = time.monotonic()
-        session.get(url, headers=ADMIN, timeout=30).raise_for_status()
-        times.append(time.monotonic() - started)
-    times.sort()
-    return statistics.median(times) * 1000, times[int(0.99 * (len(times) - 1))] * 1000
-
-
 def results_row(stack: Stack, repo, regency: str, units: list[str]) -> Row:
     activity = _activity(repo, regency, units, RESPONDENTS, "completed")
     survey = _survey(repo, activity, "closed", "closed")
     _answered(repo, regency, units, survey, random.Random(2025))
     url = stack.url("reforms", f"/api/v1/surveys/{survey['id']}/results")
     answer = requests.get(url, headers=ADMIN, timeout=30).json()
-    p50, p99 = _latency(url)
+    p50, p99 = latency(url, samples=50)
     return Row(f"survey results of {RESPONDENTS:,} respondents before and after (7 values, {UNITS} agencies, "
                "paired change and interval)",
                f"p50 {p50:.1f} ms, p99 {p99:.1f} ms ({answer['dimensions'][-1]['change']['pairs']:,} pairs)",

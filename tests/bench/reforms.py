@@ -82,7 +82,8 @@ def _year(repo: ReformsRepository, tree: dict[str, list[str]], rng: random.Rando
     return len(activities), people
 
 
-def _latency(url: str, samples: int = 100) -> tuple[float, float]:
+def latency(url: str, samples: int = 100) -> tuple[float, float]:
+    """p50 and p99 in ms of GETs of `url` after a warm-up (the bench's read rows share it)."""
     session = requests.Session()
     for _ in range(5):
         session.get(url, headers=ADMIN, timeout=30).raise_for_status()
@@ -105,7 +106,7 @@ def summary_rows(stack: Stack) -> list[Row]:
                                      (f"the province ({1 + REGENCIES * (UNITS + 1)} agencies)", province, None)):
         url = stack.url("reforms", f"/api/v1/agencies/{agency_id}/reform-summary?year=2025")
         answer = requests.get(url, headers=ADMIN, timeout=30).json()
-        p50, p99 = _latency(url)
+        p50, p99 = latency(url)
         rows.append(Row(f"reform summary of {scope} with roll-up, over a province-sized year ({activities:,} "
                         f"activities, {people:,} participants)",
                         f"p50 {p50:.1f} ms, p99 {p99:.1f} ms ({answer['rollup']['activities']['total']:,} activities "
