@@ -8,7 +8,7 @@ LOCAL := deploy/local
 .PHONY: help venv dashboard infra tools manifests run start stop status logs token test test-unit bench catalogue compose-check lock clean
 
 help:
-	@echo "make run     provision Kafka + MongoDB, run them and the three APIs and workers under supervisord (Ctrl-C stops all)"
+	@echo "make run     provision Kafka + MongoDB + Mailpit, run them and the three APIs and workers under supervisord (Ctrl-C stops all)"
 	@echo "make test    provision what the tests need and run storage, unit, contract, integration, e2e and reliability tests"
 	@echo "make bench   measure every performance budget against the raw limit (needs wrk)"
 	@echo "make status  every process and its state     make logs   follow the logs     make stop   stop everything"
@@ -35,6 +35,7 @@ dashboard/node_modules/.package-lock.json: dashboard/package-lock.json
 infra:
 	$(LOCAL)/kafka.sh start
 	$(LOCAL)/mongo.sh start
+	$(LOCAL)/mailpit.sh start
 
 run: venv dashboard
 	@$(LOCAL)/services.sh run
@@ -46,6 +47,7 @@ stop:
 	-@$(LOCAL)/services.sh stop
 	-@$(LOCAL)/kafka.sh stop
 	-@$(LOCAL)/mongo.sh stop
+	-@$(LOCAL)/mailpit.sh stop
 
 logs: venv
 	@$(LOCAL)/services.sh logs
@@ -58,6 +60,7 @@ status: venv
 	-@$(LOCAL)/services.sh status
 	-@$(LOCAL)/kafka.sh status
 	-@$(LOCAL)/mongo.sh status
+	-@$(LOCAL)/mailpit.sh status
 
 # Every run uses its own namespace (database names, topics, consumer groups), so runs never see
 # each other's data, and a `make run` on the same machine is left alone.
@@ -76,7 +79,8 @@ test-unit: venv
 	$(BIN)/pytest tests/unit tests/contract
 
 # docker compose cannot run here (no engine); `docker-compose config` still validates the file offline.
-# kustomize, for the Kubernetes manifests' tests (built once per machine from the Go module proxy).
+# kustomize, for the Kubernetes manifests' tests, and Mailpit, the local mail catcher (each built once per machine
+# from the Go module proxy; `make infra` and `make run` provision Mailpit themselves).
 tools:
 	@$(LOCAL)/tools.sh provision
 

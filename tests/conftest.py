@@ -74,6 +74,15 @@ def kinerja_stack(stack):
     view.bus.close()
 
 
+@pytest.fixture(scope="session")
+def mailpit():
+    """The local mail catcher `make infra` starts (tests.support.mailpit.Mailpit: SMTP to send to, the REST
+    API to read what arrived); fails, saying how to start it, when it does not answer."""
+    from tests.support.mailpit import mailpit_server
+
+    return mailpit_server()
+
+
 @pytest.fixture
 def agencies_settings(settings_for):
     return settings_for("agencies", "it_")

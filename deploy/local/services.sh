@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The local stack under supervisord: MongoDB and Kafka (unless they already run), and each service's API
+# The local stack under supervisord: MongoDB, Kafka and Mailpit (unless they already run), and each service's API
 # (gunicorn) and worker, as the services declare them (python -m services).
 # Usage: deploy/local/services.sh run|start|stop|status|logs|token ROLE AGENCY [SUB]
 #   run: start, load the demo data, print how to use it, and stop everything on Ctrl-C.
@@ -44,6 +44,7 @@ start() {
   done
   "$LOCAL_DIR/mongo.sh" provision
   "$LOCAL_DIR/kafka.sh" provision
+  "$LOCAL_DIR/mailpit.sh" provision
   "$PY" "$LOCAL_DIR/supervisor.py" "$STATE_DIR" >/dev/null
   say "starting the stack under supervisord (logs: $LOG_DIR; make status, make logs)"
   (cd "$REPO_ROOT" && "$VENV/bin/supervisord" -c "$CONF")
@@ -69,7 +70,8 @@ status() {
   if supervised; then ctl status; else say "the stack is not running (make run)"; return 1; fi
 }
 
-logs() { exec tail -n 20 -F "$LOG_DIR"/*-api.log "$LOG_DIR"/*-worker.log "$LOG_DIR"/kafka.log "$LOG_DIR"/mongo.log 2>/dev/null; }
+logs() { exec tail -n 20 -F "$LOG_DIR"/*-api.log "$LOG_DIR"/*-worker.log "$LOG_DIR"/kafka.log "$LOG_DIR"/mongo.log \
+  "$LOG_DIR"/mailpit.log 2>/dev/null; }
 
 # Demo data (LAN, Provinsi Jambi, Kabupaten Tanjung Jabung Barat and its 22 work units, their indicators,
 # targets and verified realisations of 2024 and 2025, their strategic plans 2025–2029 and signed 2025
@@ -108,6 +110,8 @@ run() {
   cat <<INFO
   health      /healthz  /readyz  /metrics on each API port; /healthz /metrics on each worker port
   Kafka       127.0.0.1:${KAFKA_PORT:-9092}        MongoDB  127.0.0.1:${MONGO_PORT:-27017}
+  mail        http://127.0.0.1:${KINERJA_MAILPIT_UI_PORT:-8025}   (Mailpit keeps every mail sent to SMTP 127.0.0.1:${KINERJA_SMTP_PORT:-1025}, relays none;
+              as JSON: http://127.0.0.1:${KINERJA_MAILPIT_UI_PORT:-8025}/api/v1/messages, /api/v1/message/<ID>)
   logs        $LOG_DIR   (make logs)      processes: make status
   dashboard   http://127.0.0.1:${KINERJA_DASHBOARD_PORT:-8000}/#token=$(token admin '*' local-admin)&agency=$(regency_id)
               (the link signs you in as a local admin, on Kabupaten Tanjung Jabung Barat)

@@ -1,6 +1,6 @@
 """Writes the supervisord configuration of the local stack (`make run`) from the services' declarations.
 
-Every process the stack needs is a supervisord program: MongoDB and Kafka in the foreground (unless
+Every process the stack needs is a supervisord program: MongoDB, Kafka and Mailpit in the foreground (unless
 something already answers on their ports: then they are used and left alone), and each service's API
 (gunicorn) and worker. A program that dies is restarted while the others keep serving; Ctrl-C on
 `make run` shuts supervisord down, which stops every program it started.
@@ -83,6 +83,14 @@ serverurl=unix://{run / 'supervisor.sock'}
         sections.append(program("mongo", f"{REPO}/deploy/local/mongo.sh run", priority=10, logs=logs))
     if "KINERJA_KAFKA_BOOTSTRAP" not in os.environ and not answers(kafka_port):
         sections.append(program("kafka", f"{REPO}/deploy/local/kafka.sh run", priority=10, logs=logs))
+    # Mail goes to the local mail catcher (Mailpit: SMTP on 1025, the mails at http://127.0.0.1:8025),
+    # unless the environment names another SMTP server or something already answers on the port.
+    smtp_port = int(os.environ.get("KINERJA_SMTP_PORT", "1025"))
+    infrastructure.update({"KINERJA_SMTP_HOST": os.environ.get("KINERJA_SMTP_HOST", "127.0.0.1"),
+                           "KINERJA_SMTP_PORT": str(smtp_port),
+                           "KINERJA_SMTP_SENDER": os.environ.get("KINERJA_SMTP_SENDER", "kinerja@localhost")})
+    if "KINERJA_SMTP_HOST" not in os.environ and not answers(smtp_port):
+        sections.append(program("mailpit", f"{REPO}/deploy/local/mailpit.sh run", priority=10, logs=logs))
     # The dashboard (port 8000) calls the APIs from the browser: they allow its origin.
     dashboard_port = os.environ.get("KINERJA_DASHBOARD_PORT", "8000")
     cors = os.environ.get("KINERJA_CORS_ORIGINS",
